@@ -1,0 +1,113 @@
+// The ports between the engine/commands and the back ends (SPEC §1). The
+// engine and the CLI depend on these types only; `local` and `aws` implement
+// them, and the factories pick one from config. Nothing here imports a back end.
+
+import type { Readable } from 'node:stream';
+
+/** Entry points parsed from ion-config.edn, stored with each revision (SPEC §4). */
+export interface EntryPoints {
+  appName?: string;
+  allow?: string[];
+  lambdas?: Record<string, { fn: string; description?: string }>;
+  httpDirect?: { handlerFn: string };
+}
+
+export type RevisionName = { rev: string; uname?: undefined } | { uname: string; rev?: undefined };
+
+/** Metadata kept with each revision (SPEC §5). Serialised as `<name>.json`. */
+export interface RevisionMeta {
+  /** The 40-hex SHA or the uname. */
+  name: string;
+  rev?: string;
+  uname?: string;
+  appName: string;
+  sha256: string;
+  size: number;
+  fileCount: number;
+  pushedAt: string;
+  /** git tree id of the archived content: same tree = same content (make-style skip). */
+  tree: string;
+  entryPoints: EntryPoints | null;
+  /** A file path (local) or s3:// URL (aws). */
+  location: string;
+  /** aws only: what CodeDeploy was told. */
+  s3?: { bucket: string; key: string; eTag: string; version?: string };
+}
+
+export interface PutRevisionInput {
+  appName: string;
+  name: RevisionName;
+  tree: string;
+  entryPoints: EntryPoints | null;
+  /** The zip, streamed (never fully in memory). */
+  body: Readable;
+  signal?: AbortSignal;
+  /** Bytes written so far, for progress. */
+  onProgress?: (bytes: number) => void;
+}
+
+export interface RevisionStore {
+  readonly kind: 'local' | 's3';
+  /** Human description, e.g. the folder or s3://bucket/prefix. */
+  readonly where: string;
+  /** The stored revision's metadata, or undefined when absent. */
+  get(appName: string, name: string): Promise<RevisionMeta | undefined>;
+  /** Stream a zip in; atomic: on failure or abort nothing is left registered. */
+  put(input: PutRevisionInput): Promise<RevisionMeta>;
+  /** For an already stored revision: make sure it is registered (CodeDeploy); no-op locally. */
+  ensureRegistered(meta: RevisionMeta): Promise<void>;
+  /** A local file holding the zip (downloaded to a temp file for S3). */
+  fetchZip(meta: RevisionMeta, signal?: AbortSignal): Promise<{ path: string; cleanup(): Promise<void> }>;
+  list(appName: string): Promise<RevisionMeta[]>;
+  /** Deployment groups this store's back end knows for the app (CodeDeploy ListDeploymentGroups); [] locally. */
+  remoteDeployGroups(appName: string): Promise<string[]>;
+}
+
+/** SPEC §6 status words. */
+export type DeployStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+export type CodeDeployStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'STOPPED';
+
+export interface DeploymentStatus {
+  deployStatus: DeployStatus;
+  codeDeployStatus: CodeDeployStatus;
+  error?: string;
+}
+
+/** How a deployment is addressed: the ion-dev `:execution-arn` or `:deployment-id`. */
+export type DeploymentId = { executionArn: string } | { deploymentId: string };
+
+export interface DeploymentRecord {
+  /** `arn:ionflow:local:<group>:<id>`, a Step Functions execution ARN, or a CodeDeploy `d-…` id. */
+  id: DeploymentId;
+  group: string;
+  appName: string;
+  name: string;
+  rev?: string;
+  uname?: string;
+  status: DeploymentStatus;
+  startedAt: string;
+  finishedAt?: string;
+}
+
+/** Progress of one deployment, for renderers (hook events, waiting on the group lock, …). */
+export type DeployProgress = (message: string) => void;
+
+export interface DeployInput {
+  revision: RevisionMeta;
+  store: RevisionStore;
+  signal?: AbortSignal;
+  onProgress?: DeployProgress;
+}
+
+export interface ComputeGroup {
+  readonly kind: 'local' | 'aws';
+  readonly key: string;
+  /**
+   * Start a deployment. Local groups finish before returning (SPEC §6); aws
+   * groups return once the execution/deployment is created.
+   */
+  deploy(input: DeployInput): Promise<DeploymentRecord>;
+  status(id: DeploymentId): Promise<DeploymentStatus>;
+  /** Newest first. */
+  history(limit?: number): Promise<DeploymentRecord[]>;
+}

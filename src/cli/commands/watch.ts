@@ -1,0 +1,7 @@
+// Placeholder until the owning issue lands: fails loudly rather than pretending.
+import type { CliContext } from '../context.js';
+import { IonflowError } from '../../errors.js';
+
+export default async function watch(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
+  throw new IonflowError('usage', 'watch is not implemented yet');
+}

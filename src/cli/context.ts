@@ -1,0 +1,38 @@
+// What every command gets: the global flags, where to write, the environment,
+// and the signal that SIGINT/SIGTERM abort. Commands never touch process.* directly.
+
+import type { Writable } from 'node:stream';
+import { printMap, type OutputMap } from './output.js';
+
+export interface GlobalOptions {
+  config?: string;
+  json?: boolean;
+  credsProfile?: string;
+  region?: string;
+  debug?: boolean;
+}
+
+export interface CliContext {
+  global: GlobalOptions;
+  stdout: Writable;
+  stderr: Writable;
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  signal: AbortSignal;
+  /** Print the one result map of an op (SPEC §8): EDN, or JSON with --json. */
+  print(map: OutputMap): void;
+  /** A progress/log line on stderr. */
+  log(line: string): void;
+}
+
+export function makeContext(parts: Omit<CliContext, 'print' | 'log'>): CliContext {
+  return {
+    ...parts,
+    print: (map) => parts.stdout.write(`${printMap(map, parts.global.json ? 'json' : 'edn')}\n`),
+    log: (line) => parts.stderr.write(`${line}\n`),
+  };
+}
+
+/** A command's implementation: parsed options in, exit code out. */
+export type CommandAction<O> = (ctx: CliContext, options: O, ...args: string[]) => Promise<number>;

@@ -1,0 +1,51 @@
+// `ionflow '{:op :push}'`: the ion-dev op maps, translated to the same
+// commands and options as the flag form.
+
+import { parseEDNString } from 'edn-data';
+import { usageError } from '../errors.js';
+
+export interface OpInvocation {
+  command: 'push' | 'deploy' | 'deploy-status';
+  options: Record<string, string | boolean>;
+  global: { credsProfile?: string; region?: string };
+}
+
+const OP_KEYS: Record<OpInvocation['command'], Record<string, string>> = {
+  push: { app: 'app', uname: 'uname', rev: 'rev', force: 'force' },
+  deploy: { group: 'group', rev: 'rev', uname: 'uname' },
+  'deploy-status': { 'execution-arn': 'executionArn', 'deployment-id': 'deploymentId', group: 'group', wait: 'wait' },
+};
+
+const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function parseOpMap(text: string): OpInvocation {
+  let value: unknown;
+  try {
+    value = parseEDNString(text, { mapAs: 'object', keywordAs: 'string', symbolAs: 'string' });
+  } catch (err) {
+    throw usageError(`cannot read the op map ${text}: ${(err as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw usageError(`the op map must be an EDN map like '{:op :push}', got ${text}`);
+  }
+  const map = value as Record<string, unknown>;
+  const op = map.op;
+  if (op !== 'push' && op !== 'deploy' && op !== 'deploy-status') {
+    throw usageError(`unknown :op ${String(op)}; expected :push, :deploy or :deploy-status`);
+  }
+  const allowed = OP_KEYS[op];
+  const result: OpInvocation = { command: op, options: {}, global: {} };
+  for (const [key, raw] of Object.entries(map)) {
+    if (key === 'op') continue;
+    if (key === 'creds-profile' || key === 'region') {
+      if (typeof raw !== 'string') throw usageError(`:${key} must be a string`);
+      result.global[camel(key) as 'credsProfile' | 'region'] = raw;
+      continue;
+    }
+    const option = allowed[key];
+    if (!option) throw usageError(`:${key} is not a key of {:op :${op}}`);
+    if (typeof raw !== 'string' && typeof raw !== 'boolean') throw usageError(`:${key} must be a string`);
+    result.options[option] = raw;
+  }
+  return result;
+}

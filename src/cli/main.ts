@@ -1,0 +1,93 @@
+// main(argv) returns the exit code; bin/ionflow.js is the only caller that exits.
+// Errors of every kind are mapped to exit codes here, in one place (SPEC §9).
+
+import { CommanderError } from '@commander-js/extra-typings';
+import { ExitCode, exitCodeOf, formatError } from '../errors.js';
+import { type CliContext, type GlobalOptions, makeContext } from './context.js';
+import { buildProgram } from './program.js';
+
+export interface MainIO {
+  stdout?: NodeJS.WritableStream;
+  stderr?: NodeJS.WritableStream;
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Tests pass their own signal instead of process signal handlers. */
+  signal?: AbortSignal;
+}
+
+const loaders = {
+  push: () => import('./commands/push.js'),
+  deploy: () => import('./commands/deploy.js'),
+  'deploy-status': () => import('./commands/deploy-status.js'),
+} as const;
+
+export async function main(argv: string[], io: MainIO = {}): Promise<number> {
+  const stdout = (io.stdout ?? process.stdout) as CliContext['stdout'];
+  const stderr = (io.stderr ?? process.stderr) as CliContext['stderr'];
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  if (!io.signal) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  } else if (io.signal.aborted) controller.abort();
+  else io.signal.addEventListener('abort', onSignal, { once: true });
+
+  let exitCode: number = ExitCode.ok;
+  let debug = argv.includes('--debug');
+  const ctxFor = (global: GlobalOptions): CliContext =>
+    makeContext({
+      global,
+      stdout,
+      stderr,
+      stdin: io.stdin ?? process.stdin,
+      cwd: io.cwd ?? process.cwd(),
+      env: io.env ?? process.env,
+      signal: controller.signal,
+    });
+
+  try {
+    const first = argv[0]?.trimStart();
+    if (first?.startsWith('{')) {
+      // ion-dev style: ionflow '{:op :push}' [global flags]
+      const { parseOpMap } = await import('./edn-op.js');
+      const op = parseOpMap(argv[0]!);
+      const rest = argv.slice(1);
+      const global: GlobalOptions = { ...op.global, json: rest.includes('--json'), debug };
+      const cIndex = Math.max(rest.indexOf('-c'), rest.indexOf('--config'));
+      if (cIndex >= 0 && rest[cIndex + 1]) global.config = rest[cIndex + 1];
+      const mod = await loaders[op.command]();
+      exitCode = await mod.default(ctxFor(global), op.options as never);
+    } else {
+      const program = buildProgram({
+        async invoke(load, global, options, args) {
+          debug = Boolean(global.debug);
+          const mod = await load();
+          exitCode = await mod.default(ctxFor(global), options as never, ...args);
+        },
+      });
+      program.exitOverride();
+      program.configureOutput({
+        writeOut: (s) => stdout.write(s),
+        writeErr: (s) => stderr.write(s),
+        outputError: (s, write) => write(s.startsWith('error:') ? s : `error: ${s}`),
+      });
+      if (argv.length === 0) {
+        program.outputHelp();
+        return ExitCode.usage;
+      }
+      await program.parseAsync(argv, { from: 'user' });
+    }
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end in a CommanderError with exit code 0.
+      return err.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    exitCode = controller.signal.aborted ? ExitCode.interrupted : exitCodeOf(err);
+    stderr.write(`${formatError(err, debug)}\n`);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return exitCode;
+}

@@ -1,0 +1,85 @@
+// The one module that starts processes (execa). Its error keeps argv, exit
+// code and the tail of stderr so a failure can be reported in one line and
+// explained with --debug.
+
+import { execa, type Options, type ResultPromise } from 'execa';
+import { IonflowError, type ErrorKind } from './errors.js';
+
+export class ProcessError extends IonflowError {
+  readonly argv: string[];
+  readonly exitCodeOfProcess: number | undefined;
+  readonly stderrTail: string;
+
+  constructor(kind: ErrorKind, argv: string[], exitCode: number | undefined, stderrTail: string, message: string, cause?: unknown) {
+    super(kind, message, { cause });
+    this.name = 'ProcessError';
+    this.argv = argv;
+    this.exitCodeOfProcess = exitCode;
+    this.stderrTail = stderrTail;
+  }
+}
+
+export function tail(text: string, maxLines = 20): string {
+  const lines = text.trimEnd().split('\n');
+  return lines.slice(-maxLines).join('\n');
+}
+
+export interface RunOptions {
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  input?: string;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Error kind when the process fails (default stepFailed). */
+  failKind?: ErrorKind;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+function describeFailure(argv: string[], err: unknown): { code: number | undefined; stderr: string; message: string } {
+  const e = err as { exitCode?: number; stderr?: unknown; timedOut?: boolean; isCanceled?: boolean; shortMessage?: string };
+  const stderr = typeof e.stderr === 'string' ? e.stderr : '';
+  const name = argv.join(' ');
+  let message: string;
+  if (e.timedOut) message = `${name} timed out`;
+  else if (e.isCanceled) message = `${name} was interrupted`;
+  else if (typeof e.exitCode === 'number') message = `${name} exited with ${e.exitCode}${stderr ? `: ${tail(stderr, 1)}` : ''}`;
+  else message = e.shortMessage ?? `${name} failed`;
+  return { code: e.exitCode, stderr, message };
+}
+
+/** Run a command to completion, capturing output (no shell). */
+export async function run(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const argv = [file, ...args];
+  try {
+    const result = await execa(file, args, {
+      cwd: options.cwd,
+      env: options.env,
+      extendEnv: true,
+      input: options.input,
+      cancelSignal: options.signal,
+      timeout: options.timeoutMs,
+      stripFinalNewline: false,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return { stdout: String(result.stdout), stderr: String(result.stderr), exitCode: result.exitCode ?? 0 };
+  } catch (err) {
+    if (options.signal?.aborted) throw new ProcessError('interrupted', argv, undefined, '', 'interrupted', err);
+    const f = describeFailure(argv, err);
+    throw new ProcessError(options.failKind ?? 'stepFailed', argv, f.code, tail(f.stderr), f.message, err);
+  }
+}
+
+/**
+ * Start a command whose stdout is consumed as a stream (e.g. `git archive`).
+ * The caller reads `child.stdout` and must await `child`.
+ */
+export function spawnStream(file: string, args: string[], options: Omit<Options, 'stdout'> = {}): ResultPromise {
+  return execa(file, args, { ...options, stdout: 'pipe', buffer: { stdout: false, stderr: true } });
+}
+
+export { describeFailure };
