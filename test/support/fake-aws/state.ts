@@ -1,0 +1,91 @@
+// The fake AWS world: CodeDeploy applications, deployment groups, revisions
+// and deployments, Step Functions state machines and executions. Tests seed it
+// directly and read it back; handlers (one file per area) mutate it.
+
+export interface FakeS3Location {
+  bucket: string;
+  key: string;
+  bundleType: string;
+  eTag?: string;
+  version?: string;
+}
+
+export interface FakeDeploymentGroup {
+  name: string;
+  /** Set by tests: e.g. an auto-rollback configuration seen on CreateDeployment. */
+  [extra: string]: unknown;
+}
+
+export interface FakeApplication {
+  name: string;
+  deploymentGroups: Map<string, FakeDeploymentGroup>;
+  revisions: { location: FakeS3Location; registeredAt: number; description?: string }[];
+}
+
+export interface FakeDeployment {
+  id: string;
+  application: string;
+  deploymentGroup: string;
+  location: FakeS3Location;
+  /** CodeDeploy status: Created | Queued | InProgress | Baking | Ready | Succeeded | Failed | Stopped. */
+  status: string;
+  /** Statuses still to come: each GetDeployment moves to the next one. */
+  script: string[];
+  createTime: number;
+  completeTime?: number;
+  errorInformation?: { code: string; message: string };
+  autoRollbackConfiguration?: unknown;
+}
+
+export interface FakeExecution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  /** RUNNING | SUCCEEDED | FAILED | TIMED_OUT | ABORTED */
+  status: string;
+  script: string[];
+  startDate: number;
+  stopDate?: number;
+  error?: string;
+  cause?: string;
+}
+
+export interface FakeAwsState {
+  region: string;
+  account: string;
+  applications: Map<string, FakeApplication>;
+  deployments: Map<string, FakeDeployment>;
+  stateMachines: Map<string, { arn: string; name: string }>;
+  executions: Map<string, FakeExecution>;
+  /** What a new deployment/execution goes through, in order, unless a test sets its own. */
+  defaultDeploymentScript: string[];
+  defaultExecutionScript: string[];
+}
+
+export function createFakeAwsState(): FakeAwsState {
+  return {
+    region: 'us-east-1',
+    account: '123456789012',
+    applications: new Map(),
+    deployments: new Map(),
+    stateMachines: new Map(),
+    executions: new Map(),
+    defaultDeploymentScript: ['InProgress', 'Succeeded'],
+    defaultExecutionScript: ['RUNNING', 'SUCCEEDED'],
+  };
+}
+
+/** Seed an application with deployment groups. */
+export function addApplication(state: FakeAwsState, name: string, groups: string[] = []): FakeApplication {
+  const app: FakeApplication = state.applications.get(name) ?? { name, deploymentGroups: new Map(), revisions: [] };
+  for (const g of groups) app.deploymentGroups.set(g, { name: g });
+  state.applications.set(name, app);
+  return app;
+}
+
+export function addStateMachine(state: FakeAwsState, name: string): string {
+  const arn = `arn:aws:states:${state.region}:${state.account}:stateMachine:${name}`;
+  state.stateMachines.set(arn, { arn, name });
+  return arn;
+}
