@@ -111,3 +111,13 @@ export interface ComputeGroup {
   /** Newest first. */
   history(limit?: number): Promise<DeploymentRecord[]>;
 }
+
+/** What the command line adds to a profile for the aws back end (SPEC §10). */
+export interface BackendOptions {
+  /** --creds-profile: overrides the profile's aws-profile. */
+  credsProfile?: string;
+  /** --region: overrides the profile's region. */
+  region?: string;
+  /** The environment to read AWS_* variables from (default process.env). */
+  env?: NodeJS.ProcessEnv;
+}
