@@ -83,3 +83,41 @@ export function spawnStream(file: string, args: string[], options: Omit<Options,
 }
 
 export { describeFailure };
+
+export interface CollectResult {
+  /** undefined when the process was killed (timeout, signal). */
+  exitCode: number | undefined;
+  /** stdout and stderr interleaved, as a terminal would show them. */
+  output: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/**
+ * Run a command to completion without throwing on a non-zero exit (e.g. an
+ * appspec hook, whose exit code and output go into a deployment record).
+ * Aborting the signal still throws (interrupted).
+ */
+export async function runCollect(file: string, args: string[], options: Omit<RunOptions, 'input' | 'failKind'> = {}): Promise<CollectResult> {
+  const started = Date.now();
+  const result = await execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    cancelSignal: options.signal,
+    timeout: options.timeoutMs,
+    forceKillAfterDelay: 2000,
+    all: true,
+    reject: false,
+    stdin: 'ignore',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (options.signal?.aborted) throw new ProcessError('interrupted', [file, ...args], undefined, '', 'interrupted');
+  return {
+    exitCode: result.exitCode,
+    // A command that could not start (ENOENT, EACCES) has no output: say why instead.
+    output: result.exitCode === undefined && !result.timedOut ? `${result.all ?? ''}${result.shortMessage}` : String(result.all ?? ''),
+    timedOut: Boolean(result.timedOut),
+    durationMs: Date.now() - started,
+  };
+}

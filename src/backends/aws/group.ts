@@ -1,0 +1,118 @@
+// An aws compute group (SPEC §6): a CodeDeploy deployment group, deployed
+// through a Step Functions execution (default, Datomic style) or a CodeDeploy
+// deployment directly. deploy() returns once AWS accepted the deployment.
+
+import type { AppConfig, AwsGroupConfig } from '../../config/types.js';
+import type { ComputeGroup, DeployInput, DeploymentId, DeploymentRecord, DeploymentStatus } from '../types.js';
+import type { AwsClients } from './clients.js';
+import {
+  type CodeDeployTarget,
+  createDeployment,
+  deploymentError,
+  getDeployment,
+  getDeployments,
+  listDeploymentIds,
+  s3RevisionOf,
+  toRecord,
+} from './codedeploy-group.js';
+import { codeDeployWord, codeDeployWordWithout, executionWord, oneLine } from './status.js';
+import { describeExecution, parseExecutionInput, resolveStateMachine, startExecution } from './step-functions.js';
+
+export class AwsComputeGroup implements ComputeGroup {
+  readonly kind = 'aws' as const;
+  readonly key: string;
+  private readonly target: CodeDeployTarget;
+
+  constructor(
+    private readonly config: AwsGroupConfig,
+    private readonly app: AppConfig,
+    private readonly clients: AwsClients,
+  ) {
+    this.key = config.key;
+    this.target = { applicationName: app.name, deploymentGroupName: config.deploymentGroup, groupKey: config.key };
+  }
+
+  get via() {
+    return this.config.via;
+  }
+
+  async deploy(input: DeployInput): Promise<DeploymentRecord> {
+    const { revision: meta, signal, onProgress } = input;
+    const base = {
+      group: this.key,
+      appName: this.app.name,
+      name: meta.name,
+      ...(meta.rev ? { rev: meta.rev } : { uname: meta.uname }),
+      status: { deployStatus: 'RUNNING', codeDeployStatus: 'RUNNING' } as DeploymentStatus,
+    };
+    if (this.config.via === 'codedeploy') {
+      const cd = await this.clients.codedeploy();
+      onProgress?.(`CreateDeployment ${this.app.name}/${this.config.deploymentGroup}`);
+      const deploymentId = await createDeployment(cd, this.target, meta, {
+        ...(this.config.rollback ? { rollback: this.config.rollback } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      return { ...base, id: { deploymentId }, startedAt: new Date().toISOString() };
+    }
+    const s3 = s3RevisionOf(meta, this.key);
+    const sfn = await this.clients.sfn();
+    const arn = await resolveStateMachine(sfn, this.config.stateMachine, this.key, signal);
+    onProgress?.(`StartExecution ${arn}`);
+    const { executionArn, startDate } = await startExecution(
+      sfn,
+      arn,
+      {
+        app: this.app.name,
+        group: this.key,
+        deploymentGroup: this.config.deploymentGroup,
+        ...(meta.rev ? { rev: meta.rev } : { uname: meta.uname! }),
+        bucket: s3.bucket,
+        key: s3.key,
+        eTag: s3.eTag,
+      },
+      signal,
+    );
+    return { ...base, id: { executionArn }, startedAt: startDate.toISOString() };
+  }
+
+  async status(id: DeploymentId): Promise<DeploymentStatus> {
+    const cd = await this.clients.codedeploy();
+    if ('deploymentId' in id) {
+      const info = await getDeployment(cd, id.deploymentId);
+      const error = deploymentError(info);
+      return {
+        deployStatus: toRecord(info, this.key).status.deployStatus,
+        codeDeployStatus: codeDeployWord(info.status),
+        ...(error && codeDeployWord(info.status) !== 'SUCCEEDED' ? { error } : {}),
+      };
+    }
+    const sfn = await this.clients.sfn();
+    const execution = await describeExecution(sfn, id.executionArn);
+    const deployStatus = executionWord(execution.status);
+    // The execution's own input names the deployment group it drives.
+    const input = parseExecutionInput(execution.input);
+    const target: CodeDeployTarget = {
+      ...this.target,
+      ...(input?.app ? { applicationName: input.app } : {}),
+      ...(input?.deploymentGroup ? { deploymentGroupName: input.deploymentGroup } : {}),
+    };
+    const since = execution.startDate ?? new Date(0);
+    const ids = await listDeploymentIds(cd, target, { since });
+    const [newest] = await getDeployments(cd, ids);
+    const codeDeployStatus = newest ? codeDeployWord(newest.status) : codeDeployWordWithout(deployStatus);
+    const executionError = [execution.error, execution.cause].filter(Boolean).join(': ');
+    const error = executionError ? oneLine(executionError) : newest ? deploymentError(newest) : undefined;
+    const failed = deployStatus !== 'RUNNING' && deployStatus !== 'SUCCEEDED';
+    return {
+      deployStatus,
+      codeDeployStatus,
+      ...(error && (failed || codeDeployStatus === 'FAILED' || codeDeployStatus === 'STOPPED') ? { error } : {}),
+    };
+  }
+
+  async history(limit = 20): Promise<DeploymentRecord[]> {
+    const cd = await this.clients.codedeploy();
+    const ids = await listDeploymentIds(cd, this.target, { limit });
+    return (await getDeployments(cd, ids)).map((info) => toRecord(info, this.key));
+  }
+}

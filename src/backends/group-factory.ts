@@ -1,0 +1,32 @@
+// The one place a ComputeGroup is made from config (STYLE §2). The aws group
+// (and with it the AWS SDK) is imported only when an aws group is used.
+
+import type { DeployConfig } from '../config/types.js';
+import { usageError } from '../errors.js';
+import type { BackendOptions, ComputeGroup } from './types.js';
+
+export function groupConfig(config: DeployConfig, groupKey: string) {
+  const group = config.groups[groupKey];
+  if (!group) {
+    const known = Object.keys(config.groups);
+    throw usageError(`unknown group ${groupKey}; deploy.yaml has ${known.length ? known.join(', ') : 'no groups'}`);
+  }
+  const app = config.apps[group.app];
+  if (!app) throw usageError(`group ${groupKey}: unknown app ${group.app}`);
+  return { group, app };
+}
+
+export async function createGroup(config: DeployConfig, groupKey: string, opts: BackendOptions = {}): Promise<ComputeGroup> {
+  const { group, app } = groupConfig(config, groupKey);
+  if (group.kind === 'local') {
+    const { LocalComputeGroup } = await import('./local/group.js');
+    return new LocalComputeGroup(group, app.name);
+  }
+  const profile = group.profile ? config.profiles[group.profile] : undefined;
+  if (group.profile && !profile) throw usageError(`group ${groupKey}: unknown profile ${group.profile}`);
+  const [{ createAwsClients }, { AwsComputeGroup }] = await Promise.all([
+    import('./aws/clients.js'),
+    import('./aws/group.js'),
+  ]);
+  return new AwsComputeGroup(group, app, createAwsClients(profile, opts));
+}

@@ -1,0 +1,115 @@
+// `<dir>/deployments/<id>.json`: one file per local deployment, rewritten
+// atomically (temp + rename) as it progresses, so `deploy-status` and
+// `history` from another process always read a whole record.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DeploymentRecord, DeploymentStatus } from '../types.js';
+import type { HookRun } from './hooks.js';
+
+export type LocalStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
+
+export interface LocalDeploymentFile {
+  id: string;
+  executionArn: string;
+  group: string;
+  appName: string;
+  name: string;
+  rev?: string;
+  uname?: string;
+  status: LocalStatus;
+  error?: string;
+  startedAt: string;
+  finishedAt?: string;
+  /** The release that was current when this deployment started. */
+  previous?: string;
+  hooks: HookRun[];
+}
+
+const ARN_PREFIX = 'arn:ionflow:local:';
+
+/** Ids sort by start time: `d-20261128-163648-123-a1b2c3`. */
+export function newDeploymentId(now = new Date()): string {
+  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace('.', '-').replace('Z', '');
+  return `d-${t}-${randomBytes(3).toString('hex')}`;
+}
+
+export const localArn = (group: string, id: string) => `${ARN_PREFIX}${group}:${id}`;
+
+/** `arn:ionflow:local:<group>:<id>` → its parts; undefined for any other ARN. */
+export function parseLocalArn(arn: string): { group: string; id: string } | undefined {
+  if (!arn.startsWith(ARN_PREFIX)) return undefined;
+  const rest = arn.slice(ARN_PREFIX.length);
+  const colon = rest.lastIndexOf(':');
+  if (colon <= 0 || colon === rest.length - 1) return undefined;
+  return { group: rest.slice(0, colon), id: rest.slice(colon + 1) };
+}
+
+const recordsDir = (dir: string) => join(dir, 'deployments');
+const SAFE_ID = /^[A-Za-z0-9._-]+$/;
+
+export async function writeRecord(dir: string, record: LocalDeploymentFile): Promise<void> {
+  await mkdir(recordsDir(dir), { recursive: true });
+  const file = join(recordsDir(dir), `${record.id}.json`);
+  const tmp = `${file}.tmp-${process.pid}`;
+  await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
+  await rename(tmp, file);
+}
+
+export async function readRecord(dir: string, id: string): Promise<LocalDeploymentFile | undefined> {
+  if (!SAFE_ID.test(id)) return undefined;
+  try {
+    return JSON.parse(await readFile(join(recordsDir(dir), `${id}.json`), 'utf8')) as LocalDeploymentFile;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Newest first. */
+export async function listRecords(dir: string, limit = Number.POSITIVE_INFINITY): Promise<LocalDeploymentFile[]> {
+  let names: string[];
+  try {
+    names = await readdir(recordsDir(dir));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const ids = names
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => n.slice(0, -'.json'.length))
+    .sort()
+    .reverse()
+    .slice(0, limit);
+  const records = await Promise.all(ids.map((id) => readRecord(dir, id)));
+  return records.filter((r): r is LocalDeploymentFile => r !== undefined);
+}
+
+export function statusOf(record: Pick<LocalDeploymentFile, 'status' | 'error'>): DeploymentStatus {
+  const error = record.error === undefined ? {} : { error: record.error };
+  switch (record.status) {
+    case 'SUCCEEDED':
+      return { deployStatus: 'SUCCEEDED', codeDeployStatus: 'SUCCEEDED' };
+    case 'FAILED':
+      return { deployStatus: 'FAILED', codeDeployStatus: 'FAILED', ...error };
+    case 'ABORTED':
+      return { deployStatus: 'ABORTED', codeDeployStatus: 'STOPPED', ...error };
+    default:
+      return { deployStatus: 'RUNNING', codeDeployStatus: 'RUNNING' };
+  }
+}
+
+export function toDeploymentRecord(file: LocalDeploymentFile): DeploymentRecord {
+  return {
+    id: { executionArn: file.executionArn },
+    group: file.group,
+    appName: file.appName,
+    name: file.name,
+    ...(file.rev ? { rev: file.rev } : {}),
+    ...(file.uname ? { uname: file.uname } : {}),
+    status: statusOf(file),
+    startedAt: file.startedAt,
+    ...(file.finishedAt ? { finishedAt: file.finishedAt } : {}),
+  };
+}

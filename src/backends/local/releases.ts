@@ -1,0 +1,93 @@
+// The release folders of a local group and its `current` link:
+// `<dir>/releases/<name>/` and `<dir>/current -> releases/<name>` (relative,
+// so the group folder can move). `current` is only ever replaced by renaming
+// a new link over it, so a reader sees the old release or the new, never none.
+
+import { readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { IonflowError } from '../../errors.js';
+import { unzipRelease } from './unzip.js';
+
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+export const releasesDir = (dir: string) => join(dir, 'releases');
+
+export function releaseDir(dir: string, name: string): string {
+  if (!SAFE_NAME.test(name)) {
+    throw new IonflowError('usage', `revision name ${JSON.stringify(name)} cannot name a release folder`, {
+      hint: 'use letters, digits, ".", "_" and "-" in a uname',
+    });
+  }
+  return join(releasesDir(dir), name);
+}
+
+/** The release `current` points at, or undefined before the first successful deployment. */
+export async function readCurrent(dir: string): Promise<string | undefined> {
+  try {
+    return basename(await readlink(join(dir, 'current')));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export async function switchCurrent(dir: string, name: string): Promise<void> {
+  const tmp = join(dir, `.current.tmp-${process.pid}`);
+  await rm(tmp, { force: true });
+  await symlink(join('releases', name), tmp);
+  await rename(tmp, join(dir, 'current'));
+}
+
+const scratch = (dir: string, what: string, name: string) =>
+  join(releasesDir(dir), `.${what}-${name}-${process.pid}-${Date.now().toString(36)}`);
+
+/**
+ * Unpack the zip as `releases/<name>`. A folder of that name already there
+ * (a redeploy) is replaced; when it is the current release, the new copy is
+ * renamed in right after the old is moved aside, so `current` dangles only
+ * between two renames.
+ */
+export async function installRelease(dir: string, name: string, zipPath: string, signal?: AbortSignal): Promise<string> {
+  const dest = releaseDir(dir, name);
+  const incoming = scratch(dir, 'incoming', name);
+  await unzipRelease(zipPath, incoming, signal);
+  const old = scratch(dir, 'old', name);
+  try {
+    await rename(dest, old);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  await rename(incoming, dest);
+  await rm(old, { recursive: true, force: true });
+  return dest;
+}
+
+/** Keep `keep` releases: the current one and the newest others; drop leftovers of dead deployers. */
+export async function pruneReleases(dir: string, keep: number, current: string | undefined): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(releasesDir(dir));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  const others: { name: string; mtime: number }[] = [];
+  for (const name of names) {
+    const path = join(releasesDir(dir), name);
+    if (name.startsWith('.')) {
+      // Only the lock holder unpacks, so a scratch folder now is a crashed deployer's.
+      await rm(path, { recursive: true, force: true });
+      continue;
+    }
+    if (name === current) continue;
+    others.push({ name, mtime: (await stat(path)).mtimeMs });
+  }
+  others.sort((a, b) => b.mtime - a.mtime);
+  const room = Math.max(0, keep - (current ? 1 : 0));
+  for (const { name } of others.slice(room)) {
+    await rm(join(releasesDir(dir), name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}

@@ -1,0 +1,201 @@
+// Unpack a revision zip into a release folder, the way the CodeDeploy agent
+// would, but refusing anything that could write outside the folder. Every
+// entry is checked first (names, and the targets of symbolic links, which are
+// the entries' data); only when all are safe is anything written, into a
+// temporary folder that is renamed into place at the end.
+
+import { createWriteStream } from 'node:fs';
+import { chmod, mkdir, rename, rm, symlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, posix } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yauzl, { type Entry, type ZipFile } from 'yauzl';
+import { IonflowError } from '../../errors.js';
+
+const S_IFMT = 0o170000;
+const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
+/** Zip "version made by" host 3 = Unix: only then do external attributes carry a mode. */
+const HOST_UNIX = 3;
+
+export type ZipEntryKind = 'file' | 'dir' | 'symlink';
+
+export interface CheckedEntry {
+  /** Normalised relative path inside the release. */
+  path: string;
+  kind: ZipEntryKind;
+  /** Permission bits (0o755 …), from the Unix external attributes, or a default. */
+  mode: number;
+  /** For symlinks: the link's target, as recorded. */
+  target?: string;
+  entry: Entry;
+}
+
+function openZip(file: string): Promise<ZipFile> {
+  return new Promise((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, decodeStrings: false, autoClose: false }, (err, zip) =>
+      err ? reject(err) : resolve(zip),
+    ),
+  );
+}
+
+function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
+  return new Promise((resolve, reject) =>
+    zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream))),
+  );
+}
+
+async function readAll(stream: Readable): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readEntries(zip: ZipFile): Promise<Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: Entry[] = [];
+    zip.on('entry', (entry: Entry) => {
+      entries.push(entry);
+      zip.readEntry();
+    });
+    zip.once('end', () => resolve(entries));
+    zip.once('error', reject);
+    zip.readEntry();
+  });
+}
+
+function entryName(entry: Entry): string {
+  // decodeStrings is off so that yauzl does not stop at the first bad name:
+  // we decode (UTF-8 flag or CP437) and check every name ourselves.
+  return yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, false);
+}
+
+function kindAndMode(entry: Entry, name: string): { kind: ZipEntryKind; mode: number } {
+  const unix = entry.versionMadeBy >> 8 === HOST_UNIX;
+  const attrs = unix ? (entry.externalFileAttributes >>> 16) & 0xffff : 0;
+  const type = attrs & S_IFMT;
+  if (type === S_IFLNK) return { kind: 'symlink', mode: 0o777 };
+  if (type === S_IFDIR || name.endsWith('/')) return { kind: 'dir', mode: attrs & 0o777 || 0o755 };
+  // Keep the owner's bits as recorded; a zip without Unix modes gets 0644.
+  return { kind: 'file', mode: attrs & 0o777 || 0o644 };
+}
+
+/** Why a path inside the release would escape it, or undefined when it stays inside. */
+function escapeReason(name: string): string | undefined {
+  if (name.includes('\0')) return 'has a NUL byte';
+  if (isAbsolute(name) || /^[a-zA-Z]:/.test(name) || name.startsWith('\\')) return 'is an absolute path';
+  const normal = posix.normalize(name.replace(/\\/g, '/'));
+  if (normal === '..' || normal.startsWith('../')) return 'escapes the release folder';
+  if (name.replace(/\\/g, '/').split('/').includes('..')) return 'has a .. component';
+  return undefined;
+}
+
+/**
+ * Resolve a link target the way the OS will, following the zip's other links
+ * (a link to `.` makes `that/..` leave the folder even though it reads as `.`).
+ */
+function linkStaysInside(path: string, target: string, links: Map<string, string>): boolean {
+  let hops = 0;
+  const walk = (base: string[], rel: string): string[] | undefined => {
+    if (posix.isAbsolute(rel) || ++hops > 40) return undefined;
+    const parts = [...base];
+    for (const part of rel.split('/')) {
+      if (part === '' || part === '.') continue;
+      if (part === '..') {
+        if (parts.length === 0) return undefined;
+        parts.pop();
+        continue;
+      }
+      parts.push(part);
+      const link = links.get(parts.join('/'));
+      if (link !== undefined) {
+        parts.pop();
+        const resolved = walk(parts, link);
+        if (!resolved) return undefined;
+        parts.splice(0, parts.length, ...resolved);
+      }
+    }
+    return parts;
+  };
+  return walk(posix.dirname(path) === '.' ? [] : posix.dirname(path).split('/'), target) !== undefined;
+}
+
+/** Check every entry; throw one error naming all refused entries, before anything is written. */
+export async function checkZip(file: string): Promise<CheckedEntry[]> {
+  const zip = await openZip(file);
+  try {
+    const entries = await readEntries(zip);
+    const checked: CheckedEntry[] = [];
+    const problems: string[] = [];
+    for (const entry of entries) {
+      const name = entryName(entry);
+      const reason = escapeReason(name);
+      if (reason) {
+        problems.push(`${JSON.stringify(name)} ${reason}`);
+        continue;
+      }
+      const path = posix.normalize(name.replace(/\\/g, '/')).replace(/\/+$/, '');
+      if (path === '.' || path === '') continue;
+      const { kind, mode } = kindAndMode(entry, name);
+      const item: CheckedEntry = { path, kind, mode, entry };
+      if (kind === 'symlink') item.target = await readAll(await openStream(zip, entry));
+      checked.push(item);
+    }
+    const links = new Map(checked.filter((e) => e.kind === 'symlink').map((e) => [e.path, e.target!]));
+    for (const [path, target] of links) {
+      if (!linkStaysInside(path, target, links)) {
+        problems.push(`${JSON.stringify(path)} is a link pointing outside the release (${target})`);
+      }
+    }
+    if (problems.length > 0) {
+      throw new IonflowError('stepFailed', `refused to unpack ${file}: ${problems.join('; ')}`, {
+        hint: 'the revision zip holds entries that would write outside the release folder; nothing was written',
+      });
+    }
+    return checked;
+  } finally {
+    zip.close();
+  }
+}
+
+/** Links are created last so that no file is ever written through a link. */
+async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string, signal?: AbortSignal): Promise<void> {
+  const dirs = entries.filter((e) => e.kind === 'dir');
+  for (const d of dirs) await mkdir(join(root, d.path), { recursive: true });
+  for (const e of entries) {
+    if (e.kind !== 'file') continue;
+    signal?.throwIfAborted();
+    const dest = join(root, e.path);
+    await mkdir(dirname(dest), { recursive: true });
+    await pipeline(await openStream(zip, e.entry), createWriteStream(dest, { flags: 'wx', mode: e.mode }));
+    await chmod(dest, e.mode); // the umask may have trimmed the mode given at creation
+  }
+  for (const e of entries) {
+    if (e.kind !== 'symlink') continue;
+    const dest = join(root, e.path);
+    await mkdir(dirname(dest), { recursive: true });
+    await symlink(e.target!, dest);
+  }
+  for (const d of dirs) await chmod(join(root, d.path), d.mode | 0o700);
+}
+
+/**
+ * Unpack `file` into `dest` (which must not exist): checked first, written into
+ * `<dest>.tmp-…` beside it, renamed into place. On refusal nothing is written.
+ */
+export async function unzipRelease(file: string, dest: string, signal?: AbortSignal): Promise<{ files: number }> {
+  const entries = await checkZip(file);
+  const tmp = `${dest}.tmp-${process.pid}-${Date.now().toString(36)}`;
+  const zip = await openZip(file);
+  try {
+    await mkdir(tmp, { recursive: true });
+    await writeEntries(zip, entries, tmp, signal);
+    await rename(tmp, dest);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  } finally {
+    zip.close();
+  }
+  return { files: entries.filter((e) => e.kind === 'file').length };
+}

@@ -1,0 +1,109 @@
+// Wait for a deployment to reach a status (SPEC §3 `wait`, `deploy-status
+// --wait`). Polling backs off through @smithy/util-waiter (min → max delay
+// with jitter), never a hand-written retry loop; the AWS calls inside each
+// poll are retried by the SDK's own retry strategy. A local status is final
+// at the first look unless another process is still deploying.
+
+import { createGroup } from '../backends/group-factory.js';
+import type { BackendOptions, ComputeGroup, DeploymentId, DeploymentStatus } from '../backends/types.js';
+import type { DeployConfig } from '../config/types.js';
+import { InterruptedError, IonflowError, preconditionError } from '../errors.js';
+
+export interface WaitOptions {
+  for?: 'SUCCEEDED' | 'RUNNING';
+  timeoutMs: number;
+  pollMs?: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+  backend?: BackendOptions;
+}
+
+const FAILED_DEPLOY = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
+const FAILED_CODEDEPLOY = new Set(['FAILED', 'STOPPED']);
+
+export function isFailed(status: DeploymentStatus): boolean {
+  return FAILED_DEPLOY.has(status.deployStatus) || FAILED_CODEDEPLOY.has(status.codeDeployStatus);
+}
+
+export function isFinal(status: DeploymentStatus): boolean {
+  return isFailed(status) || (status.deployStatus === 'SUCCEEDED' && status.codeDeployStatus === 'SUCCEEDED');
+}
+
+export const idText = (id: DeploymentId): string => ('executionArn' in id ? id.executionArn : id.deploymentId);
+
+export type PollOutcome = { state: 'done'; status: DeploymentStatus } | { state: 'timeout'; status?: DeploymentStatus };
+
+/**
+ * Poll `group.status(id)` until it is failed, or reaches `for` (SUCCEEDED:
+ * final success; RUNNING: started, or already past it). Returns the last
+ * status; never throws for a failed deployment (callers decide).
+ */
+export async function pollStatus(
+  group: ComputeGroup,
+  id: DeploymentId,
+  options: Omit<WaitOptions, 'backend'>,
+): Promise<PollOutcome> {
+  const { createWaiter, WaiterState } = await import('@smithy/util-waiter');
+  const target = options.for ?? 'SUCCEEDED';
+  const defaultPoll = group.kind === 'local' ? [0.2, 1] : [2, 15];
+  const maxWaitTime = Math.max(options.timeoutMs / 1000, 0.002);
+  let [minDelay, maxDelay] = options.pollMs ? [options.pollMs / 1000, options.pollMs / 1000] : defaultPoll;
+  minDelay = Math.min(minDelay!, maxWaitTime / 2);
+  maxDelay = Math.max(minDelay, maxDelay!);
+  let last: DeploymentStatus | undefined;
+  let lastWord = '';
+  const result = await createWaiter(
+    { client: group, maxWaitTime, minDelay, maxDelay, ...(options.signal ? { abortSignal: options.signal } : {}) },
+    id,
+    async (g, input) => {
+      const status = await g.status(input);
+      last = status;
+      const word = `${status.deployStatus}/${status.codeDeployStatus}`;
+      if (word !== lastWord) options.onProgress?.(`${group.key}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})`);
+      lastWord = word;
+      const reached = isFailed(status) || isFinal(status) || (target === 'RUNNING' && status.deployStatus === 'RUNNING');
+      return { state: reached ? WaiterState.SUCCESS : WaiterState.RETRY };
+    },
+  );
+  if (result.state === WaiterState.ABORTED || options.signal?.aborted) throw new InterruptedError();
+  if (result.state === WaiterState.TIMEOUT || !last) return last ? { state: 'timeout', status: last } : { state: 'timeout' };
+  return { state: 'done', status: last };
+}
+
+export function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return `${Math.round(ms / 100) / 10}s`;
+}
+
+export async function waitForDeployment(
+  config: DeployConfig,
+  groupKey: string,
+  id: DeploymentId | undefined,
+  options: WaitOptions,
+): Promise<DeploymentStatus> {
+  const group = await createGroup(config, groupKey, options.backend);
+  const target = id ?? (await group.history(1))[0]?.id;
+  if (!target) throw preconditionError(`group ${groupKey} has no deployment to wait for`, { hint: `deploy first: ionflow deploy --group ${groupKey} --rev <sha>` });
+  const outcome = await pollStatus(group, target, options);
+  const shown = idText(target);
+  if (outcome.state === 'timeout') {
+    throw new IonflowError('timeout', `deployment ${shown} of group ${groupKey} did not reach ${options.for ?? 'SUCCEEDED'} within ${formatDuration(options.timeoutMs)} (last: ${outcome.status?.deployStatus ?? 'unknown'})`, {
+      hint: `check it later with: ${statusCommandFor(groupKey, target)}`,
+    });
+  }
+  if (isFailed(outcome.status)) {
+    const { deployStatus, codeDeployStatus, error } = outcome.status;
+    const word = FAILED_DEPLOY.has(deployStatus) ? deployStatus : codeDeployStatus;
+    throw new IonflowError('stepFailed', `deployment ${shown} of group ${groupKey} ${word}${error ? `: ${error}` : ''}`, {
+      hint: group.kind === 'local' ? `see its hooks' output: ionflow history ${groupKey} --json` : undefined,
+    });
+  }
+  return outcome.status;
+}
+
+export function statusCommandFor(groupKey: string, id: DeploymentId): string {
+  return 'executionArn' in id
+    ? `ionflow deploy-status --execution-arn ${id.executionArn}`
+    : `ionflow deploy-status --deployment-id ${id.deploymentId} --group ${groupKey}`;
+}
