@@ -39,6 +39,8 @@ export interface PutRevisionInput {
   name: RevisionName;
   tree: string;
   entryPoints: EntryPoints | null;
+  /** Files in the archive (blobs of the tree), recorded in the metadata. */
+  fileCount?: number;
   /** The zip, streamed (never fully in memory). */
   body: Readable;
   signal?: AbortSignal;
@@ -55,7 +57,7 @@ export interface RevisionStore {
   /** Stream a zip in; atomic: on failure or abort nothing is left registered. */
   put(input: PutRevisionInput): Promise<RevisionMeta>;
   /** For an already stored revision: make sure it is registered (CodeDeploy); no-op locally. */
-  ensureRegistered(meta: RevisionMeta): Promise<void>;
+  ensureRegistered(meta: RevisionMeta, signal?: AbortSignal): Promise<void>;
   /** A local file holding the zip (downloaded to a temp file for S3). */
   fetchZip(meta: RevisionMeta, signal?: AbortSignal): Promise<{ path: string; cleanup(): Promise<void> }>;
   list(appName: string): Promise<RevisionMeta[]>;

@@ -1,7 +1,56 @@
-// Placeholder until the owning issue lands: fails loudly rather than pretending.
-import type { CliContext } from '../context.js';
-import { IonflowError } from '../../errors.js';
+// `ionflow push [--app] [--uname] [--rev] [--force]` and `{:op :push …}`:
+// one push, then the ion-dev result map on stdout (SPEC §5); progress on stderr.
 
-export default async function push(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
-  throw new IonflowError('usage', 'push is not implemented yet');
+import { loadConfig } from '../../config/load.js';
+import type { DeployConfig } from '../../config/types.js';
+import { usageError } from '../../errors.js';
+import { type PushResult, pushApp } from '../../push/push.js';
+import type { CliContext } from '../context.js';
+import type { OutputMap } from '../output.js';
+
+export interface PushCommandOptions {
+  app?: string;
+  uname?: string;
+  rev?: string;
+  force?: boolean;
+}
+
+/** The app to push: --app (a key or an app-name), else the only one. */
+export function chooseApp(config: DeployConfig, wanted: string | undefined): string {
+  const keys = Object.keys(config.apps);
+  if (wanted !== undefined) {
+    if (config.apps[wanted]) return wanted;
+    const byName = keys.find((k) => config.apps[k]!.name === wanted);
+    if (byName) return byName;
+    throw usageError(`unknown app ${wanted}; deploy.yaml has ${keys.join(', ') || 'no apps'}`);
+  }
+  if (keys.length === 1) return keys[0]!;
+  if (keys.length === 0) throw usageError(`${config.file} declares no apps`);
+  throw usageError(`deploy.yaml has several apps (${keys.join(', ')}): choose one with --app <name>`);
+}
+
+export function pushOutput(result: PushResult): OutputMap {
+  const { meta, deployGroups } = result;
+  const which = meta.rev ? `--rev ${meta.rev}` : `--uname ${meta.uname}`;
+  return {
+    ...(meta.rev ? { rev: meta.rev } : { uname: meta.uname ?? meta.name }),
+    'deploy-groups': deployGroups,
+    'deploy-command': `ionflow deploy --group ${deployGroups[0] ?? '<group>'} ${which}`,
+    doc: 'To deploy, issue the :deploy-command, or run a pipeline: ionflow run <pipeline>',
+  };
+}
+
+export default async function push(ctx: CliContext, options: PushCommandOptions): Promise<number> {
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const appKey = chooseApp(config, options.app);
+  const result = await pushApp(config, appKey, {
+    rev: options.rev,
+    uname: options.uname,
+    force: Boolean(options.force),
+    signal: ctx.signal,
+    onProgress: (message) => ctx.log(message),
+    backend: { credsProfile: ctx.global.credsProfile, region: ctx.global.region, env: ctx.env },
+  });
+  ctx.print(pushOutput(result));
+  return 0;
 }

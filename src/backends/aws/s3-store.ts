@@ -1,0 +1,201 @@
+// The aws revision store (SPEC §1, §5): `s3://<bucket>/<prefix><app-name>/<name>.zip`
+// uploaded as a streamed multipart upload, `<name>.json` metadata beside it
+// written only once the zip is complete, then the zip registered as a
+// CodeDeploy application revision. A failed or interrupted upload is aborted
+// and nothing is registered.
+
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Upload } from '@aws-sdk/lib-storage';
+import { InterruptedError } from '../../errors.js';
+import { DigestStream } from '../digest.js';
+import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
+import type { AwsClients, S3Api } from './clients.js';
+import { toIonflowError } from './hints.js';
+
+export interface S3StoreOptions {
+  bucket: string;
+  /** Key prefix, e.g. `datomic/apps/` (kept as given). */
+  prefix: string;
+  clients: AwsClients;
+  /** Multipart part size in bytes (default 8 MiB; S3's minimum is 5 MiB). */
+  partSize?: number;
+  /** Parts uploaded at once (default 4): memory use is about partSize × queueSize. */
+  queueSize?: number;
+}
+
+const MISSING = new Set(['NoSuchKey', 'NotFound']);
+
+export class S3RevisionStore implements RevisionStore {
+  readonly kind = 's3' as const;
+  readonly where: string;
+
+  constructor(private readonly options: S3StoreOptions) {
+    this.where = `s3://${options.bucket}/${options.prefix}`;
+  }
+
+  private key(appName: string, name: string, ext: 'zip' | 'json'): string {
+    return `${this.options.prefix}${appName}/${name}.${ext}`;
+  }
+
+  private async s3(): Promise<S3Api> {
+    return this.options.clients.s3();
+  }
+
+  async get(appName: string, name: string): Promise<RevisionMeta | undefined> {
+    const Key = this.key(appName, name, 'json');
+    try {
+      const out = await (await this.s3()).getObject({ Bucket: this.options.bucket, Key });
+      return JSON.parse((await out.Body?.transformToString('utf8')) ?? '') as RevisionMeta;
+    } catch (err) {
+      if (MISSING.has((err as Error).name)) return undefined;
+      throw toIonflowError(err, `reading s3://${this.options.bucket}/${Key}`);
+    }
+  }
+
+  async put(input: PutRevisionInput): Promise<RevisionMeta> {
+    const name = input.name.rev ?? input.name.uname;
+    const { bucket: Bucket } = this.options;
+    const Key = this.key(input.appName, name, 'zip');
+    const where = `s3://${Bucket}/${Key}`;
+    const s3 = await this.s3();
+    try {
+      // Unregister an older revision of this name before its zip is replaced.
+      await s3.deleteObject({ Bucket, Key: this.key(input.appName, name, 'json') }, input.signal);
+    } catch (err) {
+      throw toIonflowError(err, `upload ${where}`);
+    }
+    const digest = new DigestStream(input.onProgress);
+    const feeding = pipeline(input.body, digest).catch((err: unknown) => err);
+    const upload = new Upload({
+      client: s3.client,
+      params: { Bucket, Key, Body: digest, ContentType: 'application/zip' },
+      partSize: this.options.partSize ?? 8 * 1024 * 1024,
+      queueSize: this.options.queueSize ?? 4,
+      // We abort the multipart upload ourselves, so its failure (s3rver answers
+      // 405) never hides the error that caused it.
+      leavePartsOnError: true,
+    });
+    const onAbort = () => void upload.abort();
+    input.signal?.addEventListener('abort', onAbort, { once: true });
+    let result: Awaited<ReturnType<Upload['done']>>;
+    try {
+      if (input.signal?.aborted) throw new InterruptedError();
+      result = await upload.done();
+      const fed = await feeding;
+      if (fed) throw fed;
+    } catch (err) {
+      digest.destroy();
+      if (upload.uploadId) await s3.abortMultipartUpload({ Bucket, Key, UploadId: upload.uploadId }).catch(() => undefined);
+      const fed = await feeding;
+      throw toIonflowError(input.signal?.aborted ? new InterruptedError() : (fed ?? err), `upload ${where}`);
+    } finally {
+      input.signal?.removeEventListener('abort', onAbort);
+    }
+    const eTag = (result.ETag ?? '').replaceAll('"', '');
+    const meta: RevisionMeta = {
+      name,
+      ...(input.name.rev ? { rev: input.name.rev } : { uname: input.name.uname }),
+      appName: input.appName,
+      sha256: digest.sha256(),
+      size: digest.size,
+      fileCount: input.fileCount ?? 0,
+      pushedAt: new Date().toISOString(),
+      tree: input.tree,
+      entryPoints: input.entryPoints,
+      location: where,
+      s3: { bucket: Bucket, key: Key, eTag, ...(result.VersionId ? { version: result.VersionId } : {}) },
+    };
+    try {
+      await s3.putObject(
+        {
+          Bucket,
+          Key: this.key(input.appName, name, 'json'),
+          Body: `${JSON.stringify(meta, null, 2)}\n`,
+          ContentType: 'application/json',
+        },
+        input.signal,
+      );
+    } catch (err) {
+      throw toIonflowError(err, `writing the metadata of ${where}`);
+    }
+    await this.ensureRegistered(meta, input.signal);
+    return meta;
+  }
+
+  /** RegisterApplicationRevision is idempotent: registering again is how we make sure. */
+  async ensureRegistered(meta: RevisionMeta, signal?: AbortSignal): Promise<void> {
+    if (!meta.s3) return;
+    const { bucket, key, eTag, version } = meta.s3;
+    try {
+      await (await this.options.clients.codedeploy()).registerApplicationRevision(
+        {
+          applicationName: meta.appName,
+          description: meta.rev ? `rev ${meta.rev}` : `uname ${meta.uname}`,
+          revision: {
+            revisionType: 'S3',
+            s3Location: { bucket, key, bundleType: 'zip', eTag, ...(version ? { version } : {}) },
+          },
+        },
+        signal,
+      );
+    } catch (err) {
+      throw toIonflowError(err, `RegisterApplicationRevision ${meta.appName} s3://${bucket}/${key}`);
+    }
+  }
+
+  async fetchZip(meta: RevisionMeta, signal?: AbortSignal): Promise<{ path: string; cleanup(): Promise<void> }> {
+    const Key = meta.s3?.key ?? this.key(meta.appName, meta.name, 'zip');
+    const dir = await mkdtemp(join(tmpdir(), 'ionflow-revision-'));
+    const cleanup = () => rm(dir, { recursive: true, force: true });
+    const path = join(dir, `${meta.name}.zip`);
+    try {
+      const out = await (await this.s3()).getObject({ Bucket: this.options.bucket, Key }, signal);
+      await pipeline(out.Body as Readable, createWriteStream(path), { signal });
+      return { path, cleanup };
+    } catch (err) {
+      await cleanup();
+      throw toIonflowError(err, `download s3://${this.options.bucket}/${Key}`);
+    }
+  }
+
+  async list(appName: string): Promise<RevisionMeta[]> {
+    const s3 = await this.s3();
+    const Prefix = `${this.options.prefix}${appName}/`;
+    const names: string[] = [];
+    let ContinuationToken: string | undefined;
+    try {
+      do {
+        const page = await s3.listObjectsV2({ Bucket: this.options.bucket, Prefix, ContinuationToken });
+        for (const o of page.Contents ?? []) if (o.Key?.endsWith('.json')) names.push(o.Key.slice(Prefix.length, -5));
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (ContinuationToken);
+    } catch (err) {
+      throw toIonflowError(err, `listing s3://${this.options.bucket}/${Prefix}`);
+    }
+    const metas = await Promise.all(names.map((n) => this.get(appName, n)));
+    return metas
+      .filter((m): m is RevisionMeta => m !== undefined)
+      .sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
+  }
+
+  async remoteDeployGroups(appName: string): Promise<string[]> {
+    const codedeploy = await this.options.clients.codedeploy();
+    const groups: string[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await codedeploy.listDeploymentGroups({ applicationName: appName, nextToken });
+        groups.push(...(page.deploymentGroups ?? []));
+        nextToken = page.nextToken;
+      } while (nextToken);
+    } catch (err) {
+      throw toIonflowError(err, `ListDeploymentGroups ${appName}`);
+    }
+    return groups;
+  }
+}

@@ -1,0 +1,26 @@
+// A pass-through that hashes and counts the bytes of a revision as they are
+// streamed into a store, so sha256 and size never need a second read.
+
+import { createHash } from 'node:crypto';
+import { Transform, type TransformCallback } from 'node:stream';
+
+export class DigestStream extends Transform {
+  private readonly hash = createHash('sha256');
+  size = 0;
+
+  constructor(private readonly onProgress?: (bytes: number) => void) {
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.hash.update(chunk);
+    this.size += chunk.length;
+    this.onProgress?.(this.size);
+    callback(null, chunk);
+  }
+
+  /** The hex sha256 of everything that went through; call once, after the end. */
+  sha256(): string {
+    return this.hash.digest('hex');
+  }
+}

@@ -1,0 +1,97 @@
+// The local revision store (SPEC §1, §5): `<dir>/<app-name>/<name>.zip` and
+// `<name>.json`. The zip is streamed to a temporary file and renamed; the
+// metadata is written last, and its presence is what makes a revision
+// registered, so an interrupted push leaves nothing a reader would take.
+
+import { createWriteStream } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
+import { DigestStream } from '../digest.js';
+import { tempPathFor, writeFileAtomic } from './atomic-write.js';
+
+async function readMeta(path: string): Promise<RevisionMeta | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as RevisionMeta;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+export class LocalRevisionStore implements RevisionStore {
+  readonly kind = 'local' as const;
+  readonly where: string;
+
+  constructor(private readonly dir: string) {
+    this.where = dir;
+  }
+
+  private paths(appName: string, name: string) {
+    const folder = join(this.dir, appName);
+    return { folder, zip: join(folder, `${name}.zip`), json: join(folder, `${name}.json`) };
+  }
+
+  get(appName: string, name: string): Promise<RevisionMeta | undefined> {
+    return readMeta(this.paths(appName, name).json);
+  }
+
+  async put(input: PutRevisionInput): Promise<RevisionMeta> {
+    const name = input.name.rev ?? input.name.uname;
+    const { folder, zip, json } = this.paths(input.appName, name);
+    await mkdir(folder, { recursive: true });
+    const temp = tempPathFor(zip);
+    const digest = new DigestStream(input.onProgress);
+    try {
+      await pipeline(input.body, digest, createWriteStream(temp), { signal: input.signal });
+      // Unregister any older revision of this name before its zip is replaced.
+      await rm(json, { force: true });
+      await rename(temp, zip);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    const meta: RevisionMeta = {
+      name,
+      ...(input.name.rev ? { rev: input.name.rev } : { uname: input.name.uname }),
+      appName: input.appName,
+      sha256: digest.sha256(),
+      size: digest.size,
+      fileCount: input.fileCount ?? 0,
+      pushedAt: new Date().toISOString(),
+      tree: input.tree,
+      entryPoints: input.entryPoints,
+      location: zip,
+    };
+    await writeFileAtomic(json, `${JSON.stringify(meta, null, 2)}\n`);
+    return meta;
+  }
+
+  async ensureRegistered(): Promise<void> {}
+
+  async fetchZip(meta: RevisionMeta): Promise<{ path: string; cleanup(): Promise<void> }> {
+    return { path: this.paths(meta.appName, meta.name).zip, cleanup: async () => {} };
+  }
+
+  async list(appName: string): Promise<RevisionMeta[]> {
+    const { folder } = this.paths(appName, '');
+    let files: string[];
+    try {
+      files = await readdir(folder);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const metas = await Promise.all(
+      files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => readMeta(join(folder, f))),
+    );
+    return metas
+      .filter((m): m is RevisionMeta => m !== undefined)
+      .sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
+  }
+
+  async remoteDeployGroups(): Promise<string[]> {
+    return [];
+  }
+}

@@ -1,0 +1,21 @@
+// The one place a RevisionStore is made from config (STYLE §2). The aws
+// modules (and so the AWS SDK) are imported only for an s3 store.
+
+import type { DeployConfig } from '../config/types.js';
+import { usageError } from '../errors.js';
+import { LocalRevisionStore } from './local/store.js';
+import type { BackendOptions, RevisionStore } from './types.js';
+
+export async function createStore(config: DeployConfig, appKey: string, opts: BackendOptions = {}): Promise<RevisionStore> {
+  const app = config.apps[appKey];
+  if (!app) throw usageError(`unknown app ${appKey}; deploy.yaml has ${Object.keys(config.apps).join(', ') || 'none'}`);
+  const store = app.store;
+  if (store.kind === 'local') return new LocalRevisionStore(store.dir);
+  const profile = store.profile ? config.profiles[store.profile] : undefined;
+  if (store.profile && !profile) throw usageError(`app ${appKey}: unknown profile ${store.profile}`);
+  const [{ createAwsClients }, { S3RevisionStore }] = await Promise.all([
+    import('./aws/clients.js'),
+    import('./aws/s3-store.js'),
+  ]);
+  return new S3RevisionStore({ bucket: store.bucket, prefix: store.prefix, clients: createAwsClients(profile, opts) });
+}

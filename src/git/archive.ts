@@ -1,0 +1,124 @@
+// What a push archives and how: the tree of the app folder at a commit (or of
+// the working tree, through a temporary index), streamed out of
+// `git archive --format=zip`. The user's index and files are never touched.
+
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { PassThrough, type Readable } from 'node:stream';
+import { IonflowError } from '../errors.js';
+import { spawnStream } from '../process.js';
+import { commitDate, git, headSha, pathspec, type RepoLocation, subtree } from './git.js';
+
+/** A tree ready to archive: `treeish` gives byte-identical zips for the same `tree`. */
+export interface ArchiveSource {
+  /** The git tree id of the app folder's content. */
+  tree: string;
+  /** What `git archive` is given: a commit, so file times (and bytes) are reproducible. */
+  treeish: string;
+}
+
+// Fixed identity for the helper commits below, so their ids depend on content only.
+const IDENTITY = {
+  GIT_AUTHOR_NAME: 'ionflow',
+  GIT_AUTHOR_EMAIL: 'ionflow@localhost',
+  GIT_COMMITTER_NAME: 'ionflow',
+  GIT_COMMITTER_EMAIL: 'ionflow@localhost',
+};
+
+/**
+ * `git archive <tree>` stamps every entry with the current time, so the same
+ * content would give different zips. Wrapping the tree in a commit with a fixed
+ * identity and date makes the archive a pure function of (tree, date). The
+ * commit is an unreferenced object that `git gc` removes in due course.
+ */
+async function wrapTree(top: string, tree: string, date: string, message: string, signal?: AbortSignal): Promise<string> {
+  return git(top, ['commit-tree', '--no-gpg-sign', tree, '-m', message], {
+    signal,
+    env: { ...IDENTITY, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
+  });
+}
+
+function missingFolder(prefix: string, where: string): IonflowError {
+  return new IonflowError('precondition', `the app folder ${prefix} does not exist in ${where}`, {
+    hint: 'commit the app folder first, or check the app root in deploy.yaml',
+  });
+}
+
+/** The app folder at a commit. Whole-repository apps archive the commit itself. */
+export async function commitSource(loc: RepoLocation, sha: string, signal?: AbortSignal): Promise<ArchiveSource> {
+  const tree = await subtree(loc.top, sha, loc.prefix, signal);
+  if (!tree) throw missingFolder(loc.prefix, `commit ${sha}`);
+  if (!loc.prefix) return { tree, treeish: sha };
+  const date = await commitDate(loc.top, sha, signal);
+  return { tree, treeish: await wrapTree(loc.top, tree, date, `ionflow: ${sha}:${loc.prefix}`, signal) };
+}
+
+/**
+ * The working tree of the app folder as it is: tracked files plus untracked
+ * files git does not ignore. Built in a temporary index (a copy of the user's,
+ * for its stat cache), so the user's index and files stay as they are.
+ */
+export async function workTreeSource(loc: RepoLocation, excludes: string[] = [], signal?: AbortSignal): Promise<ArchiveSource> {
+  const temp = await mkdtemp(join(tmpdir(), 'ionflow-index-'));
+  try {
+    const index = join(temp, 'index');
+    const env = { GIT_INDEX_FILE: index };
+    const head = await headSha(loc.top, signal);
+    const userIndex = await git(loc.top, ['rev-parse', '--git-path', 'index'], { signal });
+    const copied = await copyFile(isAbsolute(userIndex) ? userIndex : join(loc.top, userIndex), index).then(
+      () => true,
+      () => false,
+    );
+    if (!copied && head) await git(loc.top, ['read-tree', head], { env, signal });
+    const appDir = loc.prefix ? join(loc.top, loc.prefix) : loc.top;
+    await git(appDir, ['add', '-A', '--', ...pathspec(excludes)], { env, signal });
+    const root = await git(loc.top, ['write-tree'], { env, signal });
+    const tree = await subtree(loc.top, root, loc.prefix, signal);
+    if (!tree) throw missingFolder(loc.prefix, 'the working tree');
+    const date = head ? await commitDate(loc.top, head, signal) : '315532800 +0000';
+    return { tree, treeish: await wrapTree(loc.top, tree, date, 'ionflow: working tree', signal) };
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+export interface ArchiveStream {
+  /** The zip bytes; errors if git fails, so a store never keeps a truncated zip. */
+  body: Readable;
+  /** Settles when git has exited. */
+  done: Promise<void>;
+}
+
+/** Stream `git archive --format=zip <treeish>` (never buffered whole). */
+export function streamArchive(top: string, treeish: string, signal?: AbortSignal): ArchiveStream {
+  const child = spawnStream('git', ['archive', '--format=zip', treeish], {
+    cwd: top,
+    cancelSignal: signal,
+    stdin: 'ignore',
+  });
+  const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+  child.stdout!.pipe(body, { end: false });
+  // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
+  body.on('close', () => {
+    if (child.exitCode === null) child.kill();
+  });
+  const done = child.then(
+    () => {
+      body.end();
+    },
+    (err: unknown) => {
+      const e = err as { stderr?: unknown; isCanceled?: boolean };
+      const failure = e.isCanceled
+        ? Object.assign(new Error('interrupted'), { name: 'AbortError' })
+        : new IonflowError('stepFailed', `git archive failed: ${String(e.stderr ?? err).trim().split('\n')[0]}`, {
+            cause: err,
+          });
+      body.destroy(failure);
+      throw failure;
+    },
+  );
+  // The store reports the body's error; keep an unobserved `done` from crashing the process.
+  done.catch(() => undefined);
+  return { body, done };
+}

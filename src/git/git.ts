@@ -1,0 +1,121 @@
+// Typed git operations over the one process wrapper (src/process.ts). Each
+// function names one question asked of git; failures become IonflowErrors a
+// user can act on (not a repository, no commits yet, unknown revision).
+
+import { IonflowError, usageError } from '../errors.js';
+import { ProcessError, run } from '../process.js';
+
+export interface GitOptions {
+  /** Extra environment (e.g. GIT_INDEX_FILE for a temporary index). */
+  env?: Record<string, string | undefined>;
+  signal?: AbortSignal;
+  input?: string;
+}
+
+/** Run git in `cwd` and return its stdout without the final newline. */
+export async function git(cwd: string, args: string[], options: GitOptions = {}): Promise<string> {
+  const result = await run('git', args, { cwd, env: options.env, signal: options.signal, input: options.input });
+  return result.stdout.replace(/\n$/, '');
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+
+/** Where an app folder sits in its repository. */
+export interface RepoLocation {
+  /** Absolute top-level folder of the work tree. */
+  top: string;
+  /** The app folder relative to the top, '' for the top itself (no trailing slash). */
+  prefix: string;
+}
+
+export async function locateRepo(dir: string, signal?: AbortSignal): Promise<RepoLocation> {
+  let out: string;
+  try {
+    out = await git(dir, ['rev-parse', '--show-toplevel', '--show-prefix'], { signal });
+  } catch (err) {
+    if (err instanceof ProcessError && err.kind !== 'interrupted') {
+      throw new IonflowError('precondition', `${dir} is not inside a git repository`, {
+        hint: 'push archives git content: run `git init` and commit the app first',
+        cause: err,
+      });
+    }
+    throw err;
+  }
+  const [top = dir, prefix = ''] = out.split('\n');
+  return { top, prefix: prefix.replace(/\/$/, '') };
+}
+
+/** HEAD's commit SHA, or undefined in a repository without commits. */
+export async function headSha(dir: string, signal?: AbortSignal): Promise<string | undefined> {
+  try {
+    return await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { signal });
+  } catch (err) {
+    if (err instanceof ProcessError && err.exitCodeOfProcess === 1) return undefined;
+    throw err;
+  }
+}
+
+/** HEAD's SHA; a repository without commits is a precondition error. */
+export async function requireHead(dir: string, signal?: AbortSignal): Promise<string> {
+  const sha = await headSha(dir, signal);
+  if (!sha) {
+    throw new IonflowError('precondition', 'the repository has no commits yet', {
+      hint: 'commit the app first, or push the working tree with --uname <name>',
+    });
+  }
+  return sha;
+}
+
+/** Resolve `--rev` (a SHA, branch, tag, HEAD~1 …) to a full commit SHA. */
+export async function resolveRev(dir: string, rev: string, signal?: AbortSignal): Promise<string> {
+  if (rev.startsWith('-')) throw usageError(`--rev ${rev} is not a commit`);
+  try {
+    const sha = await git(dir, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`], { signal });
+    if (SHA.test(sha)) return sha;
+  } catch (err) {
+    if (!(err instanceof ProcessError) || err.kind === 'interrupted') throw err;
+  }
+  throw usageError(`--rev ${rev} does not name a commit of this repository`, {
+    hint: 'give a commit SHA, branch or tag that `git rev-parse` knows (fetch it first if it is remote)',
+  });
+}
+
+/** The tree id of `prefix` in a tree-ish (a commit or a tree). Undefined when the folder is absent. */
+export async function subtree(dir: string, treeish: string, prefix: string, signal?: AbortSignal): Promise<string | undefined> {
+  const spec = prefix ? `${treeish}:${prefix}` : `${treeish}^{tree}`;
+  try {
+    return await git(dir, ['rev-parse', '--verify', '--quiet', spec], { signal });
+  } catch (err) {
+    if (err instanceof ProcessError && err.exitCodeOfProcess === 1) return undefined;
+    throw err;
+  }
+}
+
+/** The current folder minus `excludes` (paths relative to it), as a pathspec. */
+export function pathspec(excludes: string[]): string[] {
+  return ['.', ...excludes.map((e) => `:(exclude)${e}`)];
+}
+
+/**
+ * Porcelain status lines for the app folder (untracked, not ignored files
+ * count). Empty = clean.
+ */
+export async function statusLines(appDir: string, excludes: string[] = [], signal?: AbortSignal): Promise<string[]> {
+  const out = await git(appDir, ['status', '--porcelain', '--untracked-files=normal', '--', ...pathspec(excludes)], {
+    signal,
+  });
+  return out.split('\n').filter((l) => l.length > 0);
+}
+
+/** How many files (blobs and symlinks) a tree holds, recursively. */
+export async function countFiles(dir: string, tree: string, signal?: AbortSignal): Promise<number> {
+  const out = await git(dir, ['ls-tree', '-r', '-z', tree], { signal });
+  let n = 0;
+  for (const entry of out.split('\0')) if (/^\d+ blob /.test(entry)) n += 1;
+  return n;
+}
+
+/** The committer time of a commit, as git's raw `<seconds> <zone>` form. */
+export async function commitDate(dir: string, sha: string, signal?: AbortSignal): Promise<string> {
+  return git(dir, ['show', '-s', '--format=%cd', '--date=raw', sha], { signal });
+}
