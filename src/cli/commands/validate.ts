@@ -1,7 +1,10 @@
-// Placeholder until the owning issue lands: fails loudly rather than pretending.
+// `ionflow validate`: deploy.yaml and every referenced ion-config.edn,
+// all problems at once (exit 2), else `ok`.
+import { loadConfig } from '../../config/load.js';
 import type { CliContext } from '../context.js';
-import { IonflowError } from '../../errors.js';
 
-export default async function validate(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
-  throw new IonflowError('usage', 'validate is not implemented yet');
+export default async function validate(ctx: CliContext, _options: Record<string, unknown>): Promise<number> {
+  await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  ctx.stdout.write('ok\n');
+  return 0;
 }

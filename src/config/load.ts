@@ -1,0 +1,94 @@
+// The config stage: find deploy.yaml, parse it with positions, check the
+// version first, then the schema and the semantic checks and every referenced
+// ion-config.edn, all problems at once; only a clean config is normalised.
+
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { IonflowError } from '../errors.js';
+import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIonConfigText } from '../ion/ion-config.js';
+import { findConfig } from './discover.js';
+import { appPaths, normalise } from './normalise.js';
+import { type Problem, problemsError } from './problems.js';
+import { schemaProblems } from './schema-check.js';
+import { semanticProblems } from './semantic.js';
+import { isRecord } from './steps.js';
+import type { DeployConfig } from './types.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
+
+export interface LoadOptions {
+  /** -c/--config as given, relative to cwd. */
+  config?: string | undefined;
+  cwd: string;
+}
+
+export interface LoadedConfig {
+  config: DeployConfig;
+  /** The checked ion-config.edn of each app that has one, by app key. */
+  ionConfigs: Record<string, IonConfig>;
+}
+
+export async function loadConfig(opts: LoadOptions): Promise<DeployConfig> {
+  return (await loadConfigWithIon(opts)).config;
+}
+
+export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig> {
+  const found = findConfig(opts);
+  let text: string;
+  try {
+    text = await readFile(found.file, 'utf8');
+  } catch (err) {
+    throw new IonflowError('usage', `cannot read ${found.display}: ${(err as Error).message}`, { cause: err });
+  }
+  const src = parseYamlSource(found.display, text);
+  const fail = (problems: Problem[]) => problemsError(problems, found.display);
+  if (src.problems.length) throw fail(src.problems);
+
+  const versionProblem = checkVersion(src);
+  if (versionProblem) throw fail([versionProblem]);
+
+  const problems = [...schemaProblems(src), ...semanticProblems(src)];
+  const dir = dirname(found.file);
+  const { ionConfigs, problems: ionProblems } = await readIonConfigs(src.value as Record<string, unknown>, dir, opts.cwd);
+  problems.push(...ionProblems);
+  if (problems.length) throw fail(problems);
+
+  const appNames = Object.fromEntries(Object.entries(ionConfigs).map(([k, c]) => [k, c.appName]));
+  const config = normalise(src.value as Record<string, unknown>, found.file, dir, appNames);
+  return { config, ionConfigs };
+}
+
+/** SPEC §3: `version` is checked before anything else, since other versions mean other schemas. */
+function checkVersion(src: YamlSource): Problem | undefined {
+  const root = src.value;
+  if (!isRecord(root)) return src.at([], `${src.file} must be a map with 'version: 1' at the top`);
+  if (!('version' in root)) return src.at([], `missing 'version: 1' (the deploy.yaml format version)`);
+  if (root.version !== 1) {
+    return src.at(['version'], `unsupported version ${JSON.stringify(root.version)}; this ionflow reads version 1`);
+  }
+  return undefined;
+}
+
+async function readIonConfigs(raw: Record<string, unknown>, dir: string, cwd: string) {
+  const apps = isRecord(raw.apps) ? raw.apps : {};
+  const groups = isRecord(raw.groups) ? raw.groups : {};
+  const ionConfigs: Record<string, IonConfig> = {};
+  const problems: Problem[] = [];
+  await Promise.all(
+    Object.entries(apps).map(async ([key, app]) => {
+      if (!isRecord(app)) return;
+      const { ionConfig } = appPaths(dir, app);
+      const text = await readIonConfigText(ionConfig);
+      if (text === undefined) return;
+      const display = displayPath(ionConfig, cwd);
+      const checked = checkIonConfig(text, ionConfig, display);
+      problems.push(...checked.problems);
+      if (!checked.config) return;
+      const awsGroups = Object.entries(groups)
+        .filter(([, g]) => isRecord(g) && g.app === key && isRecord(g.aws))
+        .map(([k]) => k);
+      problems.push(...lambdaNameProblems(checked.config, awsGroups, display));
+      ionConfigs[key] = checked.config;
+    }),
+  );
+  return { ionConfigs, problems };
+}

@@ -1,0 +1,48 @@
+// A config problem is a message at a place in a file. Problems are collected,
+// never thrown one by one, so the user sees every one at once (SPEC §3) as
+// `file:LINE:COL: message` plus a short code frame.
+
+import { IonflowError } from '../errors.js';
+
+export interface Problem {
+  /** The file as shown to the user (relative to the working folder when inside it). */
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  /** The source text, for the code frame; omitted when unknown. */
+  source?: string;
+}
+
+/** Three lines around the problem, with a caret under its column. */
+export function codeFrame(source: string, line: number, col: number): string[] {
+  const lines = source.split(/\r?\n/);
+  const width = String(Math.min(line + 1, lines.length)).length;
+  const out: string[] = [];
+  for (let n = Math.max(1, line - 1); n <= Math.min(lines.length, line + 1); n++) {
+    const mark = n === line ? '>' : ' ';
+    out.push(`${mark} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`.trimEnd());
+    if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, col - 1))}^`);
+  }
+  return out;
+}
+
+export function formatProblem(p: Problem): string[] {
+  const head = `${p.file}:${p.line}:${p.col}: ${p.message}`;
+  return p.source === undefined ? [head] : [head, ...codeFrame(p.source, p.line, p.col)];
+}
+
+export function sortProblems(problems: Problem[]): Problem[] {
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+}
+
+/** The usage error (exit 2) that carries every problem as detail lines. */
+export function problemsError(problems: Problem[], mainFile: string): IonflowError {
+  const sorted = sortProblems(problems);
+  const files = [mainFile, ...new Set(sorted.map((p) => p.file))].filter((f, i, all) => all.indexOf(f) === i);
+  const inFiles = files.filter((f) => f === mainFile ? sorted.some((p) => p.file === f) : true);
+  const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
+  return new IonflowError('usage', `${count} in ${(inFiles.length ? inFiles : [mainFile]).join(', ')}`, {
+    details: sorted.flatMap(formatProblem),
+  });
+}

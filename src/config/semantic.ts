@@ -1,0 +1,112 @@
+// The checks JSON Schema cannot express (SPEC §3): references between apps,
+// groups and profiles, step ids and the graph, which store can feed which
+// group, and durations. They read the raw YAML value defensively, so they can
+// run next to the schema check and every problem is reported at once.
+
+import { findCycle } from '../graph/graph.js';
+import { parseDuration } from './duration.js';
+import type { Problem } from './problems.js';
+import { isRecord, rawSteps, type RawStep } from './steps.js';
+import type { PathSegment, YamlSource } from './yaml-source.js';
+
+const keysOf = (v: unknown): string[] => (isRecord(v) ? Object.keys(v) : []);
+
+function unknownRef(what: string, name: string, known: string[]): string {
+  const list = known.length ? `known ${what}s: ${known.join(', ')}` : `no ${what}s are defined`;
+  return `unknown ${what} '${name}' (${list})`;
+}
+
+export function semanticProblems(src: YamlSource): Problem[] {
+  const root = src.value;
+  if (!isRecord(root)) return [];
+  const problems: Problem[] = [];
+  const at = (path: PathSegment[], message: string, key = false) => problems.push(src.at(path, message, { key }));
+  const profiles = keysOf(root.profiles);
+  const apps = isRecord(root.apps) ? root.apps : {};
+  const groups = isRecord(root.groups) ? root.groups : {};
+  const ref = (path: PathSegment[], what: string, name: unknown, known: string[]) => {
+    if (typeof name === 'string' && !known.includes(name)) at(path, unknownRef(what, name, known));
+  };
+
+  for (const [key, app] of Object.entries(apps)) {
+    if (!isRecord(app) || !isRecord(app.store) || !isRecord(app.store.s3)) continue;
+    ref(['apps', key, 'store', 's3', 'profile'], 'profile', app.store.s3.profile, profiles);
+  }
+
+  for (const [key, group] of Object.entries(groups)) {
+    if (!isRecord(group)) continue;
+    ref(['groups', key, 'app'], 'app', group.app, Object.keys(apps));
+    const aws = group.aws;
+    if (!isRecord(aws)) continue;
+    ref(['groups', key, 'aws', 'profile'], 'profile', aws.profile, profiles);
+    const via = aws.via ?? 'step-functions';
+    if (via === 'codedeploy' && aws['state-machine'] !== undefined) {
+      at(['groups', key, 'aws', 'state-machine'], `'state-machine' is only used with via: step-functions`, true);
+    }
+    if (via === 'step-functions' && aws.rollback !== undefined) {
+      at(['groups', key, 'aws', 'rollback'], `'rollback' is only used with via: codedeploy`, true);
+    }
+    const app = typeof group.app === 'string' ? apps[group.app] : undefined;
+    if (isRecord(app) && !(isRecord(app.store) && 's3' in app.store)) {
+      at(
+        ['groups', key, 'aws'],
+        `group '${key}' is an aws group but app '${group.app}' has a local store, which cannot feed it; give the app an s3 store`,
+        true,
+      );
+    }
+  }
+
+  for (const [key, pipeline] of Object.entries(isRecord(root.pipelines) ? root.pipelines : {})) {
+    if (isRecord(pipeline)) problems.push(...pipelineProblems(src, key, pipeline.steps, Object.keys(apps), Object.keys(groups)));
+  }
+  return problems;
+}
+
+function pipelineProblems(src: YamlSource, key: string, steps: unknown, apps: string[], groups: string[]): Problem[] {
+  const problems: Problem[] = [];
+  const base = (s: RawStep): PathSegment[] => ['pipelines', key, 'steps', s.index];
+  const at = (path: PathSegment[], message: string, key = false) => problems.push(src.at(path, message, { key }));
+  const list = rawSteps(steps);
+  const firstById = new Map<string, RawStep>();
+
+  for (const s of list) {
+    const w = s.raw.wait;
+    if (s.kind === 'push' && s.target !== undefined && !apps.includes(s.target)) {
+      at([...base(s), 'push'], unknownRef('app', s.target, apps));
+    }
+    if ((s.kind === 'deploy' || s.kind === 'wait') && s.target !== undefined && !groups.includes(s.target)) {
+      const path = s.kind === 'wait' && isRecord(w) ? [...base(s), 'wait', 'group'] : [...base(s), s.kind];
+      at(path, unknownRef('group', s.target, groups));
+    }
+    const durations: [PathSegment[], unknown][] = [[[...base(s), 'timeout'], s.raw.timeout]];
+    if (isRecord(w)) durations.push([[...base(s), 'wait', 'timeout'], w.timeout], [[...base(s), 'wait', 'poll'], w.poll]);
+    for (const [path, value] of durations) {
+      if (typeof value === 'string' && /^[0-9]+(s|m|h)$/.test(value) && parseDuration(value) === undefined) {
+        at(path, `'${String(path[path.length - 1])}' must be longer than 0 (e.g. 90s, 15m, 1h)`);
+      }
+    }
+    const first = firstById.get(s.id);
+    if (first) {
+      const how = s.explicitId ? '' : `; give one of them an 'id'`;
+      at(s.explicitId ? [...base(s), 'id'] : base(s), `duplicate step id '${s.id}' (also step ${first.index + 1})${how}`);
+    } else firstById.set(s.id, s);
+  }
+
+  for (const s of list) {
+    if (!s.explicitNeeds) continue;
+    (s.raw.needs as unknown[]).forEach((need, i) => {
+      if (typeof need === 'string' && !firstById.has(need)) {
+        const known = [...firstById.keys()].join(', ');
+        at([...base(s), 'needs', i], `step '${s.id}' needs unknown step '${need}' (steps of '${key}': ${known})`);
+      }
+    });
+  }
+
+  const cycle = findCycle([...firstById.values()]);
+  if (cycle) {
+    const start = firstById.get(cycle[0]!)!;
+    const path = start.explicitNeeds ? [...base(start), 'needs'] : base(start);
+    at(path, `the steps of pipeline '${key}' form a cycle: ${cycle.join(' -> ')}`);
+  }
+  return problems;
+}

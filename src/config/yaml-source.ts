@@ -1,0 +1,71 @@
+// deploy.yaml parsed with positions: a path of keys/indexes (as ajv's
+// instancePath or the checks give it) leads to the YAML node, and the node's
+// offset to LINE:COL through yaml's LineCounter.
+
+import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import type { Problem } from './problems.js';
+
+export type PathSegment = string | number;
+
+export interface YamlSource {
+  file: string;
+  text: string;
+  doc: Document.Parsed;
+  /** Plain JS value of the document (undefined when it did not parse). */
+  value: unknown;
+  /** Parse errors as problems (empty when the YAML is well-formed). */
+  problems: Problem[];
+  /** Where a value (or, with `key`, the key naming it) is written; the nearest existing parent otherwise. */
+  at(path: readonly PathSegment[], message: string, options?: { key?: boolean }): Problem;
+}
+
+export function parseYamlSource(file: string, text: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const posOf = (offset: number) => lineCounter.linePos(offset);
+  const problem = (offset: number, message: string): Problem => {
+    const { line, col } = posOf(offset);
+    return { file, line, col, message, source: text };
+  };
+  const problems = doc.errors.map((e) => problem(e.pos[0], yamlMessage(e.message)));
+  const value = problems.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
+
+  const at = (path: readonly PathSegment[], message: string, options: { key?: boolean } = {}): Problem => {
+    let node: unknown = doc.contents;
+    let offset = rangeStart(node) ?? 0;
+    for (const [i, seg] of path.entries()) {
+      const last = i === path.length - 1;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
+        if (!pair) break;
+        if (last && options.key) {
+          offset = rangeStart(pair.key) ?? offset;
+          break;
+        }
+        node = pair.value;
+        // A key with no value (`store:`) points at its key.
+        offset = rangeStart(node) ?? rangeStart(pair.key) ?? offset;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        node = node.items[seg];
+        offset = rangeStart(node) ?? offset;
+      } else break;
+    }
+    return problem(offset, message);
+  };
+  return { file, text, doc, value, problems, at };
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return (node as Node | null | undefined)?.range?.[0];
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** yaml's messages end with "at line N, column M"; the position is printed separately. */
+function yamlMessage(message: string): string {
+  const first = message.split('\n')[0] ?? message;
+  return `invalid YAML: ${first.replace(/ at line \d+, column \d+:?$/, '').replace(/:$/, '')}`;
+}
