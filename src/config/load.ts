@@ -53,7 +53,11 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
   if (problems.length) throw fail(problems);
 
   const appNames = Object.fromEntries(Object.entries(ionConfigs).map(([k, c]) => [k, c.appName]));
-  const config = normalise(src.value as Record<string, unknown>, found.file, dir, appNames);
+  const posOf = (path: (string | number)[]) => {
+    const { file, line, col } = src.at(path, '');
+    return { file, line, col };
+  };
+  const config = normalise(src.value as Record<string, unknown>, found.file, dir, appNames, posOf);
   return { config, ionConfigs };
 }
 

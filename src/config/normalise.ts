@@ -10,6 +10,7 @@ import type {
   DeployConfig,
   GroupConfig,
   PipelineConfig,
+  Position,
   ProfileConfig,
   StepConfig,
   StoreConfig,
@@ -37,7 +38,13 @@ export function appPaths(dir: string, app: Raw): { root: string; ionConfig: stri
   return { root, ionConfig: resolve(root, str(app['ion-config']) ?? DEFAULTS.ionConfig) };
 }
 
-export function normalise(raw: Raw, file: string, dir: string, ionAppNames: Record<string, string | undefined>): DeployConfig {
+export function normalise(
+  raw: Raw,
+  file: string,
+  dir: string,
+  ionAppNames: Record<string, string | undefined>,
+  posOf?: (path: (string | number)[]) => Position,
+): DeployConfig {
   const profiles: Record<string, ProfileConfig> = {};
   for (const [key, p] of entries(raw.profiles)) {
     const endpoints = isRecord(p.endpoints) ? (p.endpoints as ProfileConfig['endpoints']) : {};
@@ -80,7 +87,7 @@ export function normalise(raw: Raw, file: string, dir: string, ionAppNames: Reco
   for (const [key, p] of entries(raw.pipelines)) {
     const defaultCwd = pipelineRoot(p.steps, apps, groups) ?? dir;
     const steps = rawSteps(p.steps).map((s): StepConfig => {
-      const base = { id: s.id, needs: s.needs };
+      const base = { id: s.id, needs: s.needs, ...(posOf ? { pos: posOf(['pipelines', key, 'steps', s.index]) } : {}) };
       const r = s.raw;
       switch (s.kind) {
         case 'push':

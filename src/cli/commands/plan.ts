@@ -1,7 +1,42 @@
-// Placeholder until the owning issue lands: fails loudly rather than pretending.
-import type { CliContext } from '../context.js';
+// `ionflow plan <pipeline>`: the resolved task graph, changing nothing.
+import { loadConfig } from '../../config/load.js';
+import type { DeployConfig } from '../../config/types.js';
 import { IonflowError } from '../../errors.js';
+import { planPipeline, type UpToDateCheck, unknownUpToDate } from '../../graph/plan.js';
+import type { CliContext } from '../context.js';
+import { pipelineOrFail, table } from './list.js';
 
-export default async function plan(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
-  throw new IonflowError('usage', 'plan is not implemented yet');
+export interface PlanOptions {
+  rev?: string;
+  uname?: string;
+  force?: boolean;
+}
+
+/**
+ * The seam for make-style states: answer whether a push/deploy step is up to
+ * date for this config and --rev/--uname. Until the back ends answer it,
+ * push and deploy read `unknown`.
+ */
+export async function upToDateCheck(_ctx: CliContext, _config: DeployConfig, _options: PlanOptions): Promise<UpToDateCheck> {
+  return unknownUpToDate;
+}
+
+export default async function plan(ctx: CliContext, options: PlanOptions, name?: string): Promise<number> {
+  if (!name) throw new IonflowError('usage', 'plan needs a pipeline name');
+  if (options.rev && options.uname) throw new IonflowError('usage', 'give --rev or --uname, not both');
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const pipeline = pipelineOrFail(config, name);
+  const steps = await planPipeline(pipeline, {
+    force: Boolean(options.force),
+    upToDate: await upToDateCheck(ctx, config, options),
+  });
+  if (ctx.global.json) {
+    ctx.stdout.write(`${JSON.stringify({ pipeline: pipeline.key, description: pipeline.description ?? null, steps })}\n`);
+    return 0;
+  }
+  const lines = [`pipeline ${pipeline.key}${pipeline.description ? `: ${pipeline.description}` : ''}`];
+  const rows = steps.map((s, i) => [`${i + 1}.`, s.id, s.kind, s.target, s.needs.length ? `needs ${s.needs.join(', ')}` : 'needs nothing', s.state]);
+  lines.push(...table(rows).map((l) => `  ${l}`));
+  ctx.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
 }
