@@ -1,0 +1,62 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IonflowError } from '../../src/errors.js';
+import { countFiles, headSha, locateRepo, requireHead, resolveRev, statusLines } from '../../src/git/git.js';
+import { makeRepo, makeTempDir, type TempRepo } from '../support/repo.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => repo?.cleanup());
+
+describe('git module', () => {
+  it('locates the top and the app folder prefix', async () => {
+    repo = makeRepo({ 'apps/shop/a.txt': 'a', 'b.txt': 'b' });
+    expect(await locateRepo(repo.dir)).toEqual({ top: repo.dir, prefix: '' });
+    const loc = await locateRepo(join(repo.dir, 'apps/shop'));
+    expect(loc.prefix).toBe('apps/shop');
+  });
+
+  it('says when a folder is not in a git repository', async () => {
+    const dir = makeTempDir();
+    const err = await locateRepo(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IonflowError);
+    expect((err as IonflowError).message).toMatch(/not inside a git repository/);
+  });
+
+  it('says when the repository has no commits yet', async () => {
+    repo = makeRepo({ 'a.txt': 'a' }, { commit: false });
+    expect(await headSha(repo.dir)).toBeUndefined();
+    await expect(requireHead(repo.dir)).rejects.toThrow('the repository has no commits yet');
+  });
+
+  it('resolves --rev to a full SHA and refuses unknown ones as usage errors', async () => {
+    repo = makeRepo({ 'a.txt': 'a' });
+    const first = repo.head();
+    repo.commit('second', { 'a.txt': 'b' });
+    repo.git('tag', 'v1', first);
+    expect(await resolveRev(repo.dir, 'v1')).toBe(first);
+    expect(await resolveRev(repo.dir, 'HEAD~1')).toBe(first);
+    expect(await resolveRev(repo.dir, first.slice(0, 8))).toBe(first);
+    const err = (await resolveRev(repo.dir, 'nope').catch((e: unknown) => e)) as IonflowError;
+    expect(err.kind).toBe('usage');
+    expect(err.message).toBe('--rev nope does not name a commit of this repository');
+  });
+
+  it('counts untracked files as dirty, ignores ignored ones, and checks only the app folder', async () => {
+    repo = makeRepo({ '.gitignore': 'build/\n', 'app/a.txt': 'a', 'other/b.txt': 'b' });
+    const app = join(repo.dir, 'app');
+    expect(await statusLines(app)).toEqual([]);
+    repo.write({ 'other/new.txt': 'x', 'app/build/out.txt': 'ignored' });
+    expect(await statusLines(app)).toEqual([]);
+    repo.write({ 'app/new.txt': 'x' });
+    expect(await statusLines(app)).toEqual(['?? app/new.txt']);
+    mkdirSync(join(app, '.ionflow/store'), { recursive: true });
+    repo.write({ 'app/.ionflow/store/x.json': '{}' });
+    expect(await statusLines(app, ['.ionflow/store'])).toEqual(['?? app/new.txt']);
+  });
+
+  it('counts the files of a tree, not its folders', async () => {
+    repo = makeRepo({ 'a.txt': 'a', 'd/e/f.txt': 'f', 'd/g.txt': 'g' });
+    expect(await countFiles(repo.dir, repo.git('rev-parse', 'HEAD^{tree}'))).toBe(3);
+  });
+});
