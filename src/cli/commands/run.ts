@@ -1,7 +1,93 @@
-// Placeholder until the owning issue lands: fails loudly rather than pretending.
-import type { CliContext } from '../context.js';
-import { IonflowError } from '../../errors.js';
+// `ionflow run <pipeline>` (SPEC §2): load and check deploy.yaml, pick the
+// revision (HEAD, --rev or --uname), run the pipeline's graph through the
+// engine with the chosen renderer, and turn the outcome into the exit code
+// (a step failed 1, precondition 3, wait timeout 4, interrupted 130).
+// `watch` reuses the same setup for each of its runs.
 
-export default async function run(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
-  throw new IonflowError('usage', 'run is not implemented yet');
+import type { BackendOptions } from '../../backends/types.js';
+import { loadConfig } from '../../config/load.js';
+import type { DeployConfig, PipelineConfig } from '../../config/types.js';
+import { makeAsk, noTerminalError } from '../../engine/confirm.js';
+import { type RunResult, runPipeline } from '../../engine/engine.js';
+import { pipelineApp, realRunner } from '../../engine/real-runner.js';
+import type { RunRevision, StepRunner } from '../../engine/step-runner.js';
+import { InterruptedError, IonflowError, usageError } from '../../errors.js';
+import { createRenderer, type OutputOption, type Renderer, resolveOutputMode } from '../../render/renderer.js';
+import type { CliContext } from '../context.js';
+
+export interface RunCommandOptions {
+  rev?: string;
+  uname?: string;
+  yes?: boolean;
+  force?: boolean;
+  concurrency?: number;
+  output?: OutputOption;
+}
+
+export interface Session {
+  config: DeployConfig;
+  pipeline: PipelineConfig;
+  renderer: Renderer;
+  runner: StepRunner;
+  /** The folder whose git repository names the revision. */
+  repoDir: string;
+}
+
+export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
+  if (!pipeline) {
+    throw usageError(`unknown pipeline ${pipelineKey}; deploy.yaml has ${Object.keys(config.pipelines).join(', ') || 'none'}`, {
+      hint: 'see them with: ionflow list',
+    });
+  }
+  if (options.rev !== undefined && options.uname !== undefined) throw usageError('give --rev or --uname, not both');
+  // Refuse before anything is pushed rather than at the confirm step, half-way through.
+  const confirm = pipeline.steps.find((s) => s.kind === 'confirm');
+  if (confirm && !options.yes && !ctx.stdin.isTTY) throw noTerminalError(confirm.question);
+
+  const backend: BackendOptions = { credsProfile: ctx.global.credsProfile, region: ctx.global.region, env: ctx.env };
+  const mode = resolveOutputMode(options.output, ctx.stderr as { isTTY?: boolean }, ctx.env);
+  const renderer = await createRenderer(mode, { pipeline, stdout: ctx.stdout, stderr: ctx.stderr, env: ctx.env });
+  const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
+  const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend });
+  const app = pipelineApp(config, pipeline);
+  return { config, pipeline, renderer, runner, repoDir: app === undefined ? config.dir : (config.apps[app]?.root ?? config.dir) };
+}
+
+/** Rethrow a run's outcome as the one `error:` line main() prints, with its exit code. */
+export function outcomeError(result: RunResult): IonflowError | undefined {
+  if (result.status === 'interrupted') return new InterruptedError();
+  if (result.status !== 'failed') return undefined;
+  const err = result.failure?.error;
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const kind = err instanceof IonflowError ? err.kind : 'stepFailed';
+  const hint = err instanceof IonflowError ? err.hint : undefined;
+  return new IonflowError(kind, `step ${result.failure?.step} failed: ${message}`, { hint, cause: err });
+}
+
+async function runRevision(repoDir: string, options: RunCommandOptions, signal: AbortSignal): Promise<RunRevision> {
+  if (options.uname !== undefined) return { uname: options.uname, named: false };
+  const git = await import('../../git/git.js');
+  if (options.rev !== undefined) return { rev: await git.resolveRev(repoDir, options.rev, signal), named: true };
+  return { rev: await git.requireHead(repoDir, signal), named: false };
+}
+
+export default async function run(ctx: CliContext, options: RunCommandOptions, pipelineKey?: string): Promise<number> {
+  const session = await openSession(ctx, options, pipelineKey);
+  const revision = await runRevision(session.repoDir, options, ctx.signal);
+  const result = await runPipeline({
+    pipeline: session.pipeline,
+    config: session.config,
+    runner: session.runner,
+    revision,
+    emit: (e) => session.renderer.event(e),
+    force: Boolean(options.force),
+    concurrency: options.concurrency ?? 4,
+    signal: ctx.signal,
+  });
+  await session.renderer.settled();
+  const error = outcomeError(result);
+  if (error) throw error;
+  return result.exitCode;
 }

@@ -1,0 +1,106 @@
+// The StepRunner that does the work: push, deploy and wait delegate to the
+// push and deploy modules (loaded on first use, so `run` only pays for what
+// a pipeline uses), `run` goes through the process wrapper and `confirm`
+// through the injected Ask. The back ends stay behind those modules.
+
+import type { BackendOptions, DeploymentRecord } from '../backends/types.js';
+import type { DeployConfig, PipelineConfig } from '../config/types.js';
+import { preconditionError, stepError } from '../errors.js';
+import type { Ask } from './confirm.js';
+import { runCommand } from './run-command.js';
+import { deploymentIdText, type RevisionRef, type StepInput, type StepOutcome, type StepRunner, shortName } from './step-runner.js';
+
+export interface RealRunnerOptions {
+  config: DeployConfig;
+  pipeline: PipelineConfig;
+  ask: Ask;
+  env: NodeJS.ProcessEnv;
+  backend?: BackendOptions;
+}
+
+/** The app a pipeline is about: its push's, else its first deploy's, else the only one. */
+export function pipelineApp(config: DeployConfig, pipeline: PipelineConfig): string | undefined {
+  for (const s of pipeline.steps) if (s.kind === 'push') return s.app;
+  for (const s of pipeline.steps) if (s.kind === 'deploy' || s.kind === 'wait') return config.groups[s.group]?.app;
+  const keys = Object.keys(config.apps);
+  return keys.length === 1 ? keys[0] : undefined;
+}
+
+const FAILED = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
+
+function deployDetail(record: DeploymentRecord, revision: RevisionRef, interrupted: boolean): string {
+  const id = deploymentIdText(record.id);
+  if (interrupted && record.status.deployStatus === 'RUNNING') return `started ${id} before the interrupt; it is left to finish`;
+  return `deployed ${shortName(revision)}: ${id} ${record.status.deployStatus}`;
+}
+
+export function realRunner(opts: RealRunnerOptions): StepRunner {
+  const { config, backend } = opts;
+  const app = pipelineApp(config, opts.pipeline);
+  const common = (input: StepInput) => ({ signal: input.signal, onProgress: input.progress, ...(backend ? { backend } : {}) });
+
+  return async (step, input): Promise<StepOutcome> => {
+    const force = input.run.force;
+    switch (step.kind) {
+      case 'push': {
+        const { pushApp } = await import('../push/push.js');
+        const r = input.run.revision;
+        const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
+        const res = await pushApp(config, step.app, { ...which, force, ...common(input) });
+        const revision: RevisionRef = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
+        const info = { ...revision, where: res.store.where };
+        return res.skipped
+          ? { skipped: true, detail: `up to date: ${shortName(revision)} is already in ${res.store.where}`, pushed: { app: step.app, revision }, info }
+          : { detail: `pushed ${shortName(revision)} (${res.meta.fileCount} files) to ${res.store.where}`, pushed: { app: step.app, revision }, info };
+      }
+      case 'deploy': {
+        const groupApp = config.groups[step.group]?.app;
+        const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
+        if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
+        const { deployToGroup } = await import('../deploy/deploy.js');
+        const res = await deployToGroup(config, step.group, { revision, force, ...common(input) });
+        const { record } = res;
+        const id = deploymentIdText(record.id);
+        const info = { ...revision, group: step.group, deployment: id };
+        if (res.skipped) {
+          return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, info };
+        }
+        if (FAILED.has(record.status.deployStatus)) {
+          throw stepError(`deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`, {
+            hint: `see what happened: ionflow history ${step.group} --json`,
+          });
+        }
+        if (input.signal.aborted && record.status.deployStatus === 'RUNNING') input.progress(`deployment ${id} was already started: it is left to finish`);
+        return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, info };
+      }
+      case 'wait': {
+        const { waitForDeployment } = await import('../deploy/wait.js');
+        const id = input.deploymentFor(step.group);
+        const status = await waitForDeployment(config, step.group, id, {
+          for: step.for,
+          timeoutMs: step.timeoutMs,
+          ...(step.pollMs !== undefined ? { pollMs: step.pollMs } : {}),
+          ...common(input),
+        });
+        return { detail: `${step.group}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})${id ? ` ${deploymentIdText(id)}` : ''}` };
+      }
+      case 'run': {
+        const detail = await runCommand(step, {
+          pipeline: input.run.pipeline,
+          runId: input.run.id,
+          revision: app === undefined ? undefined : input.revisionFor(app),
+          app,
+          defaultCwd: app === undefined ? config.dir : (config.apps[app]?.root ?? config.dir),
+          env: opts.env,
+          signal: input.signal,
+        });
+        return { detail };
+      }
+      case 'confirm': {
+        const yes = await opts.ask(step.question, input.progress, input.signal);
+        if (!yes) throw stepError(`declined: ${step.question}`);
+        return { detail: 'confirmed' };
+      }
+    }
+  };
+}

@@ -1,0 +1,49 @@
+// Shared wording for the human renderers: durations, symbols, colour that
+// honours NO_COLOR (and only colours a terminal).
+
+import type { StepEndEvent } from '../engine/events.js';
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  const m = Math.floor(ms / 60_000);
+  const s = Math.round((ms % 60_000) / 1000);
+  return `${m}m${String(s).padStart(2, '0')}s`;
+}
+
+export interface Paint {
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  dim(s: string): string;
+  bold(s: string): string;
+}
+
+export function paint(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Paint {
+  const on = Boolean(stream.isTTY) && !('NO_COLOR' in env) && env.TERM !== 'dumb';
+  const wrap = (open: number, close: number) => (s: string) => (on ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), dim: wrap(2, 22), bold: wrap(1, 22) };
+}
+
+export function stepWord(end: StepEndEvent): string {
+  if (end.notRun) return 'not run';
+  return end.status;
+}
+
+export function stepSymbol(end: StepEndEvent, p: Paint): string {
+  if (end.notRun) return p.dim('-');
+  if (end.status === 'succeeded') return p.green('✔');
+  if (end.status === 'skipped') return p.yellow('↓');
+  return p.red('✖');
+}
+
+/** The last lines of a failed step's output, indented under it. */
+export function outputTail(end: StepEndEvent, indent = '    '): string[] {
+  const out = end.error?.output;
+  if (!out) return [];
+  return out
+    .trimEnd()
+    .split('\n')
+    .slice(-20)
+    .map((l) => `${indent}│ ${l}`);
+}
