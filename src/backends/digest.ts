@@ -6,7 +6,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 export class DigestStream extends Transform {
   private readonly hash = createHash('sha256');
-  size = 0;
+  // Not `size`: lib-storage reads a body's `size` as its total length.
+  bytes = 0;
 
   constructor(private readonly onProgress?: (bytes: number) => void) {
     super({ highWaterMark: 1024 * 1024 });
@@ -14,8 +15,8 @@ export class DigestStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.hash.update(chunk);
-    this.size += chunk.length;
-    this.onProgress?.(this.size);
+    this.bytes += chunk.length;
+    this.onProgress?.(this.bytes);
     callback(null, chunk);
   }
 

@@ -38,6 +38,11 @@ export const HINTS: Record<string, string> = {
   TooManyRequestsException: 'AWS is throttling these calls even after retries: wait a little and try again',
   RequestLimitExceeded: 'AWS is throttling these calls even after retries: wait a little and try again',
   SlowDown: 'S3 asks to slow down even after retries: wait a little and try again',
+  InternalError: 'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
+  InternalFailure: 'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
+  ServiceUnavailable: 'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
+  ServiceUnavailableException:
+    'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
 };
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'TimeoutError']);

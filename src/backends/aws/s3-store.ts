@@ -102,7 +102,7 @@ export class S3RevisionStore implements RevisionStore {
       ...(input.name.rev ? { rev: input.name.rev } : { uname: input.name.uname }),
       appName: input.appName,
       sha256: digest.sha256(),
-      size: digest.size,
+      size: digest.bytes,
       fileCount: input.fileCount ?? 0,
       pushedAt: new Date().toISOString(),
       tree: input.tree,

@@ -57,7 +57,7 @@ export class LocalRevisionStore implements RevisionStore {
       ...(input.name.rev ? { rev: input.name.rev } : { uname: input.name.uname }),
       appName: input.appName,
       sha256: digest.sha256(),
-      size: digest.size,
+      size: digest.bytes,
       fileCount: input.fileCount ?? 0,
       pushedAt: new Date().toISOString(),
       tree: input.tree,

@@ -45,10 +45,17 @@ function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
   );
 }
 
-async function readAll(stream: Readable): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+/** A small entry's content (a link target), read in the open callback: yauzl streams left paused a tick can stall. */
+function readText(zip: ZipFile, entry: Entry): Promise<string> {
+  return new Promise((resolve, reject) =>
+    zip.openReadStream(entry, (err, stream) => {
+      if (err) return reject(err);
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.once('error', reject);
+      stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    }),
+  );
 }
 
 async function readEntries(zip: ZipFile): Promise<Entry[]> {
@@ -138,7 +145,7 @@ export async function checkZip(file: string): Promise<CheckedEntry[]> {
       if (path === '.' || path === '') continue;
       const { kind, mode } = kindAndMode(entry, name);
       const item: CheckedEntry = { path, kind, mode, entry };
-      if (kind === 'symlink') item.target = await readAll(await openStream(zip, entry));
+      if (kind === 'symlink') item.target = await readText(zip, entry);
       checked.push(item);
     }
     const links = new Map(checked.filter((e) => e.kind === 'symlink').map((e) => [e.path, e.target!]));

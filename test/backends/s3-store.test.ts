@@ -1,0 +1,176 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAwsClients } from '../../src/backends/aws/clients.js';
+import { S3RevisionStore } from '../../src/backends/aws/s3-store.js';
+import type { PutRevisionInput } from '../../src/backends/types.js';
+import { IonflowError } from '../../src/errors.js';
+import { type AwsHarness, isComplete, isUploadPart, startAwsHarness } from '../push/aws-harness.js';
+
+const MiB = 1024 * 1024;
+const SHA = 'a'.repeat(40);
+let aws: AwsHarness;
+
+beforeAll(async () => {
+  aws = await startAwsHarness();
+});
+afterAll(() => aws.stop());
+beforeEach(() => {
+  aws.proxy.setRule(() => undefined);
+  aws.fake.clearFaults();
+  aws.fake.calls.length = 0;
+});
+
+const direct = () =>
+  new S3Client({ endpoint: aws.s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+
+function store(bucket = aws.s3.bucket) {
+  return new S3RevisionStore({
+    bucket,
+    prefix: 'datomic/apps/',
+    clients: createAwsClients(aws.profile),
+    partSize: 5 * MiB,
+    queueSize: 2,
+  });
+}
+
+function input(body: Buffer | Readable, extra: Partial<PutRevisionInput> = {}): PutRevisionInput {
+  return {
+    appName: 'shop',
+    name: { rev: SHA },
+    tree: 't'.repeat(40),
+    entryPoints: null,
+    fileCount: 3,
+    body: Buffer.isBuffer(body) ? Readable.from([body]) : body,
+    ...extra,
+  };
+}
+
+async function objectBytes(key: string): Promise<Buffer> {
+  const out = await direct().send(new GetObjectCommand({ Bucket: aws.s3.bucket, Key: key }));
+  return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+async function exists(key: string): Promise<boolean> {
+  return direct()
+    .send(new HeadObjectCommand({ Bucket: aws.s3.bucket, Key: key }))
+    .then(() => true, () => false);
+}
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
+  it('uploads the zip, writes metadata beside it, and registers it with the stored ETag', async () => {
+    const body = randomBytes(300_000);
+    const meta = await store().put(input(body, { name: { uname: 'my-try' } }));
+    const key = 'datomic/apps/shop/my-try.zip';
+    expect((await objectBytes(key)).equals(body)).toBe(true);
+    expect(meta).toMatchObject({ name: 'my-try', uname: 'my-try', size: body.length, sha256: sha256(body), fileCount: 3 });
+    const head = await direct().send(new HeadObjectCommand({ Bucket: aws.s3.bucket, Key: key }));
+    const [call] = aws.fake.callsOf('RegisterApplicationRevision');
+    expect(call?.input).toMatchObject({
+      applicationName: 'shop',
+      revision: {
+        revisionType: 'S3',
+        s3Location: { bucket: aws.s3.bucket, key, bundleType: 'zip', eTag: head.ETag!.replaceAll('"', '') },
+      },
+    });
+    expect(await store().get('shop', 'my-try')).toEqual(meta);
+    expect((await store().list('shop')).map((m) => m.name)).toContain('my-try');
+    expect(await store().remoteDeployGroups('shop')).toEqual(['prod', 'staging']);
+  });
+
+  it('streams a multipart upload and still ends with a correct object when S3 answers 500 to some requests', async () => {
+    const body = randomBytes(12 * MiB);
+    const failed = new Set<string>();
+    aws.proxy.setRule((req) => {
+      const kind = isUploadPart(req) ? `part${new URL(req.url, 'http://x').searchParams.get('partNumber')}` : isComplete(req) ? 'complete' : '';
+      if (!kind || failed.has(kind)) return undefined;
+      failed.add(kind);
+      return { status: 500, code: 'InternalError', message: 'injected' };
+    });
+    const meta = await store().put(input(body));
+    expect(failed).toEqual(new Set(['part1', 'part2', 'part3', 'complete']));
+    const stored = await objectBytes(`datomic/apps/shop/${SHA}.zip`);
+    expect(sha256(stored)).toBe(sha256(body));
+    expect(meta.sha256).toBe(sha256(body));
+    const head = await direct().send(new HeadObjectCommand({ Bucket: aws.s3.bucket, Key: `datomic/apps/shop/${SHA}.zip` }));
+    expect(meta.s3?.eTag).toBe(head.ETag!.replaceAll('"', ''));
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(1);
+  });
+
+  it('a persistent failure aborts the upload, keeps nothing and registers nothing, with a hint', async () => {
+    aws.proxy.setRule((req) => (isUploadPart(req) ? { status: 500, code: 'InternalError' } : undefined));
+    const name = { uname: 'always-failing' };
+    const err = (await store().put(input(randomBytes(11 * MiB), { name })).catch((e: unknown) => e)) as IonflowError;
+    expect(err).toBeInstanceOf(IonflowError);
+    expect(err.kind).toBe('stepFailed');
+    expect(err.message).toMatch(/upload s3:\/\/.*always-failing\.zip: InternalError/);
+    expect(err.hint).toMatch(/kept failing/);
+    expect(aws.proxy.requests.some((r) => r.method === 'DELETE' && r.url.includes('uploadId='))).toBe(true);
+    expect(await exists('datomic/apps/shop/always-failing.zip')).toBe(false);
+    expect(await exists('datomic/apps/shop/always-failing.json')).toBe(false);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  });
+
+  it('an abort during the upload leaves no object, no metadata and no registration', async () => {
+    const controller = new AbortController();
+    aws.proxy.setRule((req) => (isUploadPart(req) ? { hang: true } : undefined));
+    const seen = aws.proxy.requests.length;
+    const watcher = setInterval(() => {
+      if (aws.proxy.requests.slice(seen).some(isUploadPart)) controller.abort();
+    }, 20);
+    const name = { uname: 'interrupted' };
+    const err = await store()
+      .put(input(randomBytes(11 * MiB), { name, signal: controller.signal }))
+      .catch((e: unknown) => e);
+    clearInterval(watcher);
+    expect((err as IonflowError).kind).toBe('interrupted');
+    aws.proxy.setRule(() => undefined);
+    expect(await exists('datomic/apps/shop/interrupted.zip')).toBe(false);
+    expect(await exists('datomic/apps/shop/interrupted.json')).toBe(false);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  });
+
+  it('a failing source (git archive) fails the upload instead of storing a truncated zip', async () => {
+    const broken = new Readable({
+      read() {
+        this.push(randomBytes(64 * 1024));
+        this.destroy(new Error('git archive failed: boom'));
+      },
+    });
+    await expect(store().put(input(broken, { name: { uname: 'truncated' } }))).rejects.toThrow(/boom/);
+    expect(await exists('datomic/apps/shop/truncated.zip')).toBe(false);
+  });
+
+  it.each([
+    ['AccessDenied', 403, /not allowed/],
+    ['ExpiredToken', 400, /credentials are missing or expired/],
+  ])('S3 %s gives its hint', async (code, status, hint) => {
+    aws.proxy.setRule(() => ({ status, code }));
+    const err = (await store().put(input(randomBytes(1000))).catch((e: unknown) => e)) as IonflowError;
+    expect(err.message).toContain(code);
+    expect(err.hint).toMatch(hint);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  });
+
+  it('a missing bucket gives its hint', async () => {
+    const err = (await store('no-such-bucket').put(input(randomBytes(1000))).catch((e: unknown) => e)) as IonflowError;
+    expect(err.message).toContain('NoSuchBucket');
+    expect(err.hint).toMatch(/bucket does not exist/);
+  });
+
+  it('expired credentials at CodeDeploy give their hint', async () => {
+    aws.fake.fault({ match: 'codedeploy.RegisterApplicationRevision', code: 'ExpiredTokenException', message: 'The security token included in the request is expired' });
+    const err = (await store().put(input(randomBytes(1000))).catch((e: unknown) => e)) as IonflowError;
+    expect(err.message).toMatch(/RegisterApplicationRevision shop .*ExpiredTokenException/);
+    expect(err.hint).toMatch(/credentials are missing or expired/);
+  });
+
+  it('an unknown CodeDeploy application gives its hint', async () => {
+    const err = (await store().put(input(randomBytes(1000), { appName: 'ghost' })).catch((e: unknown) => e)) as IonflowError;
+    expect(err.message).toContain('ApplicationDoesNotExistException');
+    expect(err.hint).toMatch(/no application of that name/);
+  });
+});
