@@ -1,7 +1,55 @@
-// Placeholder until the owning issue lands: fails loudly rather than pretending.
-import type { CliContext } from '../context.js';
-import { IonflowError } from '../../errors.js';
+// `ionflow watch <pipeline>` (SPEC §7): run the pipeline for HEAD now, then for
+// each new commit, until SIGINT/SIGTERM (exit 130). Each run names its commit,
+// so the commit is pushed as it is in git, whatever the work tree holds.
 
-export default async function watch(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
-  throw new IonflowError('usage', 'watch is not implemented yet');
+import { runPipeline } from '../../engine/engine.js';
+import { usageError } from '../../errors.js';
+import { watchCommitFiles } from '../../watch/commit-watcher.js';
+import { commitSubject, gitDirs, readHead } from '../../watch/git-dirs.js';
+import { type OnNewCommit, watchLoop } from '../../watch/watch-loop.js';
+import type { CliContext } from '../context.js';
+import { openSession, type RunCommandOptions } from './run.js';
+
+export interface WatchCommandOptions extends RunCommandOptions {
+  debounce?: number;
+  onNewCommit?: OnNewCommit;
+}
+
+export default async function watch(ctx: CliContext, options: WatchCommandOptions, pipelineKey?: string): Promise<number> {
+  if (options.rev !== undefined || options.uname !== undefined) {
+    throw usageError('watch runs each new commit of HEAD: --rev and --uname apply to `ionflow run` only');
+  }
+  const session = await openSession(ctx, options, pipelineKey);
+  const { renderer, repoDir } = session;
+  const dirs = await gitDirs(repoDir, ctx.signal);
+  const { requireHead } = await import('../../git/git.js');
+  await requireHead(repoDir, ctx.signal);
+
+  renderer.note(`watching ${repoDir} for new commits (pipeline ${session.pipeline.key}, on new commit: ${options.onNewCommit ?? 'queue'})`);
+  await watchLoop({
+    debounceMs: options.debounce ?? 200,
+    onNewCommit: options.onNewCommit ?? 'queue',
+    signal: ctx.signal,
+    readHead: () => readHead(repoDir),
+    subject: (sha) => commitSubject(repoDir, sha),
+    subscribe: (onChange) => watchCommitFiles(dirs, onChange),
+    emit: (event) => renderer.event(event),
+    note: (line) => renderer.note(line),
+    runFor: async (sha, signal) => {
+      await runPipeline({
+        pipeline: session.pipeline,
+        config: session.config,
+        runner: session.runner,
+        revision: { rev: sha, named: true },
+        emit: (e) => renderer.event(e),
+        force: Boolean(options.force),
+        concurrency: options.concurrency ?? 4,
+        signal,
+      });
+      await renderer.settled();
+    },
+  });
+  await renderer.settled();
+  renderer.note('watch stopped');
+  return 130;
 }
