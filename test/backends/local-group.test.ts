@@ -1,0 +1,127 @@
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LocalComputeGroup } from '../../src/backends/local/group.js';
+import type { LocalDeploymentFile } from '../../src/backends/local/records.js';
+import { makeRepo, type TempRepo } from '../support/repo.js';
+import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, zipStore } from '../deploy/fixtures.js';
+
+let repo: TempRepo;
+let groupDir: string;
+let log: string;
+
+beforeEach(() => {
+  repo = makeRepo();
+  groupDir = join(repo.home, 'groups', 'dev');
+  log = join(repo.home, 'hooks.log');
+  process.env.HOOK_LOG = log;
+});
+afterEach(() => repo.cleanup());
+
+const readLog = () =>
+  existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '))
+    : [];
+const record = (arn: string): LocalDeploymentFile =>
+  JSON.parse(readFileSync(join(groupDir, 'deployments', `${arn.split(':').pop()}.json`), 'utf8'));
+const current = () => readlinkSync(join(groupDir, 'current'));
+
+async function deploy(group: LocalComputeGroup, rev: string) {
+  const rec = await group.deploy({ revision: archive(repo, rev), store: zipStore });
+  return { rec, arn: 'executionArn' in rec.id ? rec.id.executionArn : '' };
+}
+
+describe('local compute group', () => {
+  it('runs the hooks in CodeDeploy order with the agent variables, ApplicationStop from the previous release', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
+    const rev1 = commitApp(repo, 'one', loggingApp(), ['scripts/hook.sh']);
+    const first = await deploy(group, rev1);
+    expect(first.rec.status.deployStatus).toBe('SUCCEEDED');
+    expect(first.arn).toMatch(/^arn:ionflow:local:dev:d-/);
+    // No previous release: no ApplicationStop.
+    expect(readLog().map((l) => l[0])).toEqual(ALL_HOOKS.slice(1));
+
+    const rev2 = commitApp(repo, 'two', { 'src/app.clj': '(ns app) ;; 2\n' });
+    const second = await deploy(group, rev2);
+    const lines = readLog().slice(4);
+    expect(lines.map((l) => l[0])).toEqual(ALL_HOOKS);
+    const id2 = second.arn.split(':').pop();
+    for (const [event, id, app, grp, folder] of lines) {
+      expect([id, app, grp]).toEqual([id2, 'sample', 'dev']);
+      expect(folder).toBe(event === 'ApplicationStop' ? rev1 : rev2);
+    }
+    expect(current()).toBe(join('releases', rev2));
+    const rec = record(second.arn);
+    expect(rec).toMatchObject({ status: 'SUCCEEDED', rev: rev2, previous: rev1, group: 'dev' });
+    expect(rec.hooks.map((h) => [h.event, h.exitCode, h.release])).toEqual(
+      ALL_HOOKS.map((e) => [e, 0, e === 'ApplicationStop' ? rev1 : rev2]),
+    );
+    expect(rec.finishedAt).toBeDefined();
+  });
+
+  it('keeps the previous release current when ValidateService fails, recording FAILED with the output', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
+    const rev1 = commitApp(repo, 'one', loggingApp(), ['scripts/hook.sh']);
+    await deploy(group, rev1);
+    const rev2 = commitApp(
+      repo,
+      'broken',
+      { 'scripts/validate.sh': '#!/bin/sh\necho "health check failed on port 8080" >&2\nexit 3\n', 'appspec.yml': appspec({ ApplicationStart: 'scripts/hook.sh', ValidateService: 'scripts/validate.sh' }) },
+      ['scripts/validate.sh'],
+    );
+    const failed = await deploy(group, rev2);
+    expect(failed.rec.status).toEqual({
+      deployStatus: 'FAILED',
+      codeDeployStatus: 'FAILED',
+      error: 'ValidateService hook scripts/validate.sh exited with 3: health check failed on port 8080',
+    });
+    expect(current()).toBe(join('releases', rev1));
+    const rec = record(failed.arn);
+    expect(rec.status).toBe('FAILED');
+    expect(rec.hooks.at(-1)).toMatchObject({ event: 'ValidateService', exitCode: 3, outputTail: 'health check failed on port 8080' });
+    expect(await group.status({ executionArn: failed.arn })).toMatchObject({ deployStatus: 'FAILED' });
+  });
+
+  it('keeps executable bits and symlinks from the zip, and prunes to keep-releases', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir, 'dev', 2), 'sample');
+    symlinkSync('bin/run', join(repo.dir, 'run-link'));
+    const revs = [commitApp(repo, 'files', { 'bin/run': '#!/bin/sh\necho run\n', 'README.md': 'hi\n' }, ['bin/run'])];
+    revs.push(commitApp(repo, 'b', { 'b.txt': 'b' }), commitApp(repo, 'c', { 'c.txt': 'c' }));
+    for (const rev of revs) expect((await deploy(group, rev)).rec.status.deployStatus).toBe('SUCCEEDED');
+    const release = join(groupDir, 'releases', revs[2]!);
+    expect(statSync(join(release, 'bin/run')).mode & 0o777).toBe(0o755);
+    expect(statSync(join(release, 'README.md')).mode & 0o111).toBe(0);
+    expect(lstatSync(join(release, 'run-link')).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(join(release, 'run-link'))).toBe('bin/run');
+    expect(readdirSync(join(groupDir, 'releases')).sort()).toEqual([revs[1], revs[2]].sort());
+    const history = await group.history();
+    expect(history.map((h) => h.name)).toEqual([...revs].reverse());
+  });
+
+  it('fails a hook that outlives its timeout, killing it', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
+    const rev = commitApp(
+      repo,
+      'slow',
+      { 'appspec.yml': appspec({ ApplicationStart: 'scripts/slow.sh' }, 1), 'scripts/slow.sh': '#!/bin/sh\necho starting\nexec sleep 20\n' },
+      ['scripts/slow.sh'],
+    );
+    const started = Date.now();
+    const { rec } = await deploy(group, rev);
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(rec.status.deployStatus).toBe('FAILED');
+    expect(rec.status.error).toMatch(/ApplicationStart hook scripts\/slow.sh timed out after 1s/);
+    expect(existsSync(join(groupDir, 'current'))).toBe(false);
+  });
+
+  it('runs a hook script that git did not mark executable, as the agent does', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
+    const rev = commitApp(repo, 'plain', { 'appspec.yml': appspec({ AfterInstall: 'scripts/hook.sh' }), 'scripts/hook.sh': HOOK_SCRIPT });
+    const { rec } = await deploy(group, rev);
+    expect(rec.status.deployStatus).toBe('SUCCEEDED');
+    expect(readLog().map((l) => l[0])).toEqual(['AfterInstall']);
+  });
+});

@@ -1,0 +1,82 @@
+// Shared fixtures for deploy tests: a sample app whose appspec hooks append
+// to a log, revisions built with `git archive` (what a push stores), and a
+// store that serves them, so group tests do not depend on the push code.
+
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LocalGroupConfig } from '../../src/config/types.js';
+import type { RevisionMeta, RevisionStore } from '../../src/backends/types.js';
+import type { TempRepo } from '../support/repo.js';
+
+/** Appends "<event> <deployment-id> <app> <group> <release folder> <ns>" to $HOOK_LOG. */
+export const HOOK_SCRIPT = `#!/bin/sh
+echo "$LIFECYCLE_EVENT $DEPLOYMENT_ID $APPLICATION_NAME $DEPLOYMENT_GROUP_NAME $(basename "$PWD") $(date +%s%N)" >> "$HOOK_LOG"
+`;
+
+export const ALL_HOOKS = ['ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
+
+export function appspec(hooks: Record<string, string>, timeout?: number): string {
+  const lines = ['version: 0.0', 'os: linux', 'hooks:'];
+  for (const [event, location] of Object.entries(hooks)) {
+    lines.push(`  ${event}:`, `    - location: ${location}`);
+    if (timeout) lines.push(`      timeout: ${timeout}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Commit files, making the listed ones executable (git records mode 755). */
+export function commitApp(repo: TempRepo, message: string, files: Record<string, string>, executable: string[] = []): string {
+  repo.write(files);
+  for (const f of executable) chmodSync(join(repo.dir, f), 0o755);
+  return repo.commit(message);
+}
+
+export const loggingApp = (extra: Record<string, string> = {}) => ({
+  'appspec.yml': appspec(Object.fromEntries(ALL_HOOKS.map((h) => [h, 'scripts/hook.sh']))),
+  'scripts/hook.sh': HOOK_SCRIPT,
+  'src/app.clj': '(ns app)\n',
+  ...extra,
+});
+
+export function metaFor(name: string, zip: string, appName = 'sample'): RevisionMeta {
+  return {
+    name,
+    ...(/^[0-9a-f]{40}$/.test(name) ? { rev: name } : { uname: name }),
+    appName,
+    sha256: '',
+    size: statSync(zip).size,
+    fileCount: 0,
+    pushedAt: new Date().toISOString(),
+    tree: '',
+    entryPoints: null,
+    location: zip,
+  };
+}
+
+/** The zip `git archive` makes for a commit, as a revision. */
+export function archive(repo: TempRepo, rev: string, appName = 'sample'): RevisionMeta {
+  const dir = join(repo.home, 'zips');
+  mkdirSync(dir, { recursive: true });
+  const zip = join(dir, `${rev}.zip`);
+  execFileSync('git', ['archive', '--format=zip', '-o', zip, rev], { cwd: repo.dir, env: repo.env });
+  return metaFor(rev, zip, appName);
+}
+
+/** A store that serves revisions from their `location` zip. */
+export const zipStore: RevisionStore = {
+  kind: 'local',
+  where: 'test zips',
+  get: async () => undefined,
+  put: async () => {
+    throw new Error('not in tests');
+  },
+  ensureRegistered: async () => {},
+  fetchZip: async (meta) => ({ path: meta.location, cleanup: async () => {} }),
+  list: async () => [],
+  remoteDeployGroups: async () => [],
+};
+
+export function localGroup(dir: string, key = 'dev', keepReleases = 5): LocalGroupConfig {
+  return { kind: 'local', key, app: 'sample', keepReleases, dir };
+}
