@@ -7,6 +7,7 @@ import { chmodSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalGroupConfig } from '../../src/config/types.js';
 import type { RevisionMeta, RevisionStore } from '../../src/backends/types.js';
+import { IonflowError } from '../../src/errors.js';
 import type { TempRepo } from '../support/repo.js';
 
 /** Appends "<event> <deployment-id> <app> <group> <release folder> <ns>" to $HOOK_LOG. */
@@ -79,4 +80,15 @@ export const zipStore: RevisionStore = {
 
 export function localGroup(dir: string, key = 'dev', keepReleases = 5): LocalGroupConfig {
   return { kind: 'local', key, app: 'sample', keepReleases, dir };
+}
+
+/** The IonflowError a promise rejects with (fails the test if it resolves or throws something else). */
+export async function failure(promise: Promise<unknown>): Promise<IonflowError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof IonflowError) return err;
+    throw err;
+  }
+  throw new Error('expected an IonflowError, but it succeeded');
 }

@@ -96,7 +96,8 @@ export class AwsComputeGroup implements ComputeGroup {
       ...(input?.app ? { applicationName: input.app } : {}),
       ...(input?.deploymentGroup ? { deploymentGroupName: input.deploymentGroup } : {}),
     };
-    const since = execution.startDate ?? new Date(0);
+    // A second of slack: CodeDeploy compares creation times at second precision.
+    const since = new Date((execution.startDate?.getTime() ?? 1000) - 1000);
     const ids = await listDeploymentIds(cd, target, { since });
     const [newest] = await getDeployments(cd, ids);
     const codeDeployStatus = newest ? codeDeployWord(newest.status) : codeDeployWordWithout(deployStatus);

@@ -61,6 +61,10 @@ export interface FakeAwsState {
   /** What a new deployment/execution goes through, in order, unless a test sets its own. */
   defaultDeploymentScript: string[];
   defaultExecutionScript: string[];
+  /** CreateDeployment refuses while the group has an unfinished deployment (as CodeDeploy does). */
+  oneDeploymentAtATime?: boolean;
+  /** false: StartExecution does not start a CodeDeploy deployment (default: it does, like Datomic's). */
+  executionsDeploy?: boolean;
 }
 
 export function createFakeAwsState(): FakeAwsState {
