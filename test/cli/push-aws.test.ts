@@ -1,0 +1,147 @@
+// `ionflow push` end to end with an S3 store: the built binary against
+// s3rver (behind the fault proxy) and the fake CodeDeploy, configured through
+// the standard AWS_ENDPOINT_URL_* variables.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { parseEDNString } from 'edn-data';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { makeRepo, type TempRepo } from '../support/repo.js';
+import { type AwsHarness, isUploadPart, startAwsHarness } from '../push/aws-harness.js';
+
+let aws: AwsHarness;
+let repo: TempRepo | undefined;
+beforeAll(async () => {
+  aws = await startAwsHarness('shop', ['prod', 'staging']);
+});
+afterAll(() => aws.stop());
+beforeEach(() => {
+  aws.proxy.setRule(() => undefined);
+  aws.fake.clearFaults();
+  aws.fake.calls.length = 0;
+});
+afterEach(() => repo?.cleanup());
+
+const yaml = (bucket: string) => `version: 1
+profiles:
+  test:
+    region: us-east-1
+apps:
+  shop:
+    store:
+      s3: { bucket: ${bucket}, prefix: datomic/apps/, profile: test }
+groups:
+  staging:
+    app: shop
+    aws: { profile: test }
+  canary:
+    app: shop
+    aws: { profile: test, deployment-group: staging }
+pipelines:
+  ship:
+    steps:
+      - push: shop
+`;
+
+function setup(files: Record<string, string> = {}, bucket = aws.s3.bucket): TempRepo {
+  // A unique file: temp repos have fixed dates, so equal content would mean equal SHAs across tests.
+  repo = makeRepo({ 'deploy.yaml': yaml(bucket), 'src/core.clj': '(ns core)', 'id.txt': randomUUID(), ...files });
+  return repo;
+}
+
+const env = (r: TempRepo) => ({
+  ...r.env,
+  ...aws.env,
+  AWS_ENDPOINT_URL_S3: aws.proxy.url,
+  AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url,
+});
+
+const exists = (key: string) =>
+  new S3Client({ endpoint: aws.s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+    .send(new HeadObjectCommand({ Bucket: aws.s3.bucket, Key: key }))
+    .then(() => true, () => false);
+
+describe('ionflow push (S3 + CodeDeploy)', () => {
+  it('uploads, registers, lists config and CodeDeploy groups; a second push is skipped but still registered', async () => {
+    const r = setup();
+    const sha = r.head();
+    const first = await runCli(['push'], { cwd: r.dir, env: env(r) });
+    expect(first.code).toBe(0);
+    const map = parseEDNString(first.stdout.trim(), { mapAs: 'object', keywordAs: 'string' }) as Record<string, unknown>;
+    expect(map).toMatchObject({
+      rev: sha,
+      'deploy-groups': ['canary', 'prod', 'staging'],
+      'deploy-command': `ionflow deploy --group canary --rev ${sha}`,
+    });
+    expect(await exists(`datomic/apps/shop/${sha}.zip`)).toBe(true);
+    expect(await exists(`datomic/apps/shop/${sha}.json`)).toBe(true);
+    const [register] = aws.fake.callsOf('RegisterApplicationRevision');
+    expect(register?.input).toMatchObject({
+      applicationName: 'shop',
+      revision: { s3Location: { bucket: aws.s3.bucket, key: `datomic/apps/shop/${sha}.zip`, bundleType: 'zip' } },
+    });
+
+    const second = await runCli(['push'], { cwd: r.dir, env: env(r) });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/skipped \(up to date\)/);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(2);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')[1]?.input).toEqual(register?.input);
+  });
+
+  it('a persistent S3 failure exits 1 with error and hint lines, and registers nothing', async () => {
+    const r = setup();
+    aws.proxy.setRule((req) => (req.method === 'PUT' && req.url.includes('.zip') ? { status: 500, code: 'InternalError' } : undefined));
+    const result = await runCli(['push'], { cwd: r.dir, env: env(r) });
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines.at(-2)).toMatch(/^error: upload s3:\/\/.*\.zip: InternalError/);
+    expect(lines.at(-1)).toMatch(/^hint: /);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+    expect(aws.proxy.faulted.length).toBeGreaterThanOrEqual(3); // the SDK retried before giving up
+  });
+
+  it('a missing bucket and denied CodeDeploy access each give their hint', async () => {
+    const missing = await runCli(['push'], { cwd: setup({}, 'no-such-bucket').dir, env: env(repo!) });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/NoSuchBucket[\s\S]*\nhint: the bucket does not exist/);
+    repo!.cleanup();
+
+    aws.fake.fault({ match: 'codedeploy.RegisterApplicationRevision', code: 'AccessDeniedException', message: 'not authorized' });
+    const denied = await runCli(['push'], { cwd: setup().dir, env: env(repo!) });
+    expect(denied.code).toBe(1);
+    expect(denied.stderr).toMatch(/AccessDeniedException: not authorized\nhint: the credentials in use are not allowed/);
+  });
+
+  it('SIGINT during the upload exits 130: no object, no metadata, nothing registered', async () => {
+    const r = setup();
+    for (let i = 0; i < 3; i++) writeFileSync(join(r.dir, `blob-${i}.bin`), randomBytes(8 * 1024 * 1024));
+    r.git('-c', 'core.looseCompression=0', 'add', '-A');
+    r.git('commit', '-q', '-m', 'big');
+    const sha = r.head();
+    aws.proxy.setRule((req) => (isUploadPart(req) ? { hang: true } : undefined));
+    const seen = aws.proxy.requests.length;
+    let sent = false;
+    const result = await runCli(['push'], {
+      cwd: r.dir,
+      env: env(r),
+      onSpawn: (child) => {
+        const timer = setInterval(() => {
+          if (aws.proxy.requests.slice(seen).some(isUploadPart)) {
+            clearInterval(timer);
+            sent = true;
+            child.kill('SIGINT');
+          }
+        }, 25);
+        child.on('exit', () => clearInterval(timer));
+      },
+    });
+    expect(sent).toBe(true);
+    expect(result.code).toBe(130);
+    aws.proxy.setRule(() => undefined);
+    expect(await exists(`datomic/apps/shop/${sha}.zip`)).toBe(false);
+    expect(await exists(`datomic/apps/shop/${sha}.json`)).toBe(false);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  });
+});

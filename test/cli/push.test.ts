@@ -1,0 +1,103 @@
+// `ionflow push` end to end with the local store: the built binary on temp repos.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEDNString } from 'edn-data';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { makeRepo, type TempRepo } from '../support/repo.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => repo?.cleanup());
+
+const DEPLOY_YAML = `version: 1
+apps:
+  shop:
+    store:
+      local: .ionflow/store
+groups:
+  dev:
+    app: shop
+    local: .ionflow/groups/dev
+pipelines:
+  dev:
+    steps:
+      - push: shop
+`;
+
+const edn = (text: string) => parseEDNString(text.trim(), { mapAs: 'object', keywordAs: 'string' }) as Record<string, unknown>;
+
+describe('ionflow push (local store)', () => {
+  it('prints the ion-dev map on stdout, progress on stderr, and skips the same commit the second time', async () => {
+    repo = makeRepo({ 'deploy.yaml': DEPLOY_YAML, 'src/core.clj': '(ns core)' });
+    const sha = repo.head();
+    const first = await runCli(['push'], { cwd: repo.dir, env: repo.env });
+    expect(first.stderr).toMatch(/archiving commit [0-9a-f]{40}: 2 files/);
+    expect(first.code).toBe(0);
+    expect(edn(first.stdout)).toEqual({
+      rev: sha,
+      'deploy-groups': ['dev'],
+      'deploy-command': `ionflow deploy --group dev --rev ${sha}`,
+      doc: 'To deploy, issue the :deploy-command, or run a pipeline: ionflow run <pipeline>',
+    });
+    expect(first.stdout.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(join(repo.dir, '.ionflow/store/shop', `${sha}.zip`))).toBe(true);
+
+    const second = await runCli(['push', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/skipped \(up to date\)/);
+    expect(JSON.parse(second.stdout)).toMatchObject({ rev: sha, 'deploy-groups': ['dev'] });
+  });
+
+  it('answers the op map form with a uname', async () => {
+    repo = makeRepo({ 'deploy.yaml': DEPLOY_YAML, 'a.txt': 'a' });
+    repo.write({ 'wip.txt': 'work in progress' });
+    const result = await runCli(['{:op :push :uname "wip-1"}'], { cwd: repo.dir, env: repo.env });
+    expect(result.code).toBe(0);
+    expect(edn(result.stdout)).toMatchObject({ uname: 'wip-1', 'deploy-command': 'ionflow deploy --group dev --uname wip-1' });
+  });
+
+  it('refuses a dirty tree with exit 3 and the exact error line', async () => {
+    repo = makeRepo({ 'deploy.yaml': DEPLOY_YAML, 'a.txt': 'a' });
+    repo.write({ 'a.txt': 'edited' });
+    const result = await runCli(['push'], { cwd: repo.dir, env: repo.env });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toBe('error: You must either specify a uname or push from a clean git commit');
+  });
+
+  it('asks for --app when deploy.yaml has several apps (exit 2)', async () => {
+    const yaml = DEPLOY_YAML.replace('groups:', '  admin:\n    root: admin\n    store:\n      local: .ionflow/store\ngroups:');
+    repo = makeRepo({ 'deploy.yaml': yaml, 'admin/x.txt': 'x' });
+    const result = await runCli(['push'], { cwd: repo.dir, env: repo.env });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/several apps \(shop, admin\).*--app/);
+    const chosen = await runCli(['push', '--app', 'admin'], { cwd: repo.dir, env: repo.env });
+    expect(chosen.code).toBe(0);
+    expect(edn(chosen.stdout)['deploy-groups']).toEqual([]);
+  });
+
+  it('SIGINT while the zip is written exits 130 and leaves nothing in the store', async () => {
+    repo = makeRepo({ 'deploy.yaml': DEPLOY_YAML });
+    // Incompressible content: git deflates it slowly enough to be interrupted after the first progress line.
+    for (let i = 0; i < 3; i++) writeFileSync(join(repo.dir, `blob-${i}.bin`), randomBytes(16 * 1024 * 1024));
+    repo.git('-c', 'core.looseCompression=0', 'add', '-A');
+    repo.git('commit', '-q', '-m', 'big');
+    let sent = false;
+    const result = await runCli(['push'], {
+      cwd: repo.dir,
+      env: repo.env,
+      onSpawn: (child) =>
+        child.stderr?.on('data', (d: Buffer) => {
+          if (!sent && d.toString().includes('written ')) {
+            sent = true;
+            child.kill('SIGINT');
+          }
+        }),
+    });
+    expect(sent).toBe(true);
+    expect(result.code).toBe(130);
+    expect(result.stdout).toBe('');
+    expect(readdirSync(join(repo.dir, '.ionflow/store/shop'))).toEqual([]);
+  });
+});
