@@ -17,9 +17,10 @@ export interface Problem {
 /** Three lines around the problem, with a caret under its column. */
 export function codeFrame(source: string, line: number, col: number): string[] {
   const lines = source.split(/\r?\n/);
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop(); // the final newline ends a line, it starts none
   const width = String(Math.min(line + 1, lines.length)).length;
   const out: string[] = [];
-  for (let n = Math.max(1, line - 1); n <= Math.min(lines.length, line + 1); n++) {
+  for (let n = Math.max(1, line - 1); n <= Math.max(line, Math.min(lines.length, line + 1)); n++) {
     const mark = n === line ? '>' : ' ';
     out.push(`${mark} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`.trimEnd());
     if (n === line) out.push(`  ${' '.repeat(width)} | ${' '.repeat(Math.max(0, col - 1))}^`);

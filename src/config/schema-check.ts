@@ -72,8 +72,11 @@ function nameOf(path: PathSegment[]): string {
   const last = path[path.length - 1];
   if (last === undefined) return 'the file';
   if (typeof last === 'number') return path[path.length - 2] === 'steps' ? `step ${last + 1}` : `item ${last + 1}`;
-  return `'${last}'`;
+  const section = path.length === 2 ? SECTIONS[String(path[0])] : undefined;
+  return section ? `${section} '${last}'` : `'${last}'`;
 }
+
+const SECTIONS: Record<string, string> = { profiles: 'profile', apps: 'app', groups: 'group', pipelines: 'pipeline' };
 
 const TYPE_WORDS: Record<string, string> = {
   string: 'a string',

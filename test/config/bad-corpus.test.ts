@@ -1,0 +1,52 @@
+// Every bad input in test/fixtures/config/bad/<case>/ (deploy.yaml, maybe an
+// ion-config.edn) must make `ionflow validate` exit 2 and report exactly the
+// problems listed in the case's `expected` file: same file:LINE:COL, same message.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+const BAD = join(import.meta.dirname, '../fixtures/config/bad');
+const cases = readdirSync(BAD).sort();
+const PROBLEM_LINE = /^\S+:\d+:\d+: /;
+
+describe('ionflow validate on the bad corpus', () => {
+  it('has at least 30 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.concurrent.each(cases)('%s', async (name) => {
+    const dir = join(BAD, name);
+    const expected = readFileSync(join(dir, 'expected'), 'utf8').trim().split('\n');
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.split('\n');
+    expect(lines[0]).toMatch(/^error: \d+ problems? in /);
+    expect(lines.filter((l) => PROBLEM_LINE.test(l))).toEqual(expected);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace without --debug
+  });
+});
+
+describe('problem output', () => {
+  it('prints a three-line code frame with a caret under the column', async () => {
+    const r = await runCli(['validate'], { cwd: join(BAD, 'unknown-app-key') });
+    expect(r.stderr).toBe(
+      [
+        'error: 1 problem in deploy.yaml',
+        "deploy.yaml:4:5: unknown key 'stor' (allowed: root, ion-config, name, store)",
+        '  3 |   shop:',
+        '> 4 |     stor: x',
+        '    |     ^',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('names the file as given with -c, from another folder', async () => {
+    const r = await runCli(['-c', 'bad/version-2/deploy.yaml', 'validate'], { cwd: join(BAD, '..') });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bad/version-2/deploy.yaml:1:10: unsupported version 2');
+  });
+});
