@@ -121,3 +121,64 @@ export async function runCollect(file: string, args: string[], options: Omit<Run
     durationMs: Date.now() - started,
   };
 }
+
+export interface TreeOptions extends Omit<RunOptions, 'input' | 'failKind'> {
+  /** Each chunk of output (stdout and stderr) as it arrives, e.g. for live progress. */
+  onOutput?: (chunk: string) => void;
+}
+
+/**
+ * Like runCollect, for user commands that may start children of their own
+ * (`/bin/sh -c 'a && b'`): the command runs in its own process group, and an
+ * abort or a timeout stops the whole group (SIGTERM, then SIGKILL after 2 s),
+ * so no orphan keeps its output pipe open and the wait ends at once.
+ */
+export async function runTree(file: string, args: string[], options: TreeOptions = {}): Promise<CollectResult> {
+  const started = Date.now();
+  const child = execa(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    detached: true,
+    all: true,
+    reject: false,
+    stdin: 'ignore',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  let timedOut = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stopGroup = () => {
+    const kill = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, signal);
+      } catch {
+        // The group is already gone.
+      }
+    };
+    kill('SIGTERM');
+    killTimer ??= setTimeout(() => kill('SIGKILL'), 2000);
+  };
+  const onAbort = () => stopGroup();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) stopGroup();
+  const timer =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          stopGroup();
+        }, options.timeoutMs);
+  if (options.onOutput) child.all?.on('data', (d: Buffer) => options.onOutput!(String(d)));
+  const result = await child;
+  clearTimeout(timer);
+  clearTimeout(killTimer);
+  options.signal?.removeEventListener('abort', onAbort);
+  if (options.signal?.aborted) throw new ProcessError('interrupted', [file, ...args], undefined, '', 'interrupted');
+  const output = String(result.all ?? '');
+  return {
+    exitCode: timedOut ? undefined : result.exitCode,
+    output: result.exitCode === undefined && !timedOut && !result.signal ? `${output}${result.shortMessage}` : output,
+    timedOut,
+    durationMs: Date.now() - started,
+  };
+}

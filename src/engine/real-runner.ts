@@ -93,6 +93,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           defaultCwd: app === undefined ? config.dir : (config.apps[app]?.root ?? config.dir),
           env: opts.env,
           signal: input.signal,
+          progress: input.progress,
         });
         return { detail };
       }

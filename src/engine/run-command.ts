@@ -6,7 +6,7 @@
 
 import type { RunStep } from '../config/types.js';
 import { IonflowError } from '../errors.js';
-import { runCollect } from '../process.js';
+import { runTree } from '../process.js';
 import { formatMs } from './durations.js';
 import type { RevisionRef } from './step-runner.js';
 
@@ -29,6 +29,7 @@ export interface CommandContext {
   defaultCwd: string;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
+  progress?: (message: string) => void;
 }
 
 export function commandEnv(step: RunStep, c: CommandContext): Record<string, string | undefined> {
@@ -47,15 +48,23 @@ const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 export async function runCommand(step: RunStep, c: CommandContext): Promise<string> {
   const [file, args] = typeof step.command === 'string' ? ['/bin/sh', ['-c', step.command]] : [step.command[0]!, step.command.slice(1)];
   const shown = typeof step.command === 'string' ? step.command : step.command.join(' ');
-  const result = await runCollect(file, args, {
+  let partial = '';
+  const result = await runTree(file, args, {
     cwd: step.cwd ?? c.defaultCwd,
     env: commandEnv(step, c),
     signal: c.signal,
+    // The last complete line of output, as live progress.
+    onOutput: (chunk) => {
+      const lines = (partial + chunk).split('\n');
+      partial = lines.pop() ?? '';
+      const last = lines.filter((l) => l.trim() !== '').at(-1);
+      if (last !== undefined) c.progress?.(last.slice(0, 200));
+    },
     ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
   });
   if (result.timedOut) throw new CommandError(`${shown} timed out after ${formatMs(step.timeoutMs ?? 0)}`, result.output);
   if (result.exitCode !== 0) {
-    const how = result.exitCode === undefined ? 'could not run' : `exited with ${result.exitCode}`;
+    const how = result.exitCode === undefined ? 'did not finish (killed, or could not start)' : `exited with ${result.exitCode}`;
     throw new CommandError(`${shown} ${how}`, result.output);
   }
   const last = lastLine(result.output);

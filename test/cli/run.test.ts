@@ -1,0 +1,207 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StepEndEvent } from '../../src/engine/events.js';
+import { appRepo, current, DEV, events, kinds } from '../engine/cli-repo.js';
+import { BIN, runCli } from '../support/cli.js';
+import type { TempRepo } from '../support/repo.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => repo?.cleanup());
+
+const ionflow = (r: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: r.dir, env: { ...r.env, ...env } });
+const ends = (stdout: string) => Object.fromEntries(events(stdout).filter((e): e is StepEndEvent => e.type === 'step-end').map((e) => [e.step, e]));
+
+describe('ionflow run', () => {
+  it('runs push → deploy → wait in order, then skips push and deploy on a second run', async () => {
+    repo = appRepo();
+    const first = await ionflow(repo, ['run', 'dev', '--output', 'jsonl']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const evs = events(first.stdout);
+    expect(kinds(evs)).toEqual([
+      'run-start',
+      'step-start:push-shop',
+      'step-end:push-shop',
+      'step-start:deploy-dev',
+      'step-end:deploy-dev',
+      'step-start:wait-dev',
+      'step-end:wait-dev',
+      'run-end',
+    ]);
+    expect(evs[0]).toMatchObject({ type: 'run-start', pipeline: 'dev', rev: repo.head() });
+    expect(Object.keys(evs[0]!).sort()).toEqual(['pipeline', 'rev', 'run', 'time', 'type']);
+    expect(evs[1]).toEqual({ type: 'step-start', run: evs[0]!.type === 'run-start' ? evs[0]!.run : '', step: 'push-shop', kind: 'push', target: 'shop' });
+    expect(Object.keys(evs[2]!).sort()).toEqual(['detail', 'duration_ms', 'run', 'status', 'step', 'type']);
+    expect(evs.at(-1)).toMatchObject({ type: 'run-end', status: 'succeeded' });
+    expect(current(repo, 'dev')).toBe(repo.head());
+
+    const second = await ionflow(repo, ['run', 'dev', '--output', 'jsonl']);
+    expect(second.code).toBe(0);
+    const e = ends(second.stdout);
+    expect(e['push-shop']).toMatchObject({ status: 'skipped' });
+    expect(e['push-shop']!.detail).toMatch(/^up to date/);
+    expect(e['deploy-dev']).toMatchObject({ status: 'skipped' });
+    expect(e['wait-dev']?.status).toBe('succeeded');
+    expect(readdirSync(join(repo.dir, '.ionflow/groups/dev/deployments'))).toHaveLength(1);
+
+    const forced = await ionflow(repo, ['run', 'dev', '--output', 'jsonl', '--force']);
+    expect(ends(forced.stdout)['deploy-dev']?.status).toBe('succeeded');
+  });
+
+  it('fans out: pushes once, deploys to three groups in parallel, waits on each', async () => {
+    const fan = `  fan:
+    steps:
+      - push: shop
+      - { deploy: a, needs: [push-shop] }
+      - { deploy: b, needs: [push-shop] }
+      - { deploy: c, needs: [push-shop] }
+      - { wait: a, needs: [deploy-a] }
+      - { wait: b, needs: [deploy-b] }
+      - { wait: c, needs: [deploy-c] }
+`;
+    repo = appRepo(fan, ['a', 'b', 'c']);
+    const res = await ionflow(repo, ['run', 'fan', '--output', 'jsonl']);
+    expect(res.code).toBe(0);
+    const k = kinds(events(res.stdout));
+    expect(k.filter((x) => x === 'step-start:push-shop')).toHaveLength(1);
+    for (const g of ['a', 'b', 'c']) {
+      expect(k.indexOf('step-end:push-shop')).toBeLessThan(k.indexOf(`step-start:deploy-${g}`));
+      expect(k.indexOf(`step-end:deploy-${g}`)).toBeLessThan(k.indexOf(`step-start:wait-${g}`));
+      expect(current(repo, g)).toBe(repo.head());
+    }
+    // All three deploys start before the first one ends: they run in parallel.
+    const firstDeployEnd = Math.min(...['a', 'b', 'c'].map((g) => k.indexOf(`step-end:deploy-${g}`)));
+    expect(Math.max(...['a', 'b', 'c'].map((g) => k.indexOf(`step-start:deploy-${g}`)))).toBeLessThan(firstDeployEnd);
+    expect(k.at(-1)).toBe('run-end');
+  });
+
+  it('a failing step stops its dependants only, shows its output, and exits 1', async () => {
+    const p = `  mixed:
+    steps:
+      - { run: 'echo checking; echo broken >&2; exit 3', id: lint, needs: [] }
+      - { run: [echo, after-lint], id: after-lint, needs: [lint] }
+      - { push: shop, needs: [] }
+      - deploy: dev
+`;
+    repo = appRepo(p);
+    const res = await ionflow(repo, ['run', 'mixed', '--output', 'jsonl']);
+    expect(res.code).toBe(1);
+    const e = ends(res.stdout);
+    expect(e.lint).toMatchObject({ status: 'failed' });
+    expect(e['after-lint']).toMatchObject({ status: 'skipped', detail: 'not run: needs lint, which failed' });
+    expect(e['deploy-dev']?.status).toBe('succeeded');
+    expect(kinds(events(res.stdout))).not.toContain('step-start:after-lint');
+    expect(events(res.stdout).at(-1)).toMatchObject({ type: 'run-end', status: 'failed' });
+    expect(res.stderr).toMatch(/^error: step lint failed: .*exited with 3/m);
+
+    const plain = await ionflow(repo, ['run', 'mixed', '--output', 'plain']);
+    expect(plain.stdout).toBe('');
+    expect(plain.stderr).toContain('│ broken');
+    expect(plain.stderr).toMatch(/- after-lint +not run/);
+  });
+
+  it('run steps get the IONFLOW_* variables, the app root as folder, no shell for argv', async () => {
+    const p = `  env:
+    steps:
+      - push: shop
+      - run: 'echo "$IONFLOW_PIPELINE $IONFLOW_REV $IONFLOW_APP $IONFLOW_RUN_ID $(pwd)" > out.txt'
+      - run: [sh, -c, 'printf "%s" "$1" > argv.txt', sh, '$IONFLOW_REV']
+`;
+    repo = appRepo(p);
+    const res = await ionflow(repo, ['run', 'env', '--output', 'jsonl']);
+    expect(res.code).toBe(0);
+    const runId = (events(res.stdout)[0] as { run: string }).run;
+    const out = execFileSync('cat', [join(repo.dir, 'out.txt')], { encoding: 'utf8' }).trim();
+    expect(out).toBe(`env ${repo.head()} shop ${runId} ${repo.dir}`);
+    expect(execFileSync('cat', [join(repo.dir, 'argv.txt')], { encoding: 'utf8' })).toBe('$IONFLOW_REV');
+  });
+
+  it('refuses a confirm step without a terminal (exit 3) before pushing anything; --yes answers it', async () => {
+    const p = `${DEV}  guarded:
+    steps:
+      - confirm: Deploy to dev?
+      - push: shop
+`;
+    repo = appRepo(p);
+    const res = await ionflow(repo, ['run', 'guarded', '--output', 'jsonl']);
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/^error: confirm step "Deploy to dev\?" needs an answer/m);
+    expect(res.stderr).toMatch(/^hint: pass --yes/m);
+    expect(existsSync(join(repo.dir, '.ionflow/store'))).toBe(false);
+    const yes = await ionflow(repo, ['run', 'guarded', '--yes', '--output', 'jsonl']);
+    expect(yes.code).toBe(0);
+    expect(ends(yes.stdout)['confirm-1']?.status).toBe('succeeded');
+  });
+
+  it('exits 2 for an unknown pipeline and 3 for a dirty tree', async () => {
+    repo = appRepo();
+    const unknown = await ionflow(repo, ['run', 'nope']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown pipeline nope; deploy.yaml has dev/m);
+    repo.write({ 'src/app.txt': 'changed\n' });
+    const dirty = await ionflow(repo, ['run', 'dev', '--output', 'jsonl']);
+    expect(dirty.code).toBe(3);
+    expect(dirty.stderr).toMatch(/You must either specify a uname or push from a clean git commit/);
+    const uname = await ionflow(repo, ['run', 'dev', '--uname', 'wip-1', '--output', 'jsonl']);
+    expect(uname.code).toBe(0);
+    expect(events(uname.stdout)[0]).toMatchObject({ type: 'run-start', uname: 'wip-1' });
+    expect(current(repo, 'dev')).toBe('wip-1');
+  });
+
+  it('SIGINT stops the run at the step in flight: run-end interrupted, exit 130, nothing after it', async () => {
+    const p = `  slow:
+    steps:
+      - run: sleep 20
+      - push: shop
+`;
+    repo = appRepo(p);
+    let sent = false;
+    const res = await runCli(['run', 'slow', '--output', 'jsonl'], {
+      cwd: repo.dir,
+      env: repo.env,
+      onSpawn: (child) =>
+        child.stdout?.on('data', (d: Buffer) => {
+          if (!sent && String(d).includes('step-start')) {
+            sent = true;
+            setTimeout(() => child.kill('SIGINT'), 100);
+          }
+        }),
+    });
+    expect(res.code).toBe(130);
+    const evs = events(res.stdout);
+    expect(evs.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted' });
+    expect(ends(res.stdout)['push-shop']).toMatchObject({ detail: 'not run: the run was interrupted' });
+    expect(existsSync(join(repo.dir, '.ionflow/store'))).toBe(false);
+  });
+
+  it('draws listr2’s live renderer in a pseudo-terminal, then the summary', async () => {
+    repo = appRepo();
+    const out = execFileSync('script', ['-qfec', `stty cols 160 rows 40; ${process.execPath} ${BIN} run dev --output auto`, '/dev/null'], {
+      cwd: repo.dir,
+      env: { ...repo.env, CI: '', NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
+    // listr2's frames: hidden cursor while live, its tick icon per task, the frame erased and redrawn.
+    expect(out).toContain('\u001b[?25l');
+    expect(out).toMatch(/✔ push-shop .*pushed [0-9a-f]{7}/);
+    expect(out).toMatch(/✔ deploy-dev .*arn:ionflow:local:dev:/);
+    expect(out).toContain('\u001b[2K');
+    expect(out).toContain('Pipeline dev succeeded');
+    expect(out).toContain(`revision: ${repo.head()}`);
+    expect(out).toMatch(/dev: deployed \(arn:ionflow:local:dev:/);
+    // NO_COLOR: no colour codes, only cursor control.
+    expect(out).not.toMatch(/\u001b\[3\dm/);
+  });
+
+  it('auto output is plain lines on stderr when CI is set, stdout stays empty', async () => {
+    repo = appRepo();
+    const res = await ionflow(repo, ['run', 'dev'], { CI: 'true' });
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe('');
+    expect(res.stderr).toMatch(/▸ push-shop push shop/);
+    expect(res.stderr).toMatch(/✔ deploy-dev deployed [0-9a-f]{7}/);
+    expect(res.stderr).toContain('Pipeline dev succeeded');
+  });
+});
