@@ -1,0 +1,130 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EngineEvent } from '../../src/engine/events.js';
+import { appRepo, current, events } from '../engine/cli-repo.js';
+import { type CliResult, runCli } from '../support/cli.js';
+import type { TempRepo } from '../support/repo.js';
+
+let repo: TempRepo | undefined;
+afterEach(() => repo?.cleanup());
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `ionflow watch … --output jsonl` in the background, its events readable as they come. */
+function startWatch(r: TempRepo, args: string[]) {
+  let out = '';
+  let child: ChildProcess | undefined;
+  const done: Promise<CliResult> = runCli(['watch', ...args, '--output', 'jsonl'], {
+    cwd: r.dir,
+    env: r.env,
+    timeoutMs: 60_000,
+    onSpawn: (c) => {
+      child = c;
+      c.stdout?.on('data', (d: Buffer) => {
+        out += String(d);
+      });
+    },
+  });
+  const evs = (): EngineEvent[] => events(out.slice(0, out.lastIndexOf('\n') + 1));
+  return {
+    evs,
+    async until(pred: (e: EngineEvent[]) => boolean, ms = 20_000) {
+      const t0 = Date.now();
+      while (!pred(evs())) {
+        if (Date.now() - t0 > ms) throw new Error(`timed out waiting; events so far:\n${out}`);
+        await sleep(25);
+      }
+    },
+    async stop() {
+      child?.kill('SIGINT');
+      return done;
+    },
+  };
+}
+
+const runStarts = (evs: EngineEvent[]) => evs.filter((e) => e.type === 'run-start');
+const runEnds = (evs: EngineEvent[]) => evs.filter((e) => e.type === 'run-end');
+
+/** run-start and run-end strictly alternate: runs never overlap. */
+function neverOverlap(evs: EngineEvent[]) {
+  const seq = evs.filter((e) => e.type === 'run-start' || e.type === 'run-end').map((e) => e.type);
+  seq.forEach((t, i) => expect(t).toBe(i % 2 === 0 ? 'run-start' : 'run-end'));
+}
+
+const SLOW = (seconds: number) => `  dev:
+    steps:
+      - push: shop
+      - deploy: dev
+      - run: sleep ${seconds}
+`;
+
+describe('ionflow watch', () => {
+  it('folds 20 commits made during a run into at most 2 further runs, the last for the final commit', async () => {
+    repo = appRepo(SLOW(2.5));
+    const w = startWatch(repo, ['dev']);
+    await w.until((e) => e.some((x) => x.type === 'step-start' && x.step === 'run-1'));
+    let last = '';
+    const t0 = Date.now();
+    for (let i = 1; i <= 20; i++) last = repo.commit(`commit ${i}`, { 'src/app.txt': `version ${i}\n` });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    await w.until((e) => runStarts(e).some((s) => s.type === 'run-start' && s.rev === last) && runEnds(e).length === runStarts(e).length, 30_000);
+    await sleep(600);
+    const res = await w.stop();
+    expect(res.code).toBe(130);
+    const evs = w.evs();
+    const starts = runStarts(evs);
+    expect(starts.length - 1).toBeGreaterThanOrEqual(1);
+    expect(starts.length - 1).toBeLessThanOrEqual(2);
+    expect(starts.at(-1)).toMatchObject({ rev: last });
+    neverOverlap(evs);
+    // Each run is announced with its commit's SHA and subject.
+    const triggers = evs.filter((e) => e.type === 'watch-trigger');
+    expect(triggers.at(-1)).toEqual({ type: 'watch-trigger', sha: last, subject: 'commit 20' });
+    expect(triggers).toHaveLength(starts.length);
+    expect(current(repo, 'dev')).toBe(last);
+  });
+
+  it('restart stops the run in flight at its step boundary and runs the new commit', async () => {
+    repo = appRepo(`  dev:
+    steps:
+      - push: shop
+      - run: sleep 10
+      - deploy: dev
+`);
+    const first = repo.head();
+    const w = startWatch(repo, ['dev', '--on-new-commit', 'restart']);
+    await w.until((e) => e.some((x) => x.type === 'step-start' && x.step === 'run-1'));
+    const t0 = Date.now();
+    const next = repo.commit('next', { 'src/app.txt': 'next\n' });
+    await w.until((e) => runStarts(e).length === 2);
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    const evs = w.evs();
+    const firstRun = (runStarts(evs)[0] as { run: string }).run;
+    expect(runEnds(evs)[0]).toMatchObject({ run: firstRun, status: 'interrupted' });
+    expect(evs).toContainEqual(expect.objectContaining({ type: 'step-end', run: firstRun, step: 'deploy-dev', detail: 'not run: the run was interrupted' }));
+    expect(runStarts(evs)[1]).toMatchObject({ rev: next });
+    expect(current(repo, 'dev')).toBeUndefined();
+    expect(first).not.toBe(next);
+    neverOverlap(evs);
+    const res = await w.stop();
+    expect(res.code).toBe(130);
+    expect(runEnds(w.evs()).at(-1)).toMatchObject({ status: 'interrupted' });
+  });
+
+  it('work-tree edits, staging and status trigger nothing; a commit does', async () => {
+    repo = appRepo(SLOW(0));
+    const w = startWatch(repo, ['dev']);
+    await w.until((e) => runEnds(e).length === 1);
+    repo.write({ 'src/app.txt': 'edited, not committed\n', 'src/new.txt': 'untracked\n' });
+    repo.git('add', 'src/app.txt');
+    repo.git('status');
+    await sleep(1_200);
+    expect(runStarts(w.evs())).toHaveLength(1);
+    // The positive control: committing what was staged starts a run for it.
+    const sha = repo.commit('now committed');
+    await w.until((e) => runEnds(e).length === 2);
+    expect(runStarts(w.evs())[1]).toMatchObject({ rev: sha });
+    const res = await w.stop();
+    expect(res.code).toBe(130);
+    expect(res.stderr).toContain('watch stopped');
+  });
+});
