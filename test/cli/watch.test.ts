@@ -47,7 +47,7 @@ const runEnds = (evs: EngineEvent[]) => evs.filter((e) => e.type === 'run-end');
 /** run-start and run-end strictly alternate: runs never overlap. */
 function neverOverlap(evs: EngineEvent[]) {
   const seq = evs.filter((e) => e.type === 'run-start' || e.type === 'run-end').map((e) => e.type);
-  seq.forEach((t, i) => expect(t).toBe(i % 2 === 0 ? 'run-start' : 'run-end'));
+  expect(seq).toEqual(seq.map((_t, i) => (i % 2 === 0 ? 'run-start' : 'run-end')));
 }
 
 const SLOW = (seconds: number) => `  dev:
