@@ -33,8 +33,10 @@ export function formatProblem(p: Problem): string[] {
   return p.source === undefined ? [head] : [head, ...codeFrame(p.source, p.line, p.col)];
 }
 
+/** Sorted by file and place; the same problem found twice (two apps sharing one ion-config.edn) is reported once. */
 export function sortProblems(problems: Problem[]): Problem[] {
-  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
+  const unique = new Map(problems.map((p) => [`${p.file}:${p.line}:${p.col}: ${p.message}`, p]));
+  return [...unique.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }
 
 /** The usage error (exit 2) that carries every problem as detail lines. */
