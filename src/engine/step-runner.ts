@@ -68,17 +68,5 @@ export function deploymentIdText(id: DeploymentId): string {
   return 'executionArn' in id ? id.executionArn : id.deploymentId;
 }
 
-/** What a step acts on, as step-start's `target` (SPEC §8). */
-export function stepTarget(step: StepConfig): string {
-  switch (step.kind) {
-    case 'push':
-      return step.app;
-    case 'deploy':
-    case 'wait':
-      return step.group;
-    case 'run':
-      return typeof step.command === 'string' ? step.command : step.command.join(' ');
-    case 'confirm':
-      return step.question;
-  }
-}
+/** What a step acts on, as step-start's `target` (SPEC §8): the same words `plan` shows. */
+export { stepTarget } from '../graph/plan.js';

@@ -2,7 +2,7 @@
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../config/types.js';
 import { IonflowError } from '../../errors.js';
-import { planPipeline, type UpToDateCheck, unknownUpToDate } from '../../graph/plan.js';
+import { planPipeline, type UpToDateCheck } from '../../graph/plan.js';
 import type { CliContext } from '../context.js';
 import { pipelineOrFail, table } from './list.js';
 
@@ -17,8 +17,10 @@ export interface PlanOptions {
  * date for this config and --rev/--uname. Until the back ends answer it,
  * push and deploy read `unknown`.
  */
-export async function upToDateCheck(_ctx: CliContext, _config: DeployConfig, _options: PlanOptions): Promise<UpToDateCheck> {
-  return unknownUpToDate;
+export async function upToDateCheck(ctx: CliContext, config: DeployConfig, options: PlanOptions): Promise<UpToDateCheck> {
+  const { upToDateCheck: engineCheck } = await import('../../engine/up-to-date.js');
+  const backend = { credsProfile: ctx.global.credsProfile, region: ctx.global.region, env: ctx.env };
+  return engineCheck(config, { rev: options.rev, uname: options.uname, backend, signal: ctx.signal });
 }
 
 export default async function plan(ctx: CliContext, options: PlanOptions, name?: string): Promise<number> {
