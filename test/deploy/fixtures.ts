@@ -3,12 +3,12 @@
 // store that serves them, so group tests do not depend on the push code.
 
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalGroupConfig } from '../../src/config/types.js';
 import type { RevisionMeta, RevisionStore } from '../../src/backends/types.js';
 import { IonflowError } from '../../src/errors.js';
-import type { TempRepo } from '../support/repo.js';
+import { makeRepo, type TempRepo } from '../support/repo.js';
 
 /** Appends "<event> <deployment-id> <app> <group> <release folder> <ns>" to $HOOK_LOG. */
 export const HOOK_SCRIPT = `#!/bin/sh
@@ -92,3 +92,30 @@ export async function failure(promise: Promise<unknown>): Promise<IonflowError> 
   }
   throw new Error('expected an IonflowError, but it succeeded');
 }
+
+export const DEPLOY_YAML = `version: 1
+apps:
+  sample:
+    store:
+      local: .ionflow/store
+groups:
+  dev:
+    app: sample
+    local: .ionflow/groups/dev
+    keep-releases: 3
+`;
+
+/** A repo ready for the CLI: deploy.yaml, .ionflow/ ignored, the logging app committed. */
+export function cliRepo(files: Record<string, string> = {}): { repo: TempRepo; env: NodeJS.ProcessEnv; log: string } {
+  const repo = makeRepo();
+  const log = join(repo.home, 'hooks.log');
+  commitApp(repo, 'initial', { 'deploy.yaml': DEPLOY_YAML, '.gitignore': '.ionflow/\n', ...loggingApp(files) }, ['scripts/hook.sh']);
+  return { repo, env: { ...repo.env, HOOK_LOG: log }, log };
+}
+
+export const readLines = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+
+/** The EDN deploy map of SPEC §6 for a local group, with its ARN captured. */
+export const LOCAL_DEPLOY_MAP =
+  /^\{:execution-arn "(arn:ionflow:local:dev:d-[0-9-]+-[0-9a-f]{6})" :status-command "ionflow deploy-status --execution-arn \1" :doc "To check the status of your deployment, issue the :status-command\."\}\n$/;

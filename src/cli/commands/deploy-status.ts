@@ -1,7 +1,85 @@
-// Placeholder until the owning issue lands: fails loudly rather than pretending.
-import type { CliContext } from '../context.js';
-import { IonflowError } from '../../errors.js';
+// `ionflow deploy-status (--execution-arn | --deployment-id --group) [--wait]`
+// and `{:op :deploy-status …}`: `{:deploy-status … :code-deploy-status …}`
+// (+ `:error`), SPEC §6. Exit 1 when the deployment failed, 4 when --wait
+// gave up. Local execution ARNs carry their group; a Step Functions ARN is
+// matched to the group whose state machine it belongs to.
 
-export default async function deployStatus(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
-  throw new IonflowError('usage', 'deploy-status is not implemented yet');
+import { createGroup } from '../../backends/group-factory.js';
+import { parseLocalArn } from '../../backends/local/records.js';
+import type { DeploymentId, DeploymentStatus } from '../../backends/types.js';
+import { loadConfig } from '../../config/load.js';
+import type { DeployConfig } from '../../config/types.js';
+import { backendOf } from '../../deploy/cli.js';
+import { statusMap } from '../../deploy/output.js';
+import { formatDuration, isFailed, pollStatus, statusCommandFor } from '../../deploy/wait.js';
+import { ExitCode, IonflowError, usageError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+
+export interface DeployStatusOptions {
+  executionArn?: string;
+  deploymentId?: string;
+  group?: string;
+  wait?: boolean;
+}
+
+const WAIT_TIMEOUT_MS = 30 * 60_000;
+
+/** `arn:aws:states:<region>:<account>:execution:<state machine>:<name>` → the state machine's name. */
+function stateMachineOf(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts[5] === 'execution' ? parts[6] : undefined;
+}
+
+function groupOfExecution(config: DeployConfig, arn: string, given: string | undefined): string {
+  const local = parseLocalArn(arn);
+  if (local) {
+    if (!config.groups[local.group]) throw usageError(`${arn} names group ${local.group}, which deploy.yaml does not declare`);
+    return local.group;
+  }
+  if (given) return given;
+  const name = stateMachineOf(arn);
+  const candidates = Object.values(config.groups).filter((g) => g.kind === 'aws' && g.via === 'step-functions');
+  const matching = candidates.filter((g) => g.kind === 'aws' && (g.stateMachine === name || g.stateMachine.endsWith(`:stateMachine:${name}`)));
+  const found = matching.length === 1 ? matching : candidates.length === 1 ? candidates : [];
+  if (found[0]) return found[0].key;
+  throw usageError(`cannot tell which group of deploy.yaml ran ${arn}`, { hint: 'add --group <g>' });
+}
+
+function target(config: DeployConfig, options: DeployStatusOptions): { groupKey: string; id: DeploymentId } {
+  if (options.executionArn && options.deploymentId) throw usageError('give --execution-arn or --deployment-id, not both');
+  if (options.executionArn) {
+    return { groupKey: groupOfExecution(config, options.executionArn, options.group), id: { executionArn: options.executionArn } };
+  }
+  if (options.deploymentId) {
+    const local = parseLocalArn(options.deploymentId);
+    const groupKey = options.group ?? local?.group;
+    if (!groupKey) throw usageError('--deployment-id needs --group <g>');
+    return { groupKey, id: { deploymentId: options.deploymentId } };
+  }
+  throw usageError('say which deployment: --execution-arn <arn>, or --deployment-id <id> --group <g>');
+}
+
+export default async function deployStatus(ctx: CliContext, options: DeployStatusOptions): Promise<number> {
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const { groupKey, id } = target(config, options);
+  const group = await createGroup(config, groupKey, backendOf(ctx));
+  let status: DeploymentStatus;
+  if (options.wait) {
+    const outcome = await pollStatus(group, id, { timeoutMs: WAIT_TIMEOUT_MS, signal: ctx.signal, onProgress: (m) => ctx.log(m) });
+    if (outcome.state === 'timeout') {
+      if (outcome.status) ctx.print(statusMap(outcome.status));
+      throw new IonflowError('timeout', `the deployment did not finish within ${formatDuration(WAIT_TIMEOUT_MS)}`, {
+        hint: `check again with: ${statusCommandFor(groupKey, id)}`,
+      });
+    }
+    status = outcome.status;
+  } else {
+    status = await group.status(id);
+  }
+  ctx.print(statusMap(status));
+  if (isFailed(status)) {
+    ctx.log(`error: the deployment ${status.deployStatus === 'RUNNING' ? status.codeDeployStatus : status.deployStatus}${status.error ? `: ${status.error}` : ''}`);
+    return ExitCode.stepFailed;
+  }
+  return ExitCode.ok;
 }

@@ -1,7 +1,30 @@
-// Placeholder until the owning issue lands: fails loudly rather than pretending.
-import type { CliContext } from '../context.js';
-import { IonflowError } from '../../errors.js';
+// `ionflow deploy --group g (--rev | --uname)` and `{:op :deploy …}`: one
+// deployment, always made (the user asked for it; pipelines skip up-to-date
+// groups), then the ion-dev map on stdout (SPEC §6). A local deployment has
+// finished by then: FAILED prints the map, an error line, and exits 1.
 
-export default async function deploy(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
-  throw new IonflowError('usage', 'deploy is not implemented yet');
+import { loadConfig } from '../../config/load.js';
+import { backendOf, reportDeploy, revisionFromFlags } from '../../deploy/cli.js';
+import { deployToGroup } from '../../deploy/deploy.js';
+import { usageError } from '../../errors.js';
+import type { CliContext } from '../context.js';
+
+export interface DeployCommandOptions {
+  group?: string;
+  rev?: string;
+  uname?: string;
+}
+
+export default async function deploy(ctx: CliContext, options: DeployCommandOptions): Promise<number> {
+  if (!options.group) throw usageError('say which group to deploy to: --group <g>');
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const revision = await revisionFromFlags(config, options.group, options, ctx.signal);
+  const { record } = await deployToGroup(config, options.group, {
+    revision,
+    force: true,
+    signal: ctx.signal,
+    onProgress: (message) => ctx.log(message),
+    backend: backendOf(ctx),
+  });
+  return reportDeploy(ctx, options.group, record);
 }

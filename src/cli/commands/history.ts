@@ -1,7 +1,59 @@
-// Placeholder until the owning issue lands: fails loudly rather than pretending.
-import type { CliContext } from '../context.js';
-import { IonflowError } from '../../errors.js';
+// `ionflow history <group> [--json] [--limit n]`: the group's deployments,
+// newest first. A table by default; with --json one JSON array of records
+// (for a local group the full deployment files, hook runs included).
 
-export default async function history(_ctx: CliContext, _options: Record<string, unknown>, ..._args: string[]): Promise<number> {
-  throw new IonflowError('usage', 'history is not implemented yet');
+import { createGroup } from '../../backends/group-factory.js';
+import type { DeploymentRecord } from '../../backends/types.js';
+import { loadConfig } from '../../config/load.js';
+import { backendOf } from '../../deploy/cli.js';
+import { idText } from '../../deploy/wait.js';
+import { ExitCode } from '../../errors.js';
+import type { CliContext } from '../context.js';
+
+export interface HistoryOptions {
+  limit?: number;
+  json?: boolean;
+}
+
+function duration(r: DeploymentRecord): string {
+  if (!r.finishedAt) return '-';
+  const ms = Date.parse(r.finishedAt) - Date.parse(r.startedAt);
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+/** Columns padded to their widest cell; `*` marks the current (newest successful) revision. */
+export function historyTable(records: DeploymentRecord[]): string {
+  const current = records.find((r) => r.status.deployStatus === 'SUCCEEDED');
+  const rows = [
+    ['', 'STARTED', 'STATUS', 'REVISION', 'DURATION', 'ID'],
+    ...records.map((r) => [
+      r === current ? '*' : '',
+      r.startedAt.replace(/\.\d+Z$/, 'Z'),
+      r.status.deployStatus,
+      r.rev ? r.rev.slice(0, 12) : (r.uname ?? r.name),
+      duration(r),
+      idText(r.id),
+    ]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+}
+
+export default async function history(ctx: CliContext, options: HistoryOptions, groupKey: string): Promise<number> {
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const group = await createGroup(config, groupKey, backendOf(ctx));
+  const limit = options.limit ?? 20;
+  if (ctx.global.json || options.json) {
+    const detailed = 'records' in group && typeof group.records === 'function';
+    const records = detailed ? await (group.records as (n: number) => Promise<unknown[]>)(limit) : await group.history(limit);
+    ctx.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+    return ExitCode.ok;
+  }
+  const records = await group.history(limit);
+  if (records.length === 0) {
+    ctx.log(`group ${groupKey} has no deployments yet`);
+    return ExitCode.ok;
+  }
+  ctx.stdout.write(`${historyTable(records)}\n`);
+  return ExitCode.ok;
 }

@@ -1,0 +1,103 @@
+// One local deployment, start to end (SPEC §6), under the group's lock:
+// record RUNNING → fetch and check the zip → ApplicationStop of the previous
+// release → unpack → BeforeInstall … ValidateService → switch `current` →
+// record the outcome → prune releases. Loaded only when a deployment runs, so
+// status and history never pay for execa, yauzl and yaml.
+
+import type { LocalGroupConfig } from '../../config/types.js';
+import { isAbortError } from '../../errors.js';
+import type { DeployInput, DeploymentRecord } from '../types.js';
+import { readAppSpec } from './appspec.js';
+import { describeFailure, type HookRun, type HookStep, runHooks } from './hooks.js';
+import { acquireGroupLock } from './lock.js';
+import { type LocalDeploymentFile, localArn, newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
+import { installRelease, pruneReleases, readCurrent, releaseDir, switchCurrent } from './releases.js';
+import { checkZip } from './unzip.js';
+
+export async function runDeployment(config: LocalGroupConfig, appName: string, input: DeployInput): Promise<DeploymentRecord> {
+  const { revision, signal, onProgress } = input;
+  const dir = config.dir;
+  releaseDir(dir, revision.name); // refuse unusable names before taking the lock
+  const release = await acquireGroupLock(dir, {
+    group: config.key,
+    owner: `pid ${process.pid} deploying ${revision.name}`,
+    ...(signal ? { signal } : {}),
+    ...(onProgress ? { onProgress } : {}),
+  });
+  try {
+    const record: LocalDeploymentFile = {
+      // Made under the lock, so ids (time-sortable) follow the order deployments ran in.
+      id: newDeploymentId(),
+      executionArn: '',
+      group: config.key,
+      appName,
+      name: revision.name,
+      ...(revision.rev ? { rev: revision.rev } : {}),
+      ...(revision.uname ? { uname: revision.uname } : {}),
+      status: 'RUNNING',
+      startedAt: new Date().toISOString(),
+      hooks: [],
+    };
+    record.executionArn = localArn(config.key, record.id);
+    const previous = await readCurrent(dir);
+    if (previous) record.previous = previous;
+    await writeRecord(dir, record);
+    onProgress?.(`deploying ${revision.name} to ${config.key} (${record.executionArn})`);
+    try {
+      const failure = await install(dir, record, input);
+      record.status = failure ? 'FAILED' : 'SUCCEEDED';
+      if (failure) record.error = failure;
+    } catch (err) {
+      // A refused zip or an unreadable appspec is a FAILED deployment, reported
+      // like a failing hook; only an interruption propagates (as ABORTED).
+      record.status = isAbortError(err) ? 'ABORTED' : 'FAILED';
+      record.error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      if (isAbortError(err)) {
+        record.finishedAt = new Date().toISOString();
+        await writeRecord(dir, record);
+        throw err;
+      }
+    }
+    record.finishedAt = new Date().toISOString();
+    await writeRecord(dir, record);
+    await pruneReleases(dir, config.keepReleases, await readCurrent(dir));
+    return toDeploymentRecord(record);
+  } finally {
+    await release();
+  }
+}
+
+/** Returns the failure (a hook's) or undefined once `current` points at the new release. */
+async function install(groupDir: string, record: LocalDeploymentFile, input: DeployInput): Promise<string | undefined> {
+  const { revision, store, signal, onProgress } = input;
+  const zip = await store.fetchZip(revision, signal);
+  try {
+    await checkZip(zip.path); // a refused zip must not even stop the running release
+    const env = { deploymentId: record.id, appName: record.appName, group: record.group };
+    const hookOptions = {
+      ...(signal ? { signal } : {}),
+      ...(onProgress ? { onProgress } : {}),
+      onRun: async (run: HookRun) => {
+        record.hooks.push(run);
+        await writeRecord(groupDir, record);
+      },
+    };
+    if (record.previous) {
+      const prevDir = releaseDir(groupDir, record.previous);
+      // The previous release's own appspec says how to stop it; a broken or missing one stops nothing.
+      const spec = await readAppSpec(prevDir).catch(() => undefined);
+      const stopped = await runHooks([{ event: 'ApplicationStop', releaseDir: prevDir, release: record.previous, spec }], env, hookOptions);
+      if (stopped.failure) return describeFailure(stopped.failure);
+    }
+    const dir = await installRelease(groupDir, revision.name, zip.path, signal);
+    const spec = await readAppSpec(dir);
+    const events = ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'] as const;
+    const steps: HookStep[] = events.map((event) => ({ event, releaseDir: dir, release: revision.name, spec }));
+    const ran = await runHooks(steps, env, hookOptions);
+    if (ran.failure) return describeFailure(ran.failure);
+    await switchCurrent(groupDir, revision.name);
+    return undefined;
+  } finally {
+    await zip.cleanup();
+  }
+}
