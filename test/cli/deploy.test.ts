@@ -41,7 +41,7 @@ describe('ionflow deploy / deploy-status (local group)', () => {
     const cli = (...args: string[]) => runCli(args, { cwd: app.repo.dir, env: app.env });
     const rev1 = app.repo.head();
     await cli('push');
-    await cli('{:op :deploy :group "dev" :rev "' + rev1 + '"}');
+    await cli(`{:op :deploy :group "dev" :rev "${rev1}"}`);
     const rev2 = commitApp(
       app.repo,
       'broken validate',
