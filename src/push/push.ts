@@ -10,7 +10,7 @@ import type { BackendOptions, RevisionMeta, RevisionName, RevisionStore } from '
 import type { AppConfig, DeployConfig } from '../config/types.js';
 import { IonflowError, usageError } from '../errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../git/archive.js';
-import { countFiles, locateRepo, requireHead, resolveRev, statusLines } from '../git/git.js';
+import { countFiles, locateRepo, type RepoLocation, requireHead, resolveRev, statusLines } from '../git/git.js';
 import { readEntryPoints } from './entry-points.js';
 import { formatBytes, progressReporter } from './progress.js';
 
@@ -53,6 +53,31 @@ async function configGroups(config: DeployConfig, appKey: string, store: Revisio
   return [...new Set([...local, ...remote])].sort();
 }
 
+/** Start work now, await it later: a failure only surfaces where it is awaited. */
+function early<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** The app folder at `sha`; for a plain push (no --rev) the folder must also be clean. */
+async function committedSource(
+  app: AppConfig,
+  loc: RepoLocation,
+  sha: string,
+  cleanCheck: { excludes: string[] } | undefined,
+  signal?: AbortSignal,
+): Promise<ArchiveSource> {
+  const dirtyP = early(cleanCheck ? statusLines(app.root, cleanCheck.excludes, signal) : Promise.resolve([]));
+  const sourceP = early(commitSource(loc, sha, signal));
+  const dirty = await dirtyP;
+  if (dirty.length > 0) {
+    throw new IonflowError('precondition', DIRTY_MESSAGE, {
+      hint: `${dirty.length} uncommitted change(s) in ${app.root} (first: ${dirty[0]!.trim()}); commit them, or push a named working tree with --uname`,
+    });
+  }
+  return sourceP;
+}
+
 export async function pushApp(config: DeployConfig, appKey: string, options: PushOptions = {}): Promise<PushResult> {
   const app = config.apps[appKey];
   if (!app) throw usageError(`unknown app ${appKey}; deploy.yaml has ${Object.keys(config.apps).join(', ') || 'none'}`);
@@ -62,43 +87,40 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   }
   const { signal } = options;
   const say = options.onProgress ?? (() => {});
+  // Loading the store (for S3, the AWS SDK) overlaps with the git work below.
+  const storeP = early(createStore(config, appKey, options.backend));
   const loc = await locateRepo(app.root, signal);
   const excludes = ownFolders(config, app);
 
-  let name: RevisionName;
-  let source: ArchiveSource;
-  let what: string;
-  if (options.uname) {
-    name = { uname: options.uname };
-    source = await workTreeSource(loc, excludes, signal);
-    what = `the working tree of ${app.root}`;
-  } else {
-    const sha = options.rev ? await resolveRev(loc.top, options.rev, signal) : await requireHead(loc.top, signal);
-    if (!options.rev) {
-      const dirty = await statusLines(app.root, excludes, signal);
-      if (dirty.length > 0) {
-        throw new IonflowError('precondition', DIRTY_MESSAGE, {
-          hint: `${dirty.length} uncommitted change(s) in ${app.root} (first: ${dirty[0]!.trim()}); commit them, or push a named working tree with --uname`,
-        });
-      }
-    }
-    name = { rev: sha };
-    source = await commitSource(loc, sha, signal);
-    what = `commit ${sha}${loc.prefix ? ` (folder ${loc.prefix})` : ''}`;
-  }
-  const label = name.rev ?? name.uname;
+  const sha = options.uname
+    ? undefined
+    : options.rev
+      ? await resolveRev(loc.top, options.rev, signal)
+      : await requireHead(loc.top, signal);
+  const name: RevisionName = sha ? { rev: sha } : { uname: options.uname! };
+  const label = sha ?? options.uname!;
+  const existingP = early(storeP.then((s) => s.get(app.name, label)));
 
-  const store = await createStore(config, appKey, options.backend);
-  const existing = await store.get(app.name, label);
+  const source = sha
+    ? await committedSource(app, loc, sha, options.rev ? undefined : { excludes }, signal)
+    : await workTreeSource(loc, excludes, signal);
+  const what = sha ? `commit ${sha}${loc.prefix ? ` (folder ${loc.prefix})` : ''}` : `the working tree of ${app.root}`;
+
+  const store = await storeP;
+  const existing = await existingP;
   if (existing && existing.tree === source.tree && !options.force) {
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
-    await store.ensureRegistered(existing, signal);
-    return { meta: existing, skipped: true, deployGroups: await configGroups(config, appKey, store, app), store };
+    const [deployGroups] = await Promise.all([
+      configGroups(config, appKey, store, app),
+      store.ensureRegistered(existing, signal),
+    ]);
+    return { meta: existing, skipped: true, deployGroups, store };
   }
 
+  const groupsP = early(configGroups(config, appKey, store, app));
   const [fileCount, entryPoints] = await Promise.all([
     countFiles(loc.top, source.tree, signal),
-    readEntryPoints(app, options.uname ? 'working-tree' : { top: loc.top, tree: source.tree }, signal),
+    readEntryPoints(app, sha ? { top: loc.top, tree: source.tree } : 'working-tree', signal),
   ]);
   say(`archiving ${what}: ${fileCount} files → ${store.where}${store.kind === 'local' ? '/' : ''}${app.name}/${label}.zip`);
   const archive = streamArchive(loc.top, source.treeish, signal);
@@ -115,5 +137,5 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   });
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
-  return { meta, skipped: false, deployGroups: await configGroups(config, appKey, store, app), store };
+  return { meta, skipped: false, deployGroups: await groupsP, store };
 }

@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Upload } from '@aws-sdk/lib-storage';
 import { InterruptedError } from '../../errors.js';
 import { DigestStream } from '../digest.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
@@ -71,6 +70,8 @@ export class S3RevisionStore implements RevisionStore {
     }
     const digest = new DigestStream(input.onProgress);
     const feeding = pipeline(input.body, digest).catch((err: unknown) => err);
+    // lib-storage is only needed to upload: a skipped push never loads it.
+    const { Upload } = await import('@aws-sdk/lib-storage');
     const upload = new Upload({
       client: s3.client,
       params: { Bucket, Key, Body: digest, ContentType: 'application/zip' },
@@ -82,7 +83,7 @@ export class S3RevisionStore implements RevisionStore {
     });
     const onAbort = () => void upload.abort();
     input.signal?.addEventListener('abort', onAbort, { once: true });
-    let result: Awaited<ReturnType<Upload['done']>>;
+    let result: Awaited<ReturnType<typeof upload.done>>;
     try {
       if (input.signal?.aborted) throw new InterruptedError();
       result = await upload.done();
