@@ -192,7 +192,30 @@ describe('ionflow run', () => {
     expect(out).toContain(`revision: ${repo.head()}`);
     expect(out).toMatch(/dev: deployed \(arn:ionflow:local:dev:/);
     // NO_COLOR: no colour codes, only cursor control.
-    expect(out).not.toMatch(/\u001b\[3\dm/);
+    expect(out).not.toMatch(new RegExp(`${String.fromCharCode(27)}\\[3\\dm`));
+  });
+
+  it('asks a confirm step on a terminal: y runs what follows, n fails the run (exit 1)', async () => {
+    const p = `  ask:
+    steps:
+      - confirm: Ship it?
+      - run: echo shipped > shipped.txt
+`;
+    repo = appRepo(p);
+    const ask = (key: string) =>
+      execFileSync('sh', ['-c', `(sleep 1.5; printf ${key}) | script -qfec "stty cols 120; ${process.execPath} ${BIN} run ask --output plain; echo EXIT=\\$?" /dev/null`], {
+        cwd: repo!.dir,
+        env: { ...repo!.env, CI: '' },
+        encoding: 'utf8',
+      });
+    const no = ask('n');
+    expect(no).toContain('Ship it? [y/N]');
+    expect(no).toContain('EXIT=1');
+    expect(no).toMatch(/error: step confirm-1 failed: declined: Ship it\?/);
+    expect(existsSync(join(repo.dir, 'shipped.txt'))).toBe(false);
+    const yes = ask('y');
+    expect(yes).toContain('EXIT=0');
+    expect(existsSync(join(repo.dir, 'shipped.txt'))).toBe(true);
   });
 
   it('auto output is plain lines on stderr when CI is set, stdout stays empty', async () => {
