@@ -1,0 +1,2 @@
+/** The standalone validator module source for schemas/deploy.schema.json. */
+export function generate(): string;
