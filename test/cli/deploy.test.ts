@@ -31,6 +31,8 @@ describe('ionflow deploy / deploy-status (local group)', () => {
     // The id alone with its group works too (ion-dev's :deployment-id form).
     const byId = await cli('deploy-status', '--deployment-id', arn!.split(':').pop()!, '--group', 'dev');
     expect(byId.stdout).toBe('{:deploy-status "SUCCEEDED" :code-deploy-status "SUCCEEDED"}\n');
+    const latest = await cli('deploy-status', '--group', 'dev');
+    expect(latest.stdout).toBe('{:deploy-status "SUCCEEDED" :code-deploy-status "SUCCEEDED"}\n');
     // Deploying leaves the work tree clean (the group lives under the ignored .ionflow/).
     expect(app.repo.git('status', '--porcelain')).toBe('');
   });
@@ -84,7 +86,7 @@ describe('ionflow deploy / deploy-status (local group)', () => {
     expect((await cli('deploy', '--group', 'dev')).code).toBe(2);
     expect((await cli('deploy', '--group', 'nope', '--uname', 'x')).stderr).toContain('error: unknown group nope; deploy.yaml has dev');
     const status = await cli('deploy-status');
-    expect([status.code, status.stderr.split('\n')[0]]).toEqual([2, 'error: say which deployment: --execution-arn <arn>, or --deployment-id <id> --group <g>']);
+    expect([status.code, status.stderr.split('\n')[0]]).toEqual([2, 'error: say which deployment: --execution-arn <arn>, --deployment-id <id> --group <g>, or --group <g> for its latest']);
     expect((await cli('deploy-status', '--execution-arn', 'arn:ionflow:local:dev:d-nope')).code).toBe(2);
   });
 });

@@ -1,4 +1,4 @@
-// `ionflow deploy-status (--execution-arn | --deployment-id --group) [--wait]`
+// `ionflow deploy-status (--execution-arn | --deployment-id --group | --group) [--wait]`
 // and `{:op :deploy-status …}`: `{:deploy-status … :code-deploy-status …}`
 // (+ `:error`), SPEC §6. Exit 1 when the deployment failed, 4 when --wait
 // gave up. Local execution ARNs carry their group; a Step Functions ARN is
@@ -12,7 +12,7 @@ import type { DeployConfig } from '../../config/types.js';
 import { backendOf } from '../../deploy/cli.js';
 import { statusMap } from '../../deploy/output.js';
 import { formatDuration, isFailed, pollStatus, statusCommandFor } from '../../deploy/wait.js';
-import { ExitCode, IonflowError, usageError } from '../../errors.js';
+import { ExitCode, IonflowError, preconditionError, usageError } from '../../errors.js';
 import type { CliContext } from '../context.js';
 
 export interface DeployStatusOptions {
@@ -45,7 +45,7 @@ function groupOfExecution(config: DeployConfig, arn: string, given: string | und
   throw usageError(`cannot tell which group of deploy.yaml ran ${arn}`, { hint: 'add --group <g>' });
 }
 
-function target(config: DeployConfig, options: DeployStatusOptions): { groupKey: string; id: DeploymentId } {
+function target(config: DeployConfig, options: DeployStatusOptions): { groupKey: string; id?: DeploymentId } {
   if (options.executionArn && options.deploymentId) throw usageError('give --execution-arn or --deployment-id, not both');
   if (options.executionArn) {
     return { groupKey: groupOfExecution(config, options.executionArn, options.group), id: { executionArn: options.executionArn } };
@@ -56,13 +56,17 @@ function target(config: DeployConfig, options: DeployStatusOptions): { groupKey:
     if (!groupKey) throw usageError('--deployment-id needs --group <g>');
     return { groupKey, id: { deploymentId: options.deploymentId } };
   }
-  throw usageError('say which deployment: --execution-arn <arn>, or --deployment-id <id> --group <g>');
+  // Beyond ion-dev: `--group g` alone asks about the group's latest deployment.
+  if (options.group) return { groupKey: options.group };
+  throw usageError('say which deployment: --execution-arn <arn>, --deployment-id <id> --group <g>, or --group <g> for its latest');
 }
 
 export default async function deployStatus(ctx: CliContext, options: DeployStatusOptions): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
-  const { groupKey, id } = target(config, options);
+  const { groupKey, id: given } = target(config, options);
   const group = await createGroup(config, groupKey, backendOf(ctx));
+  const id = given ?? (await group.history(1))[0]?.id;
+  if (!id) throw preconditionError(`group ${groupKey} has no deployments yet`);
   let status: DeploymentStatus;
   if (options.wait) {
     const outcome = await pollStatus(group, id, { timeoutMs: WAIT_TIMEOUT_MS, signal: ctx.signal, onProgress: (m) => ctx.log(m) });
