@@ -1,0 +1,92 @@
+// `ionflow deploy` / `deploy-status` on aws groups end to end: the built
+// binary pushes to s3rver, then deploys through the fake Step Functions and
+// CodeDeploy endpoint (configured with the standard AWS_ENDPOINT_URL_* variables).
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type AwsHarness, startAwsHarness } from '../push/aws-harness.js';
+import { runCli } from '../support/cli.js';
+import { addStateMachine } from '../support/fake-aws/index.js';
+import { makeRepo, type TempRepo } from '../support/repo.js';
+
+let aws: AwsHarness;
+let repo: TempRepo | undefined;
+beforeAll(async () => {
+  aws = await startAwsHarness('shop', ['staging-compute']);
+  addStateMachine(aws.fake.state, 'datomic-staging');
+});
+afterAll(() => aws.stop());
+beforeEach(() => {
+  aws.fake.clearFaults();
+  aws.fake.calls.length = 0;
+  aws.fake.state.defaultDeploymentScript = ['InProgress', 'Succeeded'];
+  aws.fake.state.defaultExecutionScript = ['RUNNING', 'SUCCEEDED'];
+});
+afterEach(() => repo?.cleanup());
+
+const yaml = (bucket: string) => `version: 1
+profiles:
+  test:
+    region: us-east-1
+apps:
+  shop:
+    store:
+      s3: { bucket: ${bucket}, profile: test }
+groups:
+  staging:
+    app: shop
+    aws: { profile: test, deployment-group: staging-compute }
+  direct:
+    app: shop
+    aws: { profile: test, via: codedeploy, deployment-group: staging-compute, rollback: auto }
+`;
+
+async function pushed(): Promise<{ cli: (...args: string[]) => ReturnType<typeof runCli>; rev: string }> {
+  repo = makeRepo({ 'deploy.yaml': yaml(aws.s3.bucket), 'src/core.clj': '(ns core)', 'id.txt': randomUUID() });
+  const env = { ...repo.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url };
+  const cli = (...args: string[]) => runCli(args, { cwd: repo!.dir, env });
+  const push = await cli('push');
+  expect(push.code, push.stderr).toBe(0);
+  return { cli, rev: repo.head() };
+}
+
+describe('ionflow deploy on aws groups', () => {
+  it('via step-functions: prints the execution ARN, and deploy-status --wait reports both statuses', async () => {
+    const { cli, rev } = await pushed();
+    const deployed = await cli('deploy', '--group', 'staging', '--rev', rev);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const arn = /^\{:execution-arn "(arn:aws:states:us-east-1:123456789012:execution:datomic-staging:[^"]+)" :status-command "ionflow deploy-status --execution-arn \1" :doc "To check the status of your deployment, issue the :status-command\."\}\n$/.exec(deployed.stdout)?.[1];
+    expect(arn, deployed.stdout).toBeDefined();
+    const input = JSON.parse(String(aws.fake.callsOf('StartExecution')[0]!.input.input));
+    expect(input).toMatchObject({ app: 'shop', group: 'staging', deploymentGroup: 'staging-compute', rev, bucket: aws.s3.bucket, key: `datomic/apps/shop/${rev}.zip` });
+    expect(input.eTag).toMatch(/^"?[0-9a-f]{32}"?$/);
+
+    const waited = await cli('deploy-status', '--execution-arn', arn!, '--wait');
+    expect([waited.code, waited.stdout]).toEqual([0, '{:deploy-status "SUCCEEDED" :code-deploy-status "SUCCEEDED"}\n']);
+  });
+
+  it('via codedeploy: prints the deployment id, and a failed deployment is exit 1 with :error', async () => {
+    const { cli, rev } = await pushed();
+    aws.fake.state.defaultDeploymentScript = ['Failed'];
+    const deployed = await cli(`{:op :deploy :group "direct" :rev "${rev}"}`);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const id = /^\{:deployment-id "(d-[A-Z0-9]+)" :status-command "ionflow deploy-status --deployment-id \1 --group direct" :doc "To check the status of your deployment, issue the :status-command\."\}\n$/.exec(deployed.stdout)?.[1];
+    expect(id, deployed.stdout).toBeDefined();
+    expect(aws.fake.callsOf('CreateDeployment')[0]!.input.autoRollbackConfiguration).toEqual({ enabled: true, events: ['DEPLOYMENT_FAILURE'] });
+
+    const status = await cli('deploy-status', '--deployment-id', id!, '--group', 'direct');
+    expect(status.code).toBe(1);
+    expect(status.stdout).toBe(
+      '{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "SCRIPT_FAILED: Script at specified location: scripts/validate.sh failed with exit code 1"}\n',
+    );
+  });
+
+  it('hints at a missing state machine and names the region', async () => {
+    const { cli, rev } = await pushed();
+    aws.fake.state.stateMachines.clear();
+    const res = await cli('deploy', '--group', 'staging', '--rev', rev, '--region', 'eu-west-1');
+    addStateMachine(aws.fake.state, 'datomic-staging');
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain('error: group staging: no Step Functions state machine named datomic-staging in eu-west-1');
+    expect(res.stderr).toMatch(/hint: check groups\.staging\.aws\.state-machine, and the profile's region \(or --region\)/);
+  });
+});
