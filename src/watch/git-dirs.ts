@@ -4,7 +4,7 @@
 // all end by rewriting one of them; edits to the work tree touch none.
 
 import { isAbsolute, resolve } from 'node:path';
-import { git } from '../git/git.js';
+import { git, headSha } from '../git/git.js';
 import { IonflowError } from '../errors.js';
 
 export interface GitDirs {
@@ -30,12 +30,8 @@ export async function gitDirs(repoDir: string, signal?: AbortSignal): Promise<Gi
 }
 
 export async function readHead(repoDir: string, signal?: AbortSignal): Promise<string | undefined> {
-  try {
-    return await git(repoDir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { signal });
-  } catch {
-    // Mid-rebase, an unborn branch, a lock held: no commit to run yet.
-    return undefined;
-  }
+  // Mid-rebase, an unborn branch, a lock held: no commit to run yet, try again on the next touch.
+  return headSha(repoDir, signal).catch(() => undefined);
 }
 
 export async function commitSubject(repoDir: string, sha: string): Promise<string> {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepEndEvent } from '../../src/engine/events.js';
 import { appRepo, current, DEV, events, kinds } from '../engine/cli-repo.js';
+import { SEQUENTIAL_DEV } from '../engine/helpers.js';
 import { BIN, runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 
@@ -20,16 +21,7 @@ describe('ionflow run', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const evs = events(first.stdout);
-    expect(kinds(evs)).toEqual([
-      'run-start',
-      'step-start:push-shop',
-      'step-end:push-shop',
-      'step-start:deploy-dev',
-      'step-end:deploy-dev',
-      'step-start:wait-dev',
-      'step-end:wait-dev',
-      'run-end',
-    ]);
+    expect(kinds(evs)).toEqual(SEQUENTIAL_DEV);
     expect(evs[0]).toMatchObject({ type: 'run-start', pipeline: 'dev', rev: repo.head() });
     expect(Object.keys(evs[0]!).sort()).toEqual(['pipeline', 'rev', 'run', 'time', 'type']);
     expect(evs[1]).toEqual({ type: 'step-start', run: evs[0]!.type === 'run-start' ? evs[0]!.run : '', step: 'push-shop', kind: 'push', target: 'shop' });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/engine/engine.js';
 import type { StepEndEvent } from '../../src/engine/events.js';
 import { IonflowError } from '../../src/errors.js';
-import { collect, fakeRunner, pipeline, sleep } from './helpers.js';
+import { collect, fakeRunner, pipeline, SEQUENTIAL_DEV, sleep } from './helpers.js';
 
 const config = { groups: { a: { app: 'shop' }, b: { app: 'shop' }, c: { app: 'shop' }, dev: { app: 'shop' } } } as never;
 const rev = { rev: 'b'.repeat(40), named: false };
@@ -15,16 +15,7 @@ describe('runPipeline', () => {
     const out = collect();
     const result = await runPipeline({ pipeline: pipeline('dev', [{ push: 'shop' }, { deploy: 'dev' }, { wait: 'dev' }]), config, runner, revision: rev, emit: out.emit });
     expect(result).toMatchObject({ status: 'succeeded', exitCode: 0 });
-    expect(out.types()).toEqual([
-      'run-start',
-      'step-start:push-shop',
-      'step-end:push-shop',
-      'step-start:deploy-dev',
-      'step-end:deploy-dev',
-      'step-start:wait-dev',
-      'step-end:wait-dev',
-      'run-end',
-    ]);
+    expect(out.types()).toEqual(SEQUENTIAL_DEV);
     expect(out.events[0]).toMatchObject({ type: 'run-start', pipeline: 'dev', rev: rev.rev, run: result.run });
   });
 

@@ -82,3 +82,15 @@ export function collect(): { events: EngineEvent[]; emit: (e: EngineEvent) => vo
     types: () => events.filter((e) => e.type !== 'step-progress').map((e) => ('step' in e ? `${e.type}:${e.step}` : e.type)),
   };
 }
+
+/** The event order of a push → deploy → wait pipeline run one step after the other. */
+export const SEQUENTIAL_DEV = [
+  'run-start',
+  'step-start:push-shop',
+  'step-end:push-shop',
+  'step-start:deploy-dev',
+  'step-end:deploy-dev',
+  'step-start:wait-dev',
+  'step-end:wait-dev',
+  'run-end',
+];
