@@ -2,6 +2,7 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSyn
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalComputeGroup } from '../../src/backends/local/group.js';
+import { exitCodeOf } from '../../src/errors.js';
 import type { LocalDeploymentFile } from '../../src/backends/local/records.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, zipStore } from '../deploy/fixtures.js';
@@ -123,5 +124,27 @@ describe('local compute group', () => {
     const { rec } = await deploy(group, rev);
     expect(rec.status.deployStatus).toBe('SUCCEEDED');
     expect(readLog().map((l) => l[0])).toEqual(['AfterInstall']);
+  });
+
+  it('an interrupted deployment is recorded ABORTED, its hook killed, and current is left alone', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
+    const rev1 = commitApp(repo, 'one', loggingApp(), ['scripts/hook.sh']);
+    await deploy(group, rev1);
+    const rev2 = commitApp(
+      repo,
+      'hangs',
+      { 'appspec.yml': appspec({ ApplicationStart: 'scripts/hang.sh' }), 'scripts/hang.sh': '#!/bin/sh\nexec sleep 30\n' },
+      ['scripts/hang.sh'],
+    );
+    const controller = new AbortController();
+    const started = Date.now();
+    const deploying = group.deploy({ revision: archive(repo, rev2), store: zipStore, signal: controller.signal });
+    setTimeout(() => controller.abort(), 500);
+    const err = await deploying.catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(exitCodeOf(err)).toBe(130);
+    const [latest] = await group.history(1);
+    expect(latest!.status).toEqual({ deployStatus: 'ABORTED', codeDeployStatus: 'STOPPED', error: 'interrupted' });
+    expect(current()).toBe(join('releases', rev1));
   });
 });

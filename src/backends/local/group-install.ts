@@ -5,7 +5,7 @@
 // status and history never pay for execa, yauzl and yaml.
 
 import type { LocalGroupConfig } from '../../config/types.js';
-import { isAbortError } from '../../errors.js';
+import { ExitCode, exitCodeOf, isAbortError } from '../../errors.js';
 import type { DeployInput, DeploymentRecord } from '../types.js';
 import { readAppSpec } from './appspec.js';
 import { describeFailure, type HookRun, type HookStep, runHooks } from './hooks.js';
@@ -50,9 +50,10 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
     } catch (err) {
       // A refused zip or an unreadable appspec is a FAILED deployment, reported
       // like a failing hook; only an interruption propagates (as ABORTED).
-      record.status = isAbortError(err) ? 'ABORTED' : 'FAILED';
-      record.error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
-      if (isAbortError(err)) {
+      const interrupted = isAbortError(err) || exitCodeOf(err) === ExitCode.interrupted || Boolean(signal?.aborted);
+      record.status = interrupted ? 'ABORTED' : 'FAILED';
+      record.error = interrupted ? 'interrupted' : err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      if (interrupted) {
         record.finishedAt = new Date().toISOString();
         await writeRecord(dir, record);
         throw err;
