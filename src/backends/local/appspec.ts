@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { IonflowError } from '../../errors.js';
+import { orIfMissing } from './records.js';
 
 /** The hooks a local deployment runs, in order. ApplicationStop comes from the previous release. */
 export const LIFECYCLE_ORDER = [
@@ -55,13 +56,8 @@ function parseScripts(file: string, event: string, value: unknown): HookScript[]
 /** The release's appspec.yml, or undefined when it has none (then no hook runs). */
 export async function readAppSpec(releaseDir: string): Promise<AppSpec | undefined> {
   const file = join(releaseDir, 'appspec.yml');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await orIfMissing(readFile(file, 'utf8'), undefined);
+  if (text === undefined) return undefined;
   let doc: unknown;
   try {
     doc = parse(text);

@@ -29,6 +29,16 @@ export interface LocalDeploymentFile {
 
 const ARN_PREFIX = 'arn:ionflow:local:';
 
+/** The value of a file-system read, or `fallback` when the file or folder does not exist. */
+export async function orIfMissing<T, F>(read: Promise<T>, fallback: F): Promise<T | F> {
+  try {
+    return await read;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
+    throw err;
+  }
+}
+
 /** Ids sort by start time: `d-20261128-163648-123-a1b2c3`. */
 export function newDeploymentId(now = new Date()): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace('.', '-').replace('Z', '');
@@ -59,23 +69,13 @@ export async function writeRecord(dir: string, record: LocalDeploymentFile): Pro
 
 export async function readRecord(dir: string, id: string): Promise<LocalDeploymentFile | undefined> {
   if (!SAFE_ID.test(id)) return undefined;
-  try {
-    return JSON.parse(await readFile(join(recordsDir(dir), `${id}.json`), 'utf8')) as LocalDeploymentFile;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await orIfMissing(readFile(join(recordsDir(dir), `${id}.json`), 'utf8'), undefined);
+  return text === undefined ? undefined : (JSON.parse(text) as LocalDeploymentFile);
 }
 
 /** Newest first. */
 export async function listRecords(dir: string, limit = Number.POSITIVE_INFINITY): Promise<LocalDeploymentFile[]> {
-  let names: string[];
-  try {
-    names = await readdir(recordsDir(dir));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const names = await orIfMissing(readdir(recordsDir(dir)), []);
   const ids = names
     .filter((n) => n.endsWith('.json'))
     .map((n) => n.slice(0, -'.json'.length))

@@ -6,6 +6,7 @@
 import { readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { IonflowError } from '../../errors.js';
+import { orIfMissing } from './records.js';
 import { unzipRelease } from './unzip.js';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -23,12 +24,8 @@ export function releaseDir(dir: string, name: string): string {
 
 /** The release `current` points at, or undefined before the first successful deployment. */
 export async function readCurrent(dir: string): Promise<string | undefined> {
-  try {
-    return basename(await readlink(join(dir, 'current')));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const target = await orIfMissing(readlink(join(dir, 'current')), undefined);
+  return target === undefined ? undefined : basename(target);
 }
 
 export async function switchCurrent(dir: string, name: string): Promise<void> {
@@ -52,11 +49,7 @@ export async function installRelease(dir: string, name: string, zipPath: string,
   const incoming = scratch(dir, 'incoming', name);
   await unzipRelease(zipPath, incoming, signal);
   const old = scratch(dir, 'old', name);
-  try {
-    await rename(dest, old);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  await orIfMissing(rename(dest, old), undefined);
   await rename(incoming, dest);
   await rm(old, { recursive: true, force: true });
   return dest;
@@ -64,13 +57,7 @@ export async function installRelease(dir: string, name: string, zipPath: string,
 
 /** Keep `keep` releases: the current one and the newest others; drop leftovers of dead deployers. */
 export async function pruneReleases(dir: string, keep: number, current: string | undefined): Promise<string[]> {
-  let names: string[];
-  try {
-    names = await readdir(releasesDir(dir));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const names = await orIfMissing(readdir(releasesDir(dir)), []);
   const removed: string[] = [];
   const others: { name: string; mtime: number }[] = [];
   for (const name of names) {
