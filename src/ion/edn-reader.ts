@@ -70,20 +70,12 @@ export function readEdnForms(text: string): Form[] {
     const opener = c === '#' && text[i + 1] === '{' ? '#{' : c;
     if (CLOSERS[opener]) {
       i += opener.length;
-      const items: Form[] = [];
-      for (;;) {
-        const item = readForm();
-        if (item) {
-          items.push(item);
-          continue;
-        }
-        if (i >= text.length) throw new EdnSyntaxError(`'${opener}' is never closed (missing '${CLOSERS[opener]}')`, start);
-        if (text[i] !== CLOSERS[opener]) {
-          throw new EdnSyntaxError(`expected '${CLOSERS[opener]}' to close '${opener}', found '${text[i]}'`, i);
-        }
-        i++;
-        break;
+      const items = readForms();
+      if (i >= text.length) throw new EdnSyntaxError(`'${opener}' is never closed (missing '${CLOSERS[opener]}')`, start);
+      if (text[i] !== CLOSERS[opener]) {
+        throw new EdnSyntaxError(`expected '${CLOSERS[opener]}' to close '${opener}', found '${text[i]}'`, i);
       }
+      i++;
       const kind = KINDS[opener]!;
       if (kind === 'map' && items.length % 2 === 1) {
         throw new EdnSyntaxError(`map has a key without a value (${items[items.length - 1]!.text || 'last item'})`, items[items.length - 1]!.start);
@@ -106,16 +98,16 @@ export function readEdnForms(text: string): Form[] {
     return { kind: 'scalar', start, text: readToken(), items: [] };
   };
 
-  const forms: Form[] = [];
-  for (;;) {
-    const form = readForm();
-    if (form) {
-      forms.push(form);
-      continue;
-    }
-    if (i < text.length) throw new EdnSyntaxError(`unexpected '${text[i]}' (nothing to close)`, i);
+  /** Forms up to a closing bracket or the end. */
+  function readForms(): Form[] {
+    const forms: Form[] = [];
+    for (let form = readForm(); form; form = readForm()) forms.push(form);
     return forms;
   }
+
+  const forms = readForms();
+  if (i < text.length) throw new EdnSyntaxError(`unexpected '${text[i]}' (nothing to close)`, i);
+  return forms;
 }
 
 /** Offset → 1-based line and column. */
