@@ -61,7 +61,7 @@ export class LiveRenderer implements Renderer {
         w.title = this.title(id, `${time} ${e.detail}`);
         slot.resolve?.();
       } else if (e.status === 'skipped') {
-        w.skip(this.title(id, e.notRun ? e.detail : `${time} skipped: ${e.detail}`));
+        w.skip(this.title(id, e.notRun ? e.detail : `${time} ${e.detail}`));
         slot.resolve?.();
       } else {
         w.title = this.title(id, `${time} failed`);
@@ -100,7 +100,7 @@ export class LiveRenderer implements Renderer {
       registerSignalListeners: false,
       renderer: StderrRenderer as never,
       rendererOptions: {
-        collapseSkips: false,
+        collapseSkips: true,
         collapseErrors: false,
         showErrorMessage: true,
         formatOutput: 'truncate',
