@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InterruptedError } from '../../errors.js';
 import { DigestStream } from '../digest.js';
+import { revisionMeta, revisionName } from '../revision-meta.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
 import type { AwsClients, S3Api } from './clients.js';
 import { toIonflowError } from './hints.js';
@@ -57,7 +58,7 @@ export class S3RevisionStore implements RevisionStore {
   }
 
   async put(input: PutRevisionInput): Promise<RevisionMeta> {
-    const name = input.name.rev ?? input.name.uname;
+    const name = revisionName(input);
     const { bucket: Bucket } = this.options;
     const Key = this.key(input.appName, name, 'zip');
     const where = `s3://${Bucket}/${Key}`;
@@ -99,16 +100,7 @@ export class S3RevisionStore implements RevisionStore {
     }
     const eTag = (result.ETag ?? '').replaceAll('"', '');
     const meta: RevisionMeta = {
-      name,
-      ...(input.name.rev ? { rev: input.name.rev } : { uname: input.name.uname }),
-      appName: input.appName,
-      sha256: digest.sha256(),
-      size: digest.bytes,
-      fileCount: input.fileCount ?? 0,
-      pushedAt: new Date().toISOString(),
-      tree: input.tree,
-      entryPoints: input.entryPoints,
-      location: where,
+      ...revisionMeta(input, digest, where),
       s3: { bucket: Bucket, key: Key, eTag, ...(result.VersionId ? { version: result.VersionId } : {}) },
     };
     try {

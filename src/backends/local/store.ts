@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
 import { DigestStream } from '../digest.js';
+import { revisionMeta, revisionName } from '../revision-meta.js';
 import { tempPathFor, writeFileAtomic } from './atomic-write.js';
 
 async function readMeta(path: string): Promise<RevisionMeta | undefined> {
@@ -38,8 +39,7 @@ export class LocalRevisionStore implements RevisionStore {
   }
 
   async put(input: PutRevisionInput): Promise<RevisionMeta> {
-    const name = input.name.rev ?? input.name.uname;
-    const { folder, zip, json } = this.paths(input.appName, name);
+    const { folder, zip, json } = this.paths(input.appName, revisionName(input));
     await mkdir(folder, { recursive: true });
     const temp = tempPathFor(zip);
     const digest = new DigestStream(input.onProgress);
@@ -52,18 +52,7 @@ export class LocalRevisionStore implements RevisionStore {
       await rm(temp, { force: true });
       throw err;
     }
-    const meta: RevisionMeta = {
-      name,
-      ...(input.name.rev ? { rev: input.name.rev } : { uname: input.name.uname }),
-      appName: input.appName,
-      sha256: digest.sha256(),
-      size: digest.bytes,
-      fileCount: input.fileCount ?? 0,
-      pushedAt: new Date().toISOString(),
-      tree: input.tree,
-      entryPoints: input.entryPoints,
-      location: zip,
-    };
+    const meta = revisionMeta(input, digest, zip);
     await writeFileAtomic(json, `${JSON.stringify(meta, null, 2)}\n`);
     return meta;
   }
