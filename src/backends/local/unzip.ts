@@ -5,7 +5,7 @@
 // temporary folder that is renamed into place at the end.
 
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm, symlink } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -45,15 +45,15 @@ function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
   );
 }
 
-/** A small entry's content (a link target), read in the open callback: yauzl streams left paused a tick can stall. */
-function readText(zip: ZipFile, entry: Entry): Promise<string> {
+/** A small entry's content, read in the open callback: yauzl streams left paused a tick can stall. */
+function readBytes(zip: ZipFile, entry: Entry): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     zip.openReadStream(entry, (err, stream) => {
       if (err) return reject(err);
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.once('error', reject);
-      stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      stream.once('end', () => resolve(Buffer.concat(chunks)));
     }),
   );
 }
@@ -145,7 +145,7 @@ export async function checkZip(file: string): Promise<CheckedEntry[]> {
       if (path === '.' || path === '') continue;
       const { kind, mode } = kindAndMode(entry, name);
       const item: CheckedEntry = { path, kind, mode, entry };
-      if (kind === 'symlink') item.target = await readText(zip, entry);
+      if (kind === 'symlink') item.target = (await readBytes(zip, entry)).toString('utf8');
       checked.push(item);
     }
     const links = new Map(checked.filter((e) => e.kind === 'symlink').map((e) => [e.path, e.target!]));
@@ -165,22 +165,43 @@ export async function checkZip(file: string): Promise<CheckedEntry[]> {
   }
 }
 
-/** Links are created last so that no file is ever written through a link. */
+const WRITERS = 8;
+const SMALL_FILE = 1024 * 1024;
+
+/**
+ * Folders first, then files (a few at a time: a revision is thousands of small
+ * files), then links last, so that no file is ever written through a link.
+ */
 async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string, signal?: AbortSignal): Promise<void> {
+  const made = new Set<string>();
+  const ensureDir = async (dir: string) => {
+    if (made.has(dir)) return;
+    await mkdir(dir, { recursive: true });
+    made.add(dir);
+  };
   const dirs = entries.filter((e) => e.kind === 'dir');
-  for (const d of dirs) await mkdir(join(root, d.path), { recursive: true });
-  for (const e of entries) {
-    if (e.kind !== 'file') continue;
-    signal?.throwIfAborted();
-    const dest = join(root, e.path);
-    await mkdir(dirname(dest), { recursive: true });
-    await pipeline(await openStream(zip, e.entry), createWriteStream(dest, { flags: 'wx', mode: e.mode }));
-    await chmod(dest, e.mode); // the umask may have trimmed the mode given at creation
-  }
+  for (const d of dirs) await ensureDir(join(root, d.path));
+  const files = entries.filter((e) => e.kind === 'file');
+  let next = 0;
+  const writer = async () => {
+    for (let e = files[next++]; e; e = files[next++]) {
+      signal?.throwIfAborted();
+      const dest = join(root, e.path);
+      await ensureDir(dirname(dest));
+      if (e.entry.uncompressedSize <= SMALL_FILE) {
+        // Most files of a revision are small: one write beats a stream's machinery.
+        await writeFile(dest, await readBytes(zip, e.entry), { flag: 'wx', mode: e.mode });
+      } else {
+        await pipeline(await openStream(zip, e.entry), createWriteStream(dest, { flags: 'wx', mode: e.mode }));
+      }
+      await chmod(dest, e.mode); // the umask may have trimmed the mode given at creation
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer));
   for (const e of entries) {
     if (e.kind !== 'symlink') continue;
     const dest = join(root, e.path);
-    await mkdir(dirname(dest), { recursive: true });
+    await ensureDir(dirname(dest));
     await symlink(e.target!, dest);
   }
   for (const d of dirs) await chmod(join(root, d.path), d.mode | 0o700);
