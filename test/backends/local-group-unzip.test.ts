@@ -104,3 +104,14 @@ describe('unpacking a revision', () => {
     );
   });
 });
+
+describe('unpacking a broken revision', () => {
+  it('leaves no half-written release behind when an entry cannot be written', async () => {
+    const files = Array.from({ length: 40 }, (_, i) => ({ name: `f${i}.txt`, data: `file ${i}` }));
+    // The same name twice: the second write fails (files are created exclusively).
+    const zip = writeZip(join(root, 'dup.zip'), [...files, { name: 'f3.txt', data: 'again' }, ...files.map((f) => ({ ...f, name: `more/${f.name}` }))]);
+    const dest = join(root, 'rel');
+    await expect(unzipRelease(zip, dest)).rejects.toThrow(/EEXIST/);
+    expect(readdirSync(root)).toEqual(['dup.zip']);
+  });
+});

@@ -183,8 +183,9 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
   for (const d of dirs) await ensureDir(join(root, d.path));
   const files = entries.filter((e) => e.kind === 'file');
   let next = 0;
+  let failed = false;
   const writer = async () => {
-    for (let e = files[next++]; e; e = files[next++]) {
+    for (let e = files[next++]; e && !failed; e = files[next++]) {
       signal?.throwIfAborted();
       const dest = join(root, e.path);
       await ensureDir(dirname(dest));
@@ -197,7 +198,17 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
       await chmod(dest, e.mode); // the umask may have trimmed the mode given at creation
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITERS, files.length) }, writer));
+  // Every writer has stopped before an error reaches the caller, who removes the folder.
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(WRITERS, files.length) }, () =>
+      writer().catch((err: unknown) => {
+        failed = true;
+        throw err;
+      }),
+    ),
+  );
+  const rejected = results.find((r) => r.status === 'rejected');
+  if (rejected) throw rejected.reason;
   for (const e of entries) {
     if (e.kind !== 'symlink') continue;
     const dest = join(root, e.path);
