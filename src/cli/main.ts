@@ -1,10 +1,10 @@
 // main(argv) returns the exit code; bin/ionflow.js is the only caller that exits.
 // Errors of every kind are mapped to exit codes here, in one place (SPEC §9).
 
-import { CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError } from '@commander-js/extra-typings';
 import { ExitCode, exitCodeOf, formatError } from '../errors.js';
 import { type CliContext, type GlobalOptions, makeContext } from './context.js';
-import { buildProgram } from './program.js';
+import { buildProgram, withGlobalOptions } from './program.js';
 
 export interface MainIO {
   stdout?: NodeJS.WritableStream;
@@ -52,10 +52,13 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
       // ion-dev style: ionflow '{:op :push}' [global flags]
       const { parseOpMap } = await import('./edn-op.js');
       const op = parseOpMap(argv[0]!);
-      const rest = argv.slice(1);
-      const global: GlobalOptions = { ...op.global, json: rest.includes('--json'), debug };
-      const cIndex = Math.max(rest.indexOf('-c'), rest.indexOf('--config'));
-      if (cIndex >= 0 && rest[cIndex + 1]) global.config = rest[cIndex + 1];
+      // The global flags may follow the map: parse them with the same declarations.
+      const flags = withGlobalOptions(new Command('ionflow'))
+        .exitOverride()
+        .configureOutput({ writeErr: (s) => stderr.write(s.startsWith('error:') ? s : `error: ${s}`) })
+        .parse(argv.slice(1), { from: 'user' })
+        .opts() as GlobalOptions;
+      const global: GlobalOptions = { ...flags, ...op.global };
       const mod = await loaders[op.command]();
       exitCode = await mod.default(ctxFor(global), op.options as never);
     } else {
@@ -66,12 +69,15 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
           exitCode = await mod.default(ctxFor(global), options as never, ...args);
         },
       });
-      program.exitOverride();
-      program.configureOutput({
-        writeOut: (s) => stdout.write(s),
-        writeErr: (s) => stderr.write(s),
-        outputError: (s, write) => write(s.startsWith('error:') ? s : `error: ${s}`),
-      });
+      // Subcommands copy these settings only when created, so set them on each.
+      for (const command of [program, ...program.commands]) {
+        command.exitOverride();
+        command.configureOutput({
+          writeOut: (s) => stdout.write(s),
+          writeErr: (s) => stderr.write(s),
+          outputError: (s, write) => write(s.startsWith('error:') ? s : `error: ${s}`),
+        });
+      }
       if (argv.length === 0) {
         program.outputHelp();
         return ExitCode.usage;

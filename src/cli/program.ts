@@ -26,16 +26,23 @@ export interface ProgramHooks {
   invoke(load: Loader, global: GlobalOptions, options: object, args: string[]): Promise<void>;
 }
 
-export function buildProgram(hooks: ProgramHooks): Command {
-  const program = new Command('ionflow')
-    .description('Push application revisions and deploy them to compute groups, from a checked-in deploy.yaml.')
-    .version(VERSION, '--version', 'print the version')
-    .helpOption('-h, --help', 'show help')
+/** The flags every command takes (SPEC §2), also after an op map: `ionflow '{:op :push}' --json`. */
+export function withGlobalOptions(command: Command): Command {
+  return command
     .option('-c, --config <file>', 'deploy.yaml to use (default: ./deploy.yaml or the nearest parent folder’s)')
     .option('--json', 'print result maps as JSON instead of EDN')
     .option('--creds-profile <aws-profile>', 'AWS profile to use instead of the config’s')
     .option('--region <region>', 'AWS region')
-    .option('--debug', 'print stack traces')
+    .option('--debug', 'print stack traces') as unknown as Command;
+}
+
+export function buildProgram(hooks: ProgramHooks): Command {
+  const program = withGlobalOptions(
+    new Command('ionflow')
+      .description('Push application revisions and deploy them to compute groups, from a checked-in deploy.yaml.')
+      .version(VERSION, '--version', 'print the version')
+      .helpOption('-h, --help', 'show help') as unknown as Command,
+  )
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false);
 

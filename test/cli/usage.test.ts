@@ -1,0 +1,39 @@
+// Usage errors exit 2 with a one-line `error:` whatever command they hit;
+// --help and --version exit 0 (SPEC §9).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { makeTempDir } from '../support/repo.js';
+import { rmSync } from 'node:fs';
+
+let dir: string;
+beforeAll(() => {
+  dir = makeTempDir();
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('usage errors', () => {
+  it.each([
+    [['plan'], "missing required argument 'pipeline'"],
+    [['run'], "missing required argument 'pipeline'"],
+    [['validate', '--bogus'], "unknown option '--bogus'"],
+    [['deploy'], "required option '--group <g>' not specified"],
+    [['run', 'dev', '--concurrency', '0'], 'must be a positive whole number'],
+    [['watch', 'dev', '--on-new-commit', 'later'], 'Allowed choices are queue, restart'],
+    [['bogus'], "unknown command 'bogus'"],
+    [['{:op :launch}'], 'unknown :op launch'],
+    [['{:op :push :colour "red"}'], ':colour is not a key of {:op :push}'],
+    [['{:op :push}', '--frob'], "unknown option '--frob'"],
+  ])('ionflow %j exits 2', async (args, message) => {
+    const result = await runCli(args, { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')[0]).toMatch(/^error: /);
+    expect(result.stderr).toContain(message);
+  });
+
+  it.each([[['--help']], [['plan', '--help']], [['--version']]])('ionflow %j exits 0', async (args) => {
+    const result = await runCli(args, { cwd: dir });
+    expect(result.code).toBe(0);
+    expect(result.stdout.length).toBeGreaterThan(0);
+  });
+});
