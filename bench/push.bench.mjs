@@ -38,7 +38,10 @@ function timed(file, args, env) {
     child.on('close', (code) => {
       const ms = performance.now() - started;
       if (code !== 0) reject(new Error(`${file} ${args.join(' ')} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
-      else resolve({ ms, hwmKiB: hwm, stderr });
+      else {
+        console.error(`  ${secs(ms)}  ${file === 'aws' ? 'aws' : 'ionflow'} ${args.slice(-3).join(' ')}`);
+        resolve({ ms, hwmKiB: hwm, stderr });
+      }
     });
   });
 }

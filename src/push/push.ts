@@ -6,7 +6,7 @@
 
 import { relative } from 'node:path';
 import { createStore } from '../backends/store-factory.js';
-import type { BackendOptions, RevisionMeta, RevisionName, RevisionStore } from '../backends/types.js';
+import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionStore } from '../backends/types.js';
 import type { AppConfig, DeployConfig } from '../config/types.js';
 import { IonflowError, usageError } from '../errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../git/archive.js';
@@ -118,12 +118,20 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   }
 
   const groupsP = early(configGroups(config, appKey, store, app));
-  const [fileCount, entryPoints] = await Promise.all([
-    countFiles(loc.top, source.tree, signal),
-    readEntryPoints(app, sha ? { top: loc.top, tree: source.tree } : 'working-tree', signal),
-  ]);
-  say(`archiving ${what}: ${fileCount} files → ${store.where}${store.kind === 'local' ? '/' : ''}${app.name}/${label}.zip`);
+  // git starts deflating while the metadata is gathered (it waits on the pipe, never buffers it all).
   const archive = streamArchive(loc.top, source.treeish, signal);
+  let fileCount: number;
+  let entryPoints: EntryPoints | null;
+  try {
+    [fileCount, entryPoints] = await Promise.all([
+      countFiles(loc.top, source.tree, signal),
+      readEntryPoints(app, sha ? { top: loc.top, tree: source.tree } : 'working-tree', signal),
+    ]);
+  } catch (err) {
+    archive.body.destroy();
+    throw err;
+  }
+  say(`archiving ${what}: ${fileCount} files → ${store.where}${store.kind === 'local' ? '/' : ''}${app.name}/${label}.zip`);
   const progress = progressReporter(say, store.kind === 's3' ? 'uploaded' : 'written');
   const meta = await store.put({
     appName: app.name,

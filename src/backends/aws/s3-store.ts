@@ -14,7 +14,7 @@ import { InterruptedError } from '../../errors.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta, revisionName } from '../revision-meta.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
-import type { AwsClients, S3Api } from './clients.js';
+import { type AwsClients, requireSdk, type S3Api } from './clients.js';
 import { toIonflowError } from './hints.js';
 
 export interface S3StoreOptions {
@@ -69,10 +69,10 @@ export class S3RevisionStore implements RevisionStore {
     } catch (err) {
       throw toIonflowError(err, `upload ${where}`);
     }
-    const digest = new DigestStream(input.onProgress);
+    const digest = new DigestStream();
     const feeding = pipeline(input.body, digest).catch((err: unknown) => err);
     // lib-storage is only needed to upload: a skipped push never loads it.
-    const { Upload } = await import('@aws-sdk/lib-storage');
+    const { Upload } = requireSdk('@aws-sdk/lib-storage') as typeof import('@aws-sdk/lib-storage');
     const upload = new Upload({
       client: s3.client,
       params: { Bucket, Key, Body: digest, ContentType: 'application/zip' },
@@ -82,6 +82,8 @@ export class S3RevisionStore implements RevisionStore {
       // 405) never hides the error that caused it.
       leavePartsOnError: true,
     });
+    // Progress counts bytes S3 has acknowledged, not bytes merely read from git.
+    upload.on('httpUploadProgress', (p) => input.onProgress?.(p.loaded ?? 0));
     const onAbort = () => void upload.abort();
     input.signal?.addEventListener('abort', onAbort, { once: true });
     let result: Awaited<ReturnType<typeof upload.done>>;
