@@ -118,7 +118,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           const fields = errorFields(err);
           if (fields.kind === 'interrupted' || signal.aborted) interrupted = true;
           if (!failure && fields.kind !== 'interrupted') failure = { step: step.id, error: err };
-          endStep(step, 'failed', t0, fields.kind === 'interrupted' ? 'interrupted' : fields.message, { error: fields });
+          // An interrupted step may say what it left behind ("deployment … continues").
+          const detail = fields.kind === 'interrupted' && !/^interrupted$|abort/i.test(fields.message) ? `interrupted: ${fields.message}` : fields.kind === 'interrupted' ? 'interrupted' : fields.message;
+          endStep(step, 'failed', t0, detail, { error: fields });
         },
       )
       .finally(() => {

@@ -5,7 +5,7 @@
 
 import type { BackendOptions, DeploymentRecord } from '../backends/types.js';
 import type { DeployConfig, PipelineConfig } from '../config/types.js';
-import { preconditionError, stepError } from '../errors.js';
+import { InterruptedError, preconditionError, stepError } from '../errors.js';
 import type { Ask } from './confirm.js';
 import { runCommand } from './run-command.js';
 import { deploymentIdText, type RevisionRef, type StepInput, type StepOutcome, type StepRunner, shortName } from './step-runner.js';
@@ -74,13 +74,17 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, info };
       }
       case 'wait': {
-        const { waitForDeployment } = await import('../deploy/wait.js');
+        const { statusCommandFor, waitForDeployment } = await import('../deploy/wait.js');
         const id = input.deploymentFor(step.group);
         const status = await waitForDeployment(config, step.group, id, {
           for: step.for,
           timeoutMs: step.timeoutMs,
           ...(step.pollMs !== undefined ? { pollMs: step.pollMs } : {}),
           ...common(input),
+        }).catch((err: unknown) => {
+          // Waiting stops; the deployment does not: say so, and how to follow it.
+          if (input.signal.aborted && id) throw new InterruptedError(`stopped waiting; deployment ${deploymentIdText(id)} continues: ${statusCommandFor(step.group, id)}`);
+          throw err;
         });
         return { detail: `${step.group}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})${id ? ` ${deploymentIdText(id)}` : ''}` };
       }

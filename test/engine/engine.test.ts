@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/engine/engine.js';
 import type { StepEndEvent } from '../../src/engine/events.js';
-import { IonflowError } from '../../src/errors.js';
+import { InterruptedError, IonflowError } from '../../src/errors.js';
 import { collect, fakeRunner, pipeline, SEQUENTIAL_DEV, sleep } from './helpers.js';
 
 const config = { groups: { a: { app: 'shop' }, b: { app: 'shop' }, c: { app: 'shop' }, dev: { app: 'shop' } } } as never;
@@ -162,6 +162,19 @@ describe('runPipeline', () => {
     expect(e['push-shop']).toMatchObject({ status: 'failed', detail: 'interrupted' });
     expect(e['deploy-dev']).toMatchObject({ notRun: true, detail: 'not run: the run was interrupted' });
     expect(out.events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted' });
+  });
+
+  it('an interrupted step can say what it left behind', async () => {
+    const controller = new AbortController();
+    const { runner } = fakeRunner({
+      'wait-dev': async () => {
+        controller.abort();
+        throw new InterruptedError('stopped waiting; deployment d-1 continues');
+      },
+    });
+    const out = collect();
+    await runPipeline({ pipeline: pipeline('p', [{ wait: 'dev' }]), runner, revision: rev, emit: out.emit, signal: controller.signal });
+    expect(ends(out.events)['wait-dev']).toMatchObject({ status: 'failed', detail: 'interrupted: stopped waiting; deployment d-1 continues' });
   });
 
   it('an already aborted signal runs nothing', async () => {
