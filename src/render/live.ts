@@ -114,7 +114,7 @@ export class LiveRenderer implements Renderer {
 
   event(e: EngineEvent): void {
     if (e.type === 'watch-trigger') {
-      this.note(`${this.p.bold('▶')} new commit ${e.sha.slice(0, 7)} ${e.subject}`);
+      this.note(`${this.p.bold('▶')} commit ${e.sha.slice(0, 7)} ${e.subject}`);
       return;
     }
     this.record.add(e);

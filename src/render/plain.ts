@@ -20,7 +20,7 @@ export class PlainRenderer implements Renderer {
   event(e: EngineEvent): void {
     const p = this.p;
     if (e.type === 'watch-trigger') {
-      this.line(`${p.bold('▶')} new commit ${e.sha.slice(0, 7)} ${e.subject}`);
+      this.line(`${p.bold('▶')} commit ${e.sha.slice(0, 7)} ${e.subject}`);
       return;
     }
     this.record.add(e);

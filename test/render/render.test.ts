@@ -51,7 +51,7 @@ describe('renderers', () => {
     for (const e of script) r.event(e);
     const text = err.text();
     expect(out.text()).toBe('');
-    expect(text).toContain('▶ new commit aaaaaaa Fix the cart');
+    expect(text).toContain('▶ commit aaaaaaa Fix the cart');
     expect(text).toContain('push-shop: written 10 KiB');
     expect(text).toContain('↓ push-shop up to date');
     expect(text).toContain('│ smoke test failed');

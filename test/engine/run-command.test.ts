@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunStep } from '../../src/config/types.js';
+import { CommandError, type CommandContext, runCommand } from '../../src/engine/run-command.js';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const step = (command: string | string[], more: Partial<RunStep> = {}): RunStep => ({ kind: 'run', id: 'run-1', needs: [], command, env: {}, ...more });
+function context(more: Partial<CommandContext> = {}): CommandContext {
+  dir = mkdtempSync(join(tmpdir(), 'ionflow-run-'));
+  return { pipeline: 'dev', runId: 'r-1', revision: { rev: 'c'.repeat(40) }, app: 'shop', defaultCwd: dir, env: {}, signal: new AbortController().signal, ...more };
+}
+
+describe('runCommand', () => {
+  it('runs a string through /bin/sh in the app root with the IONFLOW_* variables and the step env', async () => {
+    const c = context();
+    const detail = await runCommand(step('echo "$IONFLOW_PIPELINE $IONFLOW_RUN_ID $IONFLOW_REV $IONFLOW_APP $GREETING $(pwd)"', { env: { GREETING: 'hi' } }), c);
+    expect(detail).toBe(`exited 0: dev r-1 ${'c'.repeat(40)} shop hi ${c.defaultCwd}`);
+  });
+
+  it('passes an argv without a shell, and IONFLOW_UNAME for a uname', async () => {
+    const detail = await runCommand(step(['printf', '%s|%s', '$HOME', '*']), context());
+    expect(detail).toBe('exited 0: $HOME|*');
+    const uname = await runCommand(step('echo "${IONFLOW_UNAME}-${IONFLOW_REV:-none}"'), context({ revision: { uname: 'wip' } }));
+    expect(uname).toBe('exited 0: wip-none');
+  });
+
+  it('fails with the output tail when the command exits non-zero', async () => {
+    const err = await runCommand(step('echo compiling; echo "boom" >&2; exit 7'), context()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as CommandError).message).toBe('echo compiling; echo "boom" >&2; exit 7 exited with 7');
+    expect((err as CommandError).output).toContain('compiling');
+    expect((err as CommandError).output).toContain('boom');
+    expect((err as CommandError).exitCode).toBe(1);
+  });
+
+  it('stops the whole process tree at its timeout', async () => {
+    const t0 = Date.now();
+    const err = await runCommand(step('sleep 30 & sleep 30; wait', { timeoutMs: 300 }), context()).catch((e: unknown) => e);
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect((err as Error).message).toMatch(/timed out after 300ms$/);
+  });
+
+  it('reports the last line of output as progress', async () => {
+    const seen: string[] = [];
+    await runCommand(step('echo one; echo two'), context({ progress: (m) => seen.push(m) }));
+    expect(seen.at(-1)).toBe('two');
+  });
+});
