@@ -26,8 +26,8 @@ describe('runCommand', () => {
   it('passes an argv without a shell, and IONFLOW_UNAME for a uname', async () => {
     const detail = await runCommand(step(['printf', '%s|%s', '$HOME', '*']), context());
     expect(detail).toBe('exited 0: $HOME|*');
-    const uname = await runCommand(step('echo "${IONFLOW_UNAME}-${IONFLOW_REV:-none}"'), context({ revision: { uname: 'wip' } }));
-    expect(uname).toBe('exited 0: wip-none');
+    const uname = await runCommand(step('test -z "$IONFLOW_REV" && echo "$IONFLOW_UNAME"'), context({ revision: { uname: 'wip' } }));
+    expect(uname).toBe('exited 0: wip');
   });
 
   it('fails with the output tail when the command exits non-zero', async () => {
