@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepEndEvent } from '../../src/engine/events.js';
 import { appRepo, current, DEV, events, kinds } from '../engine/cli-repo.js';
@@ -208,6 +209,23 @@ describe('ionflow run', () => {
     const yes = ask('y');
     expect(yes).toContain('EXIT=0');
     expect(existsSync(join(repo.dir, 'shipped.txt'))).toBe(true);
+  });
+
+  it('loads listr2 only for the live renderer, and no AWS SDK on a local config', async () => {
+    repo = appRepo();
+    const hook = fileURLToPath(new URL('../fixtures/config/record-loads.mjs', import.meta.url));
+    const loads = async (output: string) => {
+      const file = join(repo!.home, `loads-${output}.txt`);
+      const res = await ionflow(repo!, ['run', 'dev', '--output', output], { NODE_OPTIONS: `--import=${hook}`, IONFLOW_RECORD_LOADS: file });
+      expect(res.code, res.stderr).toBe(0);
+      return readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    };
+    const plain = await loads('plain');
+    expect(plain.some((u) => u.endsWith('/dist/cli/commands/run.js'))).toBe(true);
+    expect(plain.filter((u) => /@aws-sdk|listr2/.test(u))).toEqual([]);
+    const tty = await loads('tty');
+    expect(tty.some((u) => /listr2/.test(u))).toBe(true);
+    expect(tty.filter((u) => /@aws-sdk/.test(u))).toEqual([]);
   });
 
   it('auto output is plain lines on stderr when CI is set, stdout stays empty', async () => {
