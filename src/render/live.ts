@@ -58,6 +58,8 @@ export class LiveRenderer implements Renderer {
       const e = slot.end;
       const time = this.p.dim(`(${formatDuration(e.duration_ms)})`);
       if (e.status === 'succeeded') {
+        // listr2 marks a task completed only from the started state.
+        if (w.task.state !== ListrTaskState.STARTED) w.task.state$ = ListrTaskState.STARTED;
         w.title = this.title(id, `${time} ${e.detail}`);
         slot.resolve?.();
       } else if (e.status === 'skipped') {
