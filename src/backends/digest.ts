@@ -10,7 +10,7 @@ export class DigestStream extends Transform {
   bytes = 0;
 
   constructor(private readonly onProgress?: (bytes: number) => void) {
-    super({ highWaterMark: 1024 * 1024 });
+    super({ highWaterMark: 256 * 1024 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

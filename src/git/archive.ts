@@ -97,7 +97,7 @@ export function streamArchive(top: string, treeish: string, signal?: AbortSignal
     cancelSignal: signal,
     stdin: 'ignore',
   });
-  const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+  const body = new PassThrough({ highWaterMark: 256 * 1024 });
   child.stdout!.pipe(body, { end: false });
   // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
   body.on('close', () => {

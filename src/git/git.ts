@@ -28,6 +28,21 @@ export interface RepoLocation {
   prefix: string;
 }
 
+/** Where the app folder is, and HEAD's SHA (undefined before the first commit), in one git call. */
+export async function locateHead(dir: string, signal?: AbortSignal): Promise<RepoLocation & { head?: string }> {
+  try {
+    const out = await git(dir, ['rev-parse', '--show-toplevel', '--show-prefix', '--verify', '--quiet', 'HEAD^{commit}'], {
+      signal,
+    });
+    const [top = dir, prefix = '', head = ''] = out.split('\n');
+    if (SHA.test(head)) return { top, prefix: prefix.replace(/\/$/, ''), head };
+  } catch (err) {
+    // 1: no commits yet; anything else (not a repository …) is explained by locateRepo below.
+    if (!(err instanceof ProcessError) || err.kind === 'interrupted') throw err;
+  }
+  return locateRepo(dir, signal);
+}
+
 export async function locateRepo(dir: string, signal?: AbortSignal): Promise<RepoLocation> {
   let out: string;
   try {
@@ -57,7 +72,11 @@ export async function headSha(dir: string, signal?: AbortSignal): Promise<string
 
 /** HEAD's SHA; a repository without commits is a precondition error. */
 export async function requireHead(dir: string, signal?: AbortSignal): Promise<string> {
-  const sha = await headSha(dir, signal);
+  return commitOrRefuse(await headSha(dir, signal));
+}
+
+/** A SHA found by locateHead, or the precondition error of a repository without commits. */
+export function commitOrRefuse(sha: string | undefined): string {
   if (!sha) {
     throw new IonflowError('precondition', 'the repository has no commits yet', {
       hint: 'commit the app first, or push the working tree with --uname <name>',

@@ -10,7 +10,7 @@ import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionS
 import type { AppConfig, DeployConfig } from '../config/types.js';
 import { IonflowError, usageError } from '../errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../git/archive.js';
-import { countFiles, locateRepo, type RepoLocation, requireHead, resolveRev, statusLines } from '../git/git.js';
+import { commitOrRefuse, countFiles, locateHead, type RepoLocation, resolveRev, statusLines } from '../git/git.js';
 import { readEntryPoints } from './entry-points.js';
 import { formatBytes, progressReporter } from './progress.js';
 
@@ -89,17 +89,14 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const say = options.onProgress ?? (() => {});
   // Loading the store (for S3, the AWS SDK) overlaps with the git work below.
   const storeP = early(createStore(config, appKey, options.backend));
-  const loc = await locateRepo(app.root, signal);
+  const loc = await locateHead(app.root, signal);
   const excludes = ownFolders(config, app);
 
-  const sha = options.uname
-    ? undefined
-    : options.rev
-      ? await resolveRev(loc.top, options.rev, signal)
-      : await requireHead(loc.top, signal);
+  const sha = options.uname ? undefined : options.rev ? await resolveRev(loc.top, options.rev, signal) : commitOrRefuse(loc.head);
   const name: RevisionName = sha ? { rev: sha } : { uname: options.uname! };
   const label = sha ?? options.uname!;
-  const existingP = early(storeP.then((s) => s.get(app.name, label)));
+  // --force pushes whatever the store holds: no need to look.
+  const existingP = options.force ? Promise.resolve(undefined) : early(storeP.then((s) => s.get(app.name, label)));
 
   const source = sha
     ? await committedSource(app, loc, sha, options.rev ? undefined : { excludes }, signal)
@@ -117,9 +114,9 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     return { meta: existing, skipped: true, deployGroups, store };
   }
 
-  const groupsP = early(configGroups(config, appKey, store, app));
   // git starts deflating while the metadata is gathered (it waits on the pipe, never buffers it all).
   const archive = streamArchive(loc.top, source.treeish, signal);
+  const groupsP = early(configGroups(config, appKey, store, app));
   let fileCount: number;
   let entryPoints: EntryPoints | null;
   try {
