@@ -135,6 +135,9 @@ export default async function pushBench() {
       rows.push({ name: `${c.name} aws deploy push median (${awsVersion.split(' ')[0]})`, value: secs(median(theirs)) });
       const ratio = median(ours) / median(theirs);
       rows.push({ name: `${c.name} ionflow/aws wall-time ratio`, value: ratio.toFixed(2), target: '≤ 0.6', met: ratio <= 0.6 });
+      // The floor under ionflow's time: git archive alone (single-threaded deflate), to a file.
+      const gitAlone = await timed('git', ['-C', repoDir, 'archive', '--format=zip', '-o', `${work}/floor-${c.name}.zip`, 'HEAD'], env);
+      rows.push({ name: `${c.name} git archive alone (to a file, for reference)`, value: secs(gitAlone.ms) });
     }
 
     // Second push of the same commit vs its first push (large repo).
