@@ -39,7 +39,8 @@ function timed(file, args, env) {
       const ms = performance.now() - started;
       if (code !== 0) reject(new Error(`${file} ${args.join(' ')} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
       else {
-        console.error(`  ${secs(ms)}  ${file === 'aws' ? 'aws' : 'ionflow'} ${args.slice(-3).join(' ')}`);
+        const tool = file === process.execPath ? 'ionflow' : file;
+        console.error(`  ${secs(ms)}  ${tool} ${args.slice(-3).join(' ')}`);
         resolve({ ms, hwmKiB: hwm, stderr });
       }
     });

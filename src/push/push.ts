@@ -116,7 +116,6 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
 
   // git starts deflating while the metadata is gathered (it waits on the pipe, never buffers it all).
   const archive = streamArchive(loc.top, source.treeish, signal);
-  const groupsP = early(configGroups(config, appKey, store, app));
   let fileCount: number;
   let entryPoints: EntryPoints | null;
   try {
@@ -130,7 +129,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   }
   say(`archiving ${what}: ${fileCount} files → ${store.where}${store.kind === 'local' ? '/' : ''}${app.name}/${label}.zip`);
   const progress = progressReporter(say, store.kind === 's3' ? 'uploaded' : 'written');
-  const meta = await store.put({
+  const putP = store.put({
     appName: app.name,
     name,
     tree: source.tree,
@@ -140,6 +139,9 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     signal,
     onProgress: progress,
   });
+  // Asked while the upload runs (put has loaded its SDK client by now).
+  const groupsP = early(configGroups(config, appKey, store, app));
+  const meta = await putP;
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
   return { meta, skipped: false, deployGroups: await groupsP, store };
