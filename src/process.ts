@@ -41,6 +41,16 @@ export interface RunResult {
   exitCode: number;
 }
 
+/**
+ * The line of stderr that says why: the last one that is not advice. git ends
+ * many errors with `hint:` lines that hide the `fatal:`/`error:` line above.
+ */
+export function lastReason(stderr: string): string {
+  const lines = stderr.trimEnd().split('\n').filter((l) => l.trim() !== '');
+  const reasons = lines.filter((l) => !/^hint:/.test(l));
+  return (reasons.length > 0 ? reasons : lines).at(-1)?.trim() ?? '';
+}
+
 function describeFailure(argv: string[], err: unknown): { code: number | undefined; stderr: string; message: string } {
   const e = err as { exitCode?: number; stderr?: unknown; timedOut?: boolean; isCanceled?: boolean; shortMessage?: string };
   const stderr = typeof e.stderr === 'string' ? e.stderr : '';
@@ -48,7 +58,10 @@ function describeFailure(argv: string[], err: unknown): { code: number | undefin
   let message: string;
   if (e.timedOut) message = `${name} timed out`;
   else if (e.isCanceled) message = `${name} was interrupted`;
-  else if (typeof e.exitCode === 'number') message = `${name} exited with ${e.exitCode}${stderr ? `: ${tail(stderr, 1)}` : ''}`;
+  else if (typeof e.exitCode === 'number') {
+    const reason = lastReason(stderr);
+    message = `${name} exited with ${e.exitCode}${reason ? `: ${reason}` : ''}`;
+  }
   else message = e.shortMessage ?? `${name} failed`;
   return { code: e.exitCode, stderr, message };
 }
