@@ -52,6 +52,14 @@ describe('ionflow init', () => {
     expect(readFileSync(join(dir, '.gitignore'), 'utf8')).toBe('target\n.ionflow/\n');
   });
 
+  it("points $schema at the project's own node_modules/ionflow when it has one", async () => {
+    const dir = project('svc', { 'node_modules/ionflow/schemas/deploy.schema.json': '{}' });
+    expect((await runCli(['init'], { cwd: dir })).code).toBe(0);
+    expect(readFileSync(join(dir, 'deploy.yaml'), 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\/node_modules\/ionflow\/schemas\/deploy\.schema\.json\n/,
+    );
+  });
+
   it('refuses to overwrite deploy.yaml (exit 3) and leaves it as it was', async () => {
     const dir = project('svc', { 'deploy.yaml': 'mine\n' });
     const r = await runCli(['init'], { cwd: dir });

@@ -21,11 +21,22 @@ export function toKey(name: string): string {
   return key || 'app';
 }
 
-/** This ionflow's schema, as a path an editor can open from the new file's folder. */
+/**
+ * The schema as a path an editor can open from the new file's folder. A
+ * project that installs ionflow (node_modules/ionflow) gets that copy, which
+ * every teammate has after `npm ci`; otherwise this installation's own file.
+ */
 function schemaRef(dir: string): string {
-  const schema = fileURLToPath(new URL('../../../schemas/deploy.schema.json', import.meta.url));
-  const rel = relative(dir, schema);
-  return rel.startsWith('.') || isAbsolute(rel) ? rel : `./${rel}`;
+  const relativeRef = (schema: string) => {
+    const rel = relative(dir, schema);
+    return rel.startsWith('.') || isAbsolute(rel) ? rel : `./${rel}`;
+  };
+  for (let at = dir; ; at = dirname(at)) {
+    const installed = join(at, 'node_modules', 'ionflow', 'schemas', 'deploy.schema.json');
+    if (existsSync(installed)) return relativeRef(installed);
+    if (dirname(at) === at) break;
+  }
+  return relativeRef(fileURLToPath(new URL('../../../schemas/deploy.schema.json', import.meta.url)));
 }
 
 export function starterConfig(app: { key: string; name?: string | undefined }, schema: string): string {
