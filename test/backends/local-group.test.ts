@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalComputeGroup } from '../../src/backends/local/group.js';
 import { exitCodeOf } from '../../src/errors.js';
-import type { LocalDeploymentFile } from '../../src/backends/local/records.js';
+import { acquireGroupLock } from '../../src/backends/local/lock.js';
+import { type LocalDeploymentFile, newDeploymentId, writeRecord } from '../../src/backends/local/records.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, zipStore } from '../deploy/fixtures.js';
 
@@ -146,5 +147,41 @@ describe('local compute group', () => {
     const [latest] = await group.history(1);
     expect(latest!.status).toEqual({ deployStatus: 'ABORTED', codeDeployStatus: 'STOPPED', error: 'interrupted' });
     expect(current()).toBe(join('releases', rev1));
+  });
+
+  it('a deployment whose deployer was killed reads ABORTED in history, history --json records and status alike', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
+    // What `kill -9` of a deployer leaves: a RUNNING record, and no lock holder.
+    const id = newDeploymentId();
+    const orphan: LocalDeploymentFile = {
+      id,
+      executionArn: `arn:ionflow:local:dev:${id}`,
+      group: 'dev',
+      appName: 'sample',
+      name: 'crashed',
+      uname: 'crashed',
+      status: 'RUNNING',
+      startedAt: new Date().toISOString(),
+      hooks: [],
+    };
+    await writeRecord(groupDir, orphan);
+    const aborted = { deployStatus: 'ABORTED', codeDeployStatus: 'STOPPED', error: 'the deploying process ended before the deployment finished' };
+    expect((await group.history())[0]!.status).toEqual(aborted);
+    expect((await group.records())[0]!.status).toEqual(aborted);
+    expect(await group.status({ executionArn: orphan.executionArn })).toEqual(aborted);
+
+    // While a live deployer holds the lock, its own (newest) record is RUNNING; the orphan stays ABORTED.
+    const release = await acquireGroupLock(groupDir, { group: 'dev', owner: 'test' });
+    try {
+      const liveId = newDeploymentId(new Date(Date.now() + 1000));
+      await writeRecord(groupDir, { ...orphan, id: liveId, executionArn: `arn:ionflow:local:dev:${liveId}`, name: 'live', uname: 'live' });
+      const statuses = (await group.history()).map((r) => [r.name, r.status.deployStatus]);
+      expect(statuses).toEqual([
+        ['live', 'RUNNING'],
+        ['crashed', 'ABORTED'],
+      ]);
+    } finally {
+      await release();
+    }
   });
 });

@@ -35,24 +35,39 @@ export class LocalComputeGroup implements ComputeGroup {
         hint: `list the group's deployments with: ionflow history ${this.key}`,
       });
     }
-    if (record.status === 'RUNNING' && !(await (await import('./lock.js')).isGroupLocked(this.dir))) {
-      // Its deployer died mid-way (kill -9, power loss): nobody will finish it.
-      return statusOf({ status: 'ABORTED', error: 'the deploying process ended before the deployment finished' });
-    }
-    return statusOf(record);
+    return statusOf((await this.settle([record]))[0]!);
   }
 
   async history(limit?: number): Promise<DeploymentRecord[]> {
-    return (await listRecords(this.dir, limit)).map(toDeploymentRecord);
+    return (await this.settle(await listRecords(this.dir, limit))).map(toDeploymentRecord);
   }
 
   /** History with each deployment's hook runs and previous release, for `history --json`. */
   async records(limit?: number): Promise<(DeploymentRecord & Pick<LocalDeploymentFile, 'hooks' | 'previous'>)[]> {
-    return (await listRecords(this.dir, limit)).map((file) => ({
+    return (await this.settle(await listRecords(this.dir, limit))).map((file) => ({
       ...toDeploymentRecord(file),
       ...(file.previous ? { previous: file.previous } : {}),
       hooks: file.hooks,
     }));
+  }
+
+  /**
+   * RUNNING records whose deployer died mid-way (kill -9, power loss) read as
+   * ABORTED: nobody will finish them. Only the lock holder deploys, and it
+   * writes the newest record, so a RUNNING record is alive only when the lock
+   * is held and no newer record exists. One rule for status, history and
+   * rollback, so they never disagree.
+   */
+  private async settle(files: LocalDeploymentFile[]): Promise<LocalDeploymentFile[]> {
+    if (!files.some((f) => f.status === 'RUNNING')) return files;
+    const { isGroupLocked } = await import('./lock.js');
+    const newest = (await listRecords(this.dir, 1))[0]?.id;
+    const locked = await isGroupLocked(this.dir);
+    return files.map((f) =>
+      f.status === 'RUNNING' && !(locked && f.id === newest)
+        ? { ...f, status: 'ABORTED', error: 'the deploying process ended before the deployment finished' }
+        : f,
+    );
   }
 
   private localId(id: DeploymentId): string {
