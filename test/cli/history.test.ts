@@ -10,12 +10,16 @@ let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 interface JsonRecord {
-  id: { executionArn: string };
+  'execution-arn': string;
+  'deploy-status': string;
+  'code-deploy-status': string;
+  'app-name': string;
+  'started-at': string;
+  'finished-at': string;
   name: string;
   rev: string;
-  status: { deployStatus: string };
   previous?: string;
-  hooks: { event: string; exitCode: number }[];
+  hooks: { event: string; 'exit-code': number; 'duration-ms': number; 'output-tail': string }[];
 }
 
 describe('ionflow history / rollback (local group)', () => {
@@ -55,15 +59,23 @@ describe('ionflow history / rollback (local group)', () => {
 
     const json = await cli('history', 'dev', '--json');
     const records = JSON.parse(json.stdout) as JsonRecord[];
-    expect(records.map((r) => [r.rev, r.status.deployStatus])).toEqual([
+    // Kebab-case keys, like every other JSON output (no camelCase anywhere, hook runs included).
+    expect(json.stdout).not.toMatch(/"[a-z]+[A-Z][A-Za-z]*":/);
+    expect(records[0]).toMatchObject({
+      'code-deploy-status': 'SUCCEEDED',
+      'app-name': 'sample',
+      'started-at': expect.stringMatching(/^20\d\d-/),
+      'finished-at': expect.stringMatching(/^20\d\d-/),
+    });
+    expect(records.map((r) => [r.rev, r['deploy-status']])).toEqual([
       [rev2, 'SUCCEEDED'],
       [rev3, 'SUCCEEDED'],
       [rev2, 'SUCCEEDED'],
       [rev1, 'SUCCEEDED'],
     ]);
-    expect(records[0]!.id.executionArn).toBe(LOCAL_DEPLOY_MAP.exec(rolled.stdout)![1]);
+    expect(records[0]!['execution-arn']).toBe(LOCAL_DEPLOY_MAP.exec(rolled.stdout)![1]);
     expect(records[0]!.previous).toBe(rev3);
-    expect(records[0]!.hooks.map((h) => `${h.event}:${h.exitCode}`)).toEqual([
+    expect(records[0]!.hooks.map((h) => `${h.event}:${h['exit-code']}`)).toEqual([
       'ApplicationStop:0',
       'BeforeInstall:0',
       'AfterInstall:0',

@@ -32,8 +32,8 @@ it('validates, runs the dev pipeline, and its hooks leave the service running th
   const rev2 = repo.commit('v2');
   expect((await cli('run', 'dev', '--output', 'plain')).code).toBe(0);
   expect(service()).toMatch(new RegExp(`^running ${rev2} since `));
-  const [latest] = JSON.parse((await cli('history', 'dev', '--json')).stdout) as { hooks: { event: string; outputTail: string }[] }[];
-  expect(latest!.hooks.map((h) => h.outputTail)).toEqual([
+  const [latest] = JSON.parse((await cli('history', 'dev', '--json')).stdout) as { hooks: { event: string; 'output-tail': string }[] }[];
+  expect(latest!.hooks.map((h) => h['output-tail'])).toEqual([
     `ApplicationStop: stopped release ${rev1}`,
     expect.stringMatching(new RegExp(`^BeforeInstall: sample-ion to group dev, deployment d-.*, release ${rev2}$`)),
     expect.stringMatching(new RegExp(`^AfterInstall: sample-ion to group dev, deployment d-.*, release ${rev2}$`)),

@@ -1,6 +1,8 @@
 // `ionflow history <group> [--json] [--limit n]`: the group's deployments,
 // newest first. A table by default; with --json one JSON array of records
-// (for a local group the full deployment files, hook runs included).
+// (for a local group the hook runs and previous release too), with the
+// kebab-case keys of every other JSON output (SPEC §5: "the same keys
+// without colons").
 
 import { createGroup } from '../../backends/group-factory.js';
 import type { DeploymentRecord } from '../../backends/types.js';
@@ -39,14 +41,31 @@ export function historyTable(records: DeploymentRecord[]): string {
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }
 
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Plain data with every object key in kebab-case (hook runs: exit-code, output-tail, …). */
+function kebabKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(kebabKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [kebab(k), kebabKeys(v)]));
+}
+
+/** One record for `history --json`: id and status flattened like the deploy and deploy-status maps. */
+export function historyJson(record: DeploymentRecord & { previous?: string; hooks?: unknown[] }): Record<string, unknown> {
+  const { id, status, ...rest } = record;
+  return kebabKeys({ ...id, ...status, ...rest }) as Record<string, unknown>;
+}
+
 export default async function history(ctx: CliContext, options: HistoryOptions, groupKey: string): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const group = await createGroup(config, groupKey, backendOf(ctx));
   const limit = options.limit ?? 20;
   if (ctx.global.json || options.json) {
     const detailed = 'records' in group && typeof group.records === 'function';
-    const records = detailed ? await (group.records as (n: number) => Promise<unknown[]>)(limit) : await group.history(limit);
-    ctx.stdout.write(`${JSON.stringify(records, null, 2)}\n`);
+    const records = detailed
+      ? await (group.records as (n: number) => Promise<DeploymentRecord[]>)(limit)
+      : await group.history(limit);
+    ctx.stdout.write(`${JSON.stringify(records.map(historyJson), null, 2)}\n`);
     return ExitCode.ok;
   }
   const records = await group.history(limit);
