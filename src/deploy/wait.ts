@@ -4,6 +4,7 @@
 // poll are retried by the SDK's own retry strategy. A local status is final
 // at the first look unless another process is still deploying.
 
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGroup } from '../backends/group-factory.js';
 import type { BackendOptions, ComputeGroup, DeploymentId, DeploymentStatus } from '../backends/types.js';
 import type { DeployConfig } from '../config/types.js';
@@ -45,6 +46,7 @@ export async function pollStatus(
 ): Promise<PollOutcome> {
   const { createWaiter, WaiterState } = await import('@smithy/util-waiter');
   const target = options.for ?? 'SUCCEEDED';
+  const deadline = Date.now() + options.timeoutMs;
   const defaultPoll = group.kind === 'local' ? [0.2, 1] : [2, 15];
   const maxWaitTime = Math.max(options.timeoutMs / 1000, 0.002);
   let [minDelay, maxDelay] = options.pollMs ? [options.pollMs / 1000, options.pollMs / 1000] : defaultPoll;
@@ -52,21 +54,32 @@ export async function pollStatus(
   maxDelay = Math.max(minDelay, maxDelay!);
   let last: DeploymentStatus | undefined;
   let lastWord = '';
+  const check = async (): Promise<boolean> => {
+    const status = await group.status(id);
+    last = status;
+    const word = `${status.deployStatus}/${status.codeDeployStatus}`;
+    if (word !== lastWord) options.onProgress?.(`${group.key}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})`);
+    lastWord = word;
+    return isFailed(status) || isFinal(status) || (target === 'RUNNING' && status.deployStatus === 'RUNNING');
+  };
   const result = await createWaiter(
     { client: group, maxWaitTime, minDelay, maxDelay, ...(options.signal ? { abortSignal: options.signal } : {}) },
     id,
-    async (g, input) => {
-      const status = await g.status(input);
-      last = status;
-      const word = `${status.deployStatus}/${status.codeDeployStatus}`;
-      if (word !== lastWord) options.onProgress?.(`${group.key}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})`);
-      lastWord = word;
-      const reached = isFailed(status) || isFinal(status) || (target === 'RUNNING' && status.deployStatus === 'RUNNING');
-      return { state: reached ? WaiterState.SUCCESS : WaiterState.RETRY };
-    },
+    async () => ({ state: (await check()) ? WaiterState.SUCCESS : WaiterState.RETRY }),
   );
   if (result.state === WaiterState.ABORTED || options.signal?.aborted) throw new InterruptedError();
-  if (result.state === WaiterState.TIMEOUT || !last) return last ? { state: 'timeout', status: last } : { state: 'timeout' };
+  if (result.state === WaiterState.TIMEOUT) {
+    // The waiter gives up as soon as its next delay would pass the deadline,
+    // up to one delay early: look once more at the deadline itself, so "did
+    // not reach … within <timeout>" is true.
+    const left = deadline - Date.now();
+    if (left > 0) {
+      await sleep(left, undefined, options.signal ? { signal: options.signal } : {}).catch(() => {});
+      if (options.signal?.aborted) throw new InterruptedError();
+    }
+    if (!(await check())) return last ? { state: 'timeout', status: last } : { state: 'timeout' };
+  }
+  if (!last) return { state: 'timeout' };
   return { state: 'done', status: last };
 }
 
