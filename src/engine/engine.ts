@@ -1,9 +1,12 @@
 // Runs one pipeline's task graph (SPEC §3). A step starts as soon as every
 // step it needs has succeeded or was skipped as up to date, up to
-// `concurrency` at a time; a failed step stops its dependants (reported as
-// not run) while independent branches carry on; an abort (SIGINT/SIGTERM, a
-// watch restart) starts nothing new, hands the signal to steps in flight and
-// ends the run "interrupted". Everything observable goes out as events.
+// `concurrency` at a time. Once a step has failed nothing new starts: its
+// dependants are reported as not run at once, steps already running finish,
+// and every other step that never started is reported as not run when they
+// have. Two ways to stop: `signal` (SIGINT/SIGTERM) is handed to every step in
+// flight; `stop` (a watch restart) lets steps in flight finish at their step
+// boundary, except a push, whose upload it aborts. Either ends the run
+// "interrupted". Everything observable goes out as events, in the order it happens.
 
 import { randomBytes } from 'node:crypto';
 import type { DeploymentId } from '../backends/types.js';
@@ -11,7 +14,15 @@ import type { DeployConfig, PipelineConfig, StepConfig } from '../config/types.j
 import { ExitCode, IonflowError, isAbortError } from '../errors.js';
 import type { EventSink, RunStatus, StepEndEvent, StepStatus } from './events.js';
 import { effectiveNeeds } from './needs.js';
-import { type RevisionRef, type RunInfo, type RunRevision, type StepOutcome, type StepRunner, stepTarget } from './step-runner.js';
+import {
+  deploymentIdText,
+  type RevisionRef,
+  type RunInfo,
+  type RunRevision,
+  type StepOutcome,
+  type StepRunner,
+  stepTarget,
+} from './step-runner.js';
 
 export interface RunPipelineOptions {
   pipeline: PipelineConfig;
@@ -23,7 +34,14 @@ export interface RunPipelineOptions {
   runId?: string;
   force?: boolean;
   concurrency?: number;
+  /** Hard abort (SIGINT/SIGTERM): every step in flight gets it. */
   signal?: AbortSignal;
+  /**
+   * Stop at the next step boundary (watch --on-new-commit restart): nothing new
+   * starts, steps in flight finish, except a push (its upload is aborted). Its
+   * `reason`, when a string, says why in the not-run steps' detail.
+   */
+  stop?: AbortSignal;
 }
 
 export interface StepFailure {
@@ -59,6 +77,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const runId = opts.runId ?? newRunId();
   const concurrency = Math.max(1, opts.concurrency ?? 4);
   const signal = opts.signal ?? new AbortController().signal;
+  const stop = opts.stop;
+  // Only a push is cut short by a restart: an upload in flight is worth nothing to the newer commit.
+  const pushSignal = stop ? AbortSignal.any([signal, stop]) : signal;
   const info: RunInfo = { id: runId, pipeline: pipeline.key, revision: opts.revision, force: Boolean(opts.force) };
   const needs = effectiveNeeds(pipeline.steps, (group) => opts.config?.groups[group]?.app);
   const state = new Map<string, State>(pipeline.steps.map((s) => [s.id, 'pending']));
@@ -80,7 +101,19 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
 
   const markNotRun = (step: StepConfig, why: string) => {
     state.set(step.id, 'not-run');
-    endStep(step, 'skipped', Date.now(), `not run: ${why}`, { notRun: true });
+    // A wait left out still owes the user its deployment's fate: it runs on without us.
+    const left = step.kind === 'wait' ? deployments.get(step.group) : undefined;
+    const tail = left ? `; deployment ${deploymentIdText(left)} is left to finish` : '';
+    endStep(step, 'skipped', Date.now(), `not run: ${why}${tail}`, { notRun: true });
+  };
+
+  // Why nothing new may start (and whether a stop or an abort says so), or undefined while the run goes on.
+  const haltReason = (): { why: string; stopped: boolean } | undefined => {
+    if (signal.aborted) return { why: 'the run was interrupted', stopped: true };
+    if (stop?.aborted) return { why: `the run was stopped${typeof stop.reason === 'string' ? `: ${stop.reason}` : ' at a step boundary'}`, stopped: true };
+    if (interrupted) return { why: 'the run was interrupted', stopped: true };
+    if (failure) return { why: `${failure.step} failed`, stopped: false };
+    return undefined;
   };
 
   const record = (step: StepConfig, out: StepOutcome, t0: number) => {
@@ -103,7 +136,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
     emit({ type: 'step-start', run: runId, step: step.id, kind: step.kind, target: stepTarget(step) });
     const input = {
       run: info,
-      signal,
+      signal: step.kind === 'push' ? pushSignal : signal,
       progress: (message: string) => emit({ type: 'step-progress', run: runId, step: step.id, message }),
       revisionFor: (app: string) => pushed.get(app) ?? runRef,
       deploymentFor: (group: string) => deployments.get(group),
@@ -115,8 +148,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
         (out) => record(step, out, t0),
         (err: unknown) => {
           state.set(step.id, 'failed');
-          const fields = errorFields(err);
-          if (fields.kind === 'interrupted' || signal.aborted) interrupted = true;
+          // Whatever a step cut short by its signal throws, it was interrupted, not failed.
+          const fields = input.signal.aborted ? { ...errorFields(err), kind: 'interrupted' as const } : errorFields(err);
+          if (fields.kind === 'interrupted') interrupted = true;
           if (!failure && fields.kind !== 'interrupted') failure = { step: step.id, error: err };
           // An interrupted step may say what it left behind ("deployment … continues").
           const detail = fields.kind === 'interrupted' && !/^interrupted$|abort/i.test(fields.message) ? `interrupted: ${fields.message}` : fields.kind === 'interrupted' ? 'interrupted' : fields.message;
@@ -131,19 +165,19 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   };
 
   // Start whatever can start; mark what never will. Repeats until nothing changes,
-  // because marking one step "not run" can decide the fate of a later one.
+  // because marking one step "not run" can decide the fate of a later one. Once
+  // the run halts (a failure, a stop, an abort) nothing new starts, and the steps
+  // left pending are reported as not run only when the last running step has
+  // ended, so step-end events come in the order steps really end.
   const pump = () => {
     if (signal.aborted) interrupted = true;
+    const halt = haltReason();
     let changed = true;
     while (changed) {
       changed = false;
       for (const step of pipeline.steps) {
-        if (state.get(step.id) !== 'pending') continue;
-        if (interrupted) {
-          markNotRun(step, 'the run was interrupted');
-          changed = true;
-          continue;
-        }
+        // A stopped run reports everything left with the one reason it stopped.
+        if (state.get(step.id) !== 'pending' || halt?.stopped) continue;
         const deps = needs.get(step.id) ?? [];
         const blocker = deps.find((d) => state.get(d) === 'failed' || state.get(d) === 'not-run');
         if (blocker) {
@@ -151,6 +185,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           changed = true;
           continue;
         }
+        if (halt) continue;
         const ready = deps.every((d) => state.get(d) === 'succeeded' || state.get(d) === 'skipped');
         const groupBusy = step.kind === 'deploy' && deployingGroups.has(step.group);
         if (ready && !groupBusy && running < concurrency) {
@@ -160,17 +195,22 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
       }
     }
     if (running === 0) {
-      // Only a cycle (rejected by validation) could leave steps pending here.
-      for (const step of pipeline.steps) if (state.get(step.id) === 'pending') markNotRun(step, 'its needs cannot be met');
+      const left = pipeline.steps.filter((s) => state.get(s.id) === 'pending');
+      // A stopped run that leaves work undone did not succeed: it was interrupted.
+      if (left.length > 0 && stop?.aborted) interrupted = true;
+      // Without a halt, only a cycle (rejected by validation) could leave steps pending here.
+      for (const step of left) markNotRun(step, halt?.why ?? 'its needs cannot be met');
       finish();
     }
   };
 
   const onAbort = () => pump();
   signal.addEventListener('abort', onAbort, { once: true });
+  stop?.addEventListener('abort', onAbort, { once: true });
   pump();
   await done;
   signal.removeEventListener('abort', onAbort);
+  stop?.removeEventListener('abort', onAbort);
 
   const failed = [...state.values()].some((s) => s === 'failed');
   const status: RunStatus = interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded';

@@ -71,9 +71,52 @@ describe('runPipeline', () => {
     expect(e['deploy-b']).toMatchObject({ status: 'failed', detail: 'hook AfterInstall exited with 1' });
     expect(e['wait-b']).toMatchObject({ status: 'skipped', notRun: true, detail: 'not run: needs deploy-b, which failed' });
     expect(e['run-1']).toMatchObject({ notRun: true, detail: 'not run: needs wait-b, which did not run' });
-    expect(e['wait-a']?.status).toBe('succeeded');
+    // deploy-a was running when deploy-b failed: it finishes; wait-a had not started: it never does.
+    expect(e['deploy-a']?.status).toBe('succeeded');
+    expect(e['wait-a']).toMatchObject({ notRun: true, detail: 'not run: deploy-b failed; deployment d-a is left to finish' });
     expect(calls.map((c) => c.step)).not.toContain('wait-b');
     expect(out.events.filter((x) => x.type === 'step-start').map((x) => ('step' in x ? x.step : ''))).not.toContain('wait-b');
+  });
+
+  it('after a failure nothing new starts: a step not started yet is reported as not run', async () => {
+    const { runner, calls } = fakeRunner({
+      b: async () => {
+        throw new IonflowError('stepFailed', 'exit 1 exited with 1');
+      },
+    });
+    const out = collect();
+    const p = pipeline('p', [
+      { run: 'exit 1', id: 'b', needs: [] },
+      { run: 'echo d', id: 'd', needs: [] },
+    ]);
+    const result = await runPipeline({ pipeline: p, config, runner, revision: rev, emit: out.emit, concurrency: 1 });
+    expect(result).toMatchObject({ status: 'failed', exitCode: 1, failure: { step: 'b' } });
+    expect(calls.map((c) => c.step)).toEqual(['b']);
+    expect(ends(out.events).d).toMatchObject({ status: 'skipped', notRun: true, detail: 'not run: b failed' });
+  });
+
+  it('after a failure, steps already running finish before the others are reported as not run', async () => {
+    const { runner, calls } = fakeRunner({
+      b: async () => {
+        await sleep(10);
+        throw new IonflowError('stepFailed', 'exit 1 exited with 1');
+      },
+      c: async () => {
+        await sleep(80);
+        return { detail: 'done' };
+      },
+    });
+    const out = collect();
+    const p = pipeline('p', [
+      { run: 'exit 1', id: 'b', needs: [] },
+      { run: 'sleep', id: 'c', needs: [] },
+      { run: 'echo d', id: 'd', needs: [] },
+    ]);
+    const result = await runPipeline({ pipeline: p, config, runner, revision: rev, emit: out.emit, concurrency: 2 });
+    expect(result.status).toBe('failed');
+    expect(calls.map((c) => c.step)).toEqual(['b', 'c']);
+    expect(ends(out.events).c).toMatchObject({ status: 'succeeded' });
+    expect(out.types()).toEqual(['run-start', 'step-start:b', 'step-start:c', 'step-end:b', 'step-end:c', 'step-end:d', 'run-end']);
   });
 
   it('skipped steps are reported as skipped and their dependants still run', async () => {
@@ -162,6 +205,62 @@ describe('runPipeline', () => {
     expect(e['push-shop']).toMatchObject({ status: 'failed', detail: 'interrupted' });
     expect(e['deploy-dev']).toMatchObject({ notRun: true, detail: 'not run: the run was interrupted' });
     expect(out.events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted' });
+  });
+
+  it('a stop (watch restart) lets the step in flight finish, starts nothing after it, and ends the run interrupted', async () => {
+    const stop = new AbortController();
+    const { runner, calls } = fakeRunner({
+      'run-1': async (_s, input) => {
+        setTimeout(() => stop.abort('new commit 1234567'), 10);
+        await sleep(80, input.signal);
+        return { detail: 'exited 0' };
+      },
+    });
+    const out = collect();
+    const p = pipeline('p', [{ run: 'make' }, { run: 'make test' }]);
+    const result = await runPipeline({ pipeline: p, config, runner, revision: rev, emit: out.emit, stop: stop.signal });
+    expect(result).toMatchObject({ status: 'interrupted', exitCode: 130 });
+    expect(calls.map((c) => c.step)).toEqual(['run-1']);
+    const e = ends(out.events);
+    expect(e['run-1']).toMatchObject({ status: 'succeeded', detail: 'exited 0' });
+    expect(e['run-2']).toMatchObject({ notRun: true, detail: 'not run: the run was stopped: new commit 1234567' });
+    // Step ends in the order they happened: the running step first.
+    expect(out.types()).toEqual(['run-start', 'step-start:run-1', 'step-end:run-1', 'step-end:run-2', 'run-end']);
+  });
+
+  it('a stop aborts a push in flight (its upload) but not a deploy; a wait left out says the deployment goes on', async () => {
+    const stop = new AbortController();
+    const pushRun = fakeRunner({
+      'push-shop': async (_s, input) => {
+        setTimeout(() => stop.abort(), 10);
+        await sleep(5_000, input.signal);
+        return { detail: 'never' };
+      },
+    });
+    const t0 = Date.now();
+    const out = collect();
+    const r1 = await runPipeline({ pipeline: pipeline('p', [{ push: 'shop' }, { deploy: 'dev' }]), config, runner: pushRun.runner, revision: rev, emit: out.emit, stop: stop.signal });
+    expect(Date.now() - t0).toBeLessThan(2_000);
+    expect(r1.status).toBe('interrupted');
+    expect(ends(out.events)['push-shop']).toMatchObject({ status: 'failed', detail: 'interrupted' });
+    expect(ends(out.events)['deploy-dev']).toMatchObject({ notRun: true, detail: 'not run: the run was stopped at a step boundary' });
+
+    const stop2 = new AbortController();
+    let deploySignal: AbortSignal | undefined;
+    const deployRun = fakeRunner({
+      'deploy-dev': async (_s, input) => {
+        deploySignal = input.signal;
+        stop2.abort();
+        await sleep(30, input.signal);
+        return { detail: 'deployed', deployment: { group: 'dev', id: { deploymentId: 'd-7' } } };
+      },
+    });
+    const out2 = collect();
+    const r2 = await runPipeline({ pipeline: pipeline('p', [{ deploy: 'dev' }, { wait: 'dev' }]), config, runner: deployRun.runner, revision: rev, emit: out2.emit, stop: stop2.signal });
+    expect(r2.status).toBe('interrupted');
+    expect(deploySignal?.aborted).toBe(false);
+    expect(ends(out2.events)['deploy-dev']).toMatchObject({ status: 'succeeded' });
+    expect(ends(out2.events)['wait-dev']).toMatchObject({ notRun: true, detail: 'not run: the run was stopped at a step boundary; deployment d-7 is left to finish' });
   });
 
   it('an interrupted step can say what it left behind', async () => {
