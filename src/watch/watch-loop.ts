@@ -3,8 +3,10 @@
 // down for `debounceMs`, HEAD is read again and a new commit leads to a run.
 // Runs never overlap. Commits that arrive while a run is in flight fold into
 // one next run for the newest HEAD (`queue`), or stop the run at its next step
-// boundary first (`restart`). A failed run does not end the loop; the abort
-// signal (SIGINT/SIGTERM) does, once the run in flight has stopped.
+// boundary first (`restart`: the run's `stop` signal, which lets steps in
+// flight finish). A failed run does not end the loop; the abort signal
+// (SIGINT/SIGTERM) does, once the run in flight has stopped: it reaches the
+// run as its hard `signal`.
 
 import type { WatchTriggerEvent } from '../engine/events.js';
 
@@ -18,8 +20,12 @@ export interface WatchLoopOptions {
   subject(sha: string): Promise<string>;
   /** Start watching; `onChange` is called for every touch of the watched files. */
   subscribe(onChange: () => void): Promise<{ close(): Promise<void> }>;
-  /** One run of the pipeline for a commit; must settle soon after `signal` aborts. */
-  runFor(sha: string, signal: AbortSignal): Promise<unknown>;
+  /**
+   * One run of the pipeline for a commit. `signal` is the hard abort
+   * (SIGINT/SIGTERM): settle soon after it. `stop` asks for the next step
+   * boundary (a restart): start no further step.
+   */
+  runFor(sha: string, signal: AbortSignal, stop: AbortSignal): Promise<unknown>;
   emit(event: WatchTriggerEvent): void;
   /** Human notes between runs ("waiting for a new commit", "restarting"). */
   note?(line: string): void;
@@ -28,6 +34,8 @@ export interface WatchLoopOptions {
 interface Current {
   sha: string;
   controller: AbortController;
+  /** Aborted by a restart: the run stops at its next step boundary. */
+  stopper: AbortController;
   done: Promise<void>;
 }
 
@@ -46,12 +54,13 @@ export async function watchLoop(opts: WatchLoopOptions): Promise<void> {
   const start = (sha: string) => {
     lastSha = sha;
     const controller = new AbortController();
+    const stopper = new AbortController();
     const onStop = () => controller.abort();
     opts.signal.addEventListener('abort', onStop, { once: true });
     const done = (async () => {
       opts.emit({ type: 'watch-trigger', sha, subject: await opts.subject(sha) });
       try {
-        await opts.runFor(sha, controller.signal);
+        await opts.runFor(sha, controller.signal, stopper.signal);
       } catch (err) {
         // A failed run is reported by the run itself; the watch goes on.
         note(`run for ${sha.slice(0, 7)} ended with an error: ${(err as Error).message ?? err}`);
@@ -63,7 +72,7 @@ export async function watchLoop(opts: WatchLoopOptions): Promise<void> {
       if (pending && !timer) void check();
       else if (!timer) note('waiting for a new commit (Ctrl-C to stop)');
     });
-    current = { sha, controller, done };
+    current = { sha, controller, stopper, done };
   };
 
   const check = async (): Promise<void> => {
@@ -75,9 +84,9 @@ export async function watchLoop(opts: WatchLoopOptions): Promise<void> {
       if (current) {
         if (sha === current.sha) return;
         pending = true;
-        if (opts.onNewCommit === 'restart' && !current.controller.signal.aborted) {
+        if (opts.onNewCommit === 'restart' && !current.stopper.signal.aborted) {
           note(`new commit ${sha.slice(0, 7)}: stopping the run for ${current.sha.slice(0, 7)} at its next step boundary`);
-          current.controller.abort();
+          current.stopper.abort(`new commit ${sha.slice(0, 7)}`);
         }
         return;
       }

@@ -9,7 +9,7 @@ function harness(mode: OnNewCommit, runMs: number, debounceMs = 30) {
   let head = 'sha-0';
   let onChange: () => void = () => {};
   const controller = new AbortController();
-  const runs: { sha: string; start: number; end?: number; aborted?: boolean }[] = [];
+  const runs: { sha: string; start: number; end?: number; aborted?: boolean; stopped?: boolean }[] = [];
   const triggers: WatchTriggerEvent[] = [];
   let active = 0;
   let overlap = false;
@@ -24,15 +24,19 @@ function harness(mode: OnNewCommit, runMs: number, debounceMs = 30) {
       return { close: async () => {} };
     },
     emit: (e) => triggers.push(e),
-    runFor: async (sha, signal) => {
+    runFor: async (sha, signal, stop) => {
       active += 1;
       if (active > 1) overlap = true;
       const run: (typeof runs)[number] = { sha, start: Date.now() };
       runs.push(run);
-      // A run of steps of 10 ms: an abort is noticed at the next step boundary.
+      // A run of steps of 10 ms: an abort or a stop is noticed at the next step boundary.
       for (let t = 0; t < runMs; t += 10) {
         if (signal.aborted) {
           run.aborted = true;
+          break;
+        }
+        if (stop.aborted) {
+          run.stopped = true;
           break;
         }
         await sleep(10);
@@ -94,7 +98,9 @@ describe('watchLoop', () => {
     await sleep(400);
     h.stop();
     await h.loop;
-    expect(h.runs[0]).toMatchObject({ sha: 'sha-0', aborted: true });
+    // A restart asks for the step boundary; it is not the hard abort of SIGINT/SIGTERM.
+    expect(h.runs[0]).toMatchObject({ sha: 'sha-0', stopped: true });
+    expect(h.runs[0]!.aborted).toBeUndefined();
     expect(h.runs[0]!.end! - h.runs[0]!.start).toBeLessThan(500);
     expect(h.runs[1]?.sha).toBe('sha-1');
     expect(h.runs[1]!.start).toBeGreaterThanOrEqual(h.runs[0]!.end!);

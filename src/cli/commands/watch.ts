@@ -35,7 +35,7 @@ export default async function watch(ctx: CliContext, options: WatchCommandOption
     subscribe: (onChange) => watchCommitFiles(dirs, onChange),
     emit: (event) => renderer.event(event),
     note: (line) => renderer.note(line),
-    runFor: async (sha, signal) => {
+    runFor: async (sha, signal, stop) => {
       await runPipeline({
         pipeline: session.pipeline,
         config: session.config,
@@ -45,6 +45,7 @@ export default async function watch(ctx: CliContext, options: WatchCommandOption
         force: Boolean(options.force),
         concurrency: options.concurrency ?? 4,
         signal,
+        stop,
       });
       await renderer.settled();
     },
