@@ -84,7 +84,14 @@ describe('ionflow run', () => {
     const e = ends(res.stdout);
     expect(e.lint).toMatchObject({ status: 'failed' });
     expect(e['after-lint']).toMatchObject({ status: 'skipped', detail: 'not run: needs lint, which failed' });
-    expect(e['deploy-dev']?.status).toBe('succeeded');
+    // A failed step starts nothing new (SPEC §3): the push already running finishes; the deploy
+    // after it starts only if the push ended before lint failed (it normally takes longer).
+    expect(e['push-shop']?.status).toBe('succeeded');
+    const order = kinds(events(res.stdout));
+    if (order.indexOf('step-end:lint') < order.indexOf('step-end:push-shop')) {
+      expect(e['deploy-dev']).toMatchObject({ status: 'skipped', detail: 'not run: lint failed' });
+      expect(order).not.toContain('step-start:deploy-dev');
+    }
     expect(kinds(events(res.stdout))).not.toContain('step-start:after-lint');
     expect(events(res.stdout).at(-1)).toMatchObject({ type: 'run-end', status: 'failed' });
     expect(res.stderr).toMatch(/^error: step lint failed: .*exited with 3/m);
@@ -93,6 +100,20 @@ describe('ionflow run', () => {
     expect(plain.stdout).toBe('');
     expect(plain.stderr).toContain('│ broken');
     expect(plain.stderr).toMatch(/- after-lint +not run/);
+  });
+
+  it('plain output shows every line a run step prints; a program that cannot start says why', async () => {
+    const p = `  lines:
+    steps:
+      - run: "printf 'line-1\\nline-2\\nline-3\\n'"
+      - run: [no-such-binary-xyz, --version]
+`;
+    repo = appRepo(p);
+    const res = await ionflow(repo, ['run', 'lines', '--output', 'plain']);
+    expect(res.code).toBe(1);
+    for (const l of ['line-1', 'line-2', 'line-3']) expect(res.stderr).toContain(`run-1: ${l}`);
+    expect(res.stderr).toMatch(/^error: step run-2 failed: cannot start no-such-binary-xyz: not found \(ENOENT\)$/m);
+    expect(res.stderr).not.toContain('could not start)');
   });
 
   it('run steps get the IONFLOW_* variables, the app root as folder, no shell for argv', async () => {

@@ -46,9 +46,19 @@ describe('runCommand', () => {
     expect((err as Error).message).toMatch(/timed out after 300ms$/);
   });
 
-  it('reports the last line of output as progress', async () => {
+  it('reports every line of output as progress, also lines that arrive in one chunk and a last line without newline', async () => {
     const seen: string[] = [];
-    await runCommand(step('echo one; echo two'), context({ progress: (m) => seen.push(m) }));
-    expect(seen.at(-1)).toBe('two');
+    await runCommand(step("printf 'one\\ntwo\\n\\nthree\\n'; sleep 0.05; printf 'four\\nfive'"), context({ progress: (m) => seen.push(m) }));
+    expect(seen).toEqual(['one', 'two', 'three', 'four', 'five']);
+  });
+
+  it('says why a command could not start: a missing program, a missing cwd', async () => {
+    const missing = await runCommand(step(['no-such-binary-xyz', '--help']), context()).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(CommandError);
+    expect((missing as CommandError).message).toBe('cannot start no-such-binary-xyz: not found (ENOENT)');
+    const noDir = await runCommand(step('true', { cwd: '/no/such/folder-xyz' }), context()).catch((e: unknown) => e);
+    expect((noDir as CommandError).message).toBe('cannot start: cwd /no/such/folder-xyz does not exist (ENOENT)');
+    const shell = await runCommand(step('no-such-binary-xyz'), context()).catch((e: unknown) => e);
+    expect((shell as CommandError).message).toBe('no-such-binary-xyz exited with 127 (command not found)');
   });
 });
