@@ -89,6 +89,12 @@ export interface DeploymentRecord {
   status: DeploymentStatus;
   startedAt: string;
   finishedAt?: string;
+  /**
+   * What was deployed, as far as the back end recorded it (local: the
+   * revision's tree and sha256; aws: the S3 object's eTag), so a redeploy of
+   * a uname with new content is not taken for the one already running.
+   */
+  content?: { tree?: string; sha256?: string; eTag?: string };
 }
 
 /** Progress of one deployment, for renderers (hook events, waiting on the group lock, …). */

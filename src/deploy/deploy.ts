@@ -1,10 +1,11 @@
 // Deploy one pushed revision to one group: the logic behind `ionflow deploy`,
 // `ionflow rollback` and the pipeline engine's deploy step. Make-style: a group
-// whose latest successful deployment is this revision is skipped unless forced.
+// whose latest successful deployment is this revision (same name and same
+// content) is skipped unless forced.
 
 import { createGroup, groupConfig } from '../backends/group-factory.js';
 import { createStore } from '../backends/store-factory.js';
-import type { BackendOptions, DeploymentRecord, RevisionName } from '../backends/types.js';
+import type { BackendOptions, ComputeGroup, DeploymentRecord, RevisionMeta, RevisionName } from '../backends/types.js';
 import type { DeployConfig } from '../config/types.js';
 import { preconditionError } from '../errors.js';
 
@@ -30,6 +31,42 @@ export function pushCommand(config: DeployConfig, appKey: string, revision: Revi
   return revision.rev ? `ionflow push${app} --rev ${revision.rev}` : `ionflow push${app} --uname ${revision.uname}`;
 }
 
+/**
+ * Whether a deployment put exactly this revision on the group: the same name
+ * and, where the back end recorded it, the same content (tree, else sha256,
+ * else the S3 eTag). A uname names whatever the work tree held at its push,
+ * so without recorded content it is never taken as the same; a 40-hex rev
+ * names one commit, so an older record without content still matches by name.
+ */
+export function sameRevision(record: DeploymentRecord, meta: RevisionMeta): boolean {
+  if (record.name !== meta.name) return false;
+  const content = record.content ?? {};
+  if (content.tree && meta.tree) return content.tree === meta.tree;
+  if (content.sha256 && meta.sha256) return content.sha256 === meta.sha256;
+  const storeETag = meta.s3?.eTag.replaceAll('"', '');
+  if (content.eTag && storeETag) return content.eTag === storeETag;
+  return meta.rev !== undefined;
+}
+
+/** The group's latest successful deployment when it is this very revision (make-style skip), else undefined. */
+export async function latestIfDeployed(group: ComputeGroup, meta: RevisionMeta): Promise<DeploymentRecord | undefined> {
+  const latest = (await group.history(20)).find((r) => r.status.deployStatus === 'SUCCEEDED');
+  return latest && sameRevision(latest, meta) ? latest : undefined;
+}
+
+/**
+ * For `plan` and the engine's up-to-date check: whether `groupKey` already
+ * runs this stored revision (same name and content). Returns that deployment.
+ */
+export async function isDeployedAlready(
+  config: DeployConfig,
+  groupKey: string,
+  meta: RevisionMeta,
+  backend?: BackendOptions,
+): Promise<DeploymentRecord | undefined> {
+  return latestIfDeployed(await createGroup(config, groupKey, backend), meta);
+}
+
 export async function deployToGroup(config: DeployConfig, groupKey: string, options: DeployOptions): Promise<DeployResult> {
   const { group, app } = groupConfig(config, groupKey);
   const name = revisionNameOf(options.revision);
@@ -42,8 +79,8 @@ export async function deployToGroup(config: DeployConfig, groupKey: string, opti
   }
   const compute = await createGroup(config, groupKey, options.backend);
   if (!options.force) {
-    const latest = (await compute.history(20)).find((r) => r.status.deployStatus === 'SUCCEEDED');
-    if (latest?.name === name) {
+    const latest = await latestIfDeployed(compute, meta);
+    if (latest) {
       options.onProgress?.(`group ${groupKey} already runs ${name}; skipped (force to redeploy)`);
       return { record: latest, skipped: true };
     }

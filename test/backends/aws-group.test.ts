@@ -3,6 +3,7 @@ import { createAwsClients } from '../../src/backends/aws/clients.js';
 import { AwsComputeGroup } from '../../src/backends/aws/group.js';
 import type { RevisionMeta } from '../../src/backends/types.js';
 import type { AppConfig, AwsGroupConfig, DeployConfig, ProfileConfig } from '../../src/config/types.js';
+import { isDeployedAlready } from '../../src/deploy/deploy.js';
 import { pollStatus, waitForDeployment } from '../../src/deploy/wait.js';
 import { IonflowError } from '../../src/errors.js';
 import { failure, zipStore } from '../deploy/fixtures.js';
@@ -188,6 +189,22 @@ describe('aws group, via codedeploy', () => {
       [second.id, 'my-uname', undefined, 'my-uname', 'SUCCEEDED'],
       [first.id, SHA, SHA, undefined, 'SUCCEEDED'],
     ]);
+  });
+
+  it('takes a uname as already deployed only when the S3 object deployed is the one in the store (eTag)', async () => {
+    fake.state.defaultDeploymentScript = ['Succeeded'];
+    const uname = (eTag: string): RevisionMeta => ({
+      ...meta,
+      name: 'my-uname',
+      rev: undefined,
+      uname: 'my-uname',
+      s3: { bucket: 'code-bucket', key: 'datomic/apps/shop/my-uname.zip', eTag },
+    });
+    const config = deployConfig({ via: 'codedeploy' });
+    await makeGroup({ via: 'codedeploy' }).deploy({ revision: uname('"e-first"'), store: zipStore });
+    expect(await isDeployedAlready(config, 'staging', uname('e-first'))).toMatchObject({ name: 'my-uname', content: { eTag: 'e-first' } });
+    // Pushed again with new content: same key, new eTag; not up to date.
+    expect(await isDeployedAlready(config, 'staging', uname('e-second'))).toBeUndefined();
   });
 
   it('waits with back-off until SUCCEEDED, and times out as exit 4', async () => {

@@ -124,6 +124,7 @@ export function revisionNameFromKey(key: string | undefined): string {
 
 export function toRecord(info: DeploymentInfo, groupKey: string): DeploymentRecord {
   const name = revisionNameFromKey(info.revision?.s3Location?.key);
+  const eTag = info.revision?.s3Location?.eTag?.replaceAll('"', '');
   const error = deploymentError(info);
   return {
     id: { deploymentId: info.deploymentId ?? '' },
@@ -138,5 +139,6 @@ export function toRecord(info: DeploymentInfo, groupKey: string): DeploymentReco
     },
     startedAt: (info.createTime ?? new Date(0)).toISOString(),
     ...(info.completeTime ? { finishedAt: info.completeTime.toISOString() } : {}),
+    ...(eTag ? { content: { eTag } } : {}),
   };
 }

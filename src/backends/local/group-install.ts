@@ -34,6 +34,8 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
       name: revision.name,
       ...(revision.rev ? { rev: revision.rev } : {}),
       ...(revision.uname ? { uname: revision.uname } : {}),
+      ...(revision.tree ? { tree: revision.tree } : {}),
+      ...(revision.sha256 ? { sha256: revision.sha256 } : {}),
       status: 'RUNNING',
       startedAt: new Date().toISOString(),
       hooks: [],

@@ -22,6 +22,9 @@ export interface LocalDeploymentFile {
   error?: string;
   startedAt: string;
   finishedAt?: string;
+  /** The revision's content (RevisionMeta tree and sha256), to tell a uname's pushes apart. */
+  tree?: string;
+  sha256?: string;
   /** The release that was current when this deployment started. */
   previous?: string;
   hooks: HookRun[];
@@ -111,5 +114,8 @@ export function toDeploymentRecord(file: LocalDeploymentFile): DeploymentRecord 
     status: statusOf(file),
     startedAt: file.startedAt,
     ...(file.finishedAt ? { finishedAt: file.finishedAt } : {}),
+    ...(file.tree || file.sha256
+      ? { content: { ...(file.tree ? { tree: file.tree } : {}), ...(file.sha256 ? { sha256: file.sha256 } : {}) } }
+      : {}),
   };
 }
