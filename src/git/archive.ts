@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError } from '../errors.js';
 import { spawnStream } from '../process.js';
-import { commitDate, git, headSha, pathspec, type RepoLocation, subtree } from './git.js';
+import { commitDate, git, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
 /** A tree ready to archive: `treeish` gives byte-identical zips for the same `tree`. */
 export interface ArchiveSource {
@@ -72,7 +72,8 @@ export async function workTreeSource(loc: RepoLocation, excludes: string[] = [],
     );
     if (!copied && head) await git(loc.top, ['read-tree', head], { env, signal });
     const appDir = loc.prefix ? join(loc.top, loc.prefix) : loc.top;
-    await git(appDir, ['add', '-A', '--', ...pathspec(excludes)], { env, signal });
+    const toExclude = await notIgnored(appDir, excludes, signal);
+    await git(appDir, ['add', '-A', '--', ...pathspec(toExclude)], { env, signal });
     const root = await git(loc.top, ['write-tree'], { env, signal });
     const tree = await subtree(loc.top, root, loc.prefix, signal);
     if (!tree) throw missingFolder(loc.prefix, 'the working tree');

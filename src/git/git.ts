@@ -116,6 +116,24 @@ export function pathspec(excludes: string[]): string[] {
 }
 
 /**
+ * The paths of `paths` that git does not ignore. `git add` refuses a pathspec
+ * naming an ignored path, even as an exclude, and ignored paths need no
+ * excluding anyway.
+ */
+export async function notIgnored(dir: string, paths: string[], signal?: AbortSignal): Promise<string[]> {
+  if (paths.length === 0) return [];
+  let ignored = new Set<string>();
+  try {
+    const out = await git(dir, ['check-ignore', '--', ...paths], { signal });
+    ignored = new Set(out.split('\n').filter(Boolean));
+  } catch (err) {
+    // Exit 1 means none of them is ignored.
+    if (!(err instanceof ProcessError) || err.exitCodeOfProcess !== 1) throw err;
+  }
+  return paths.filter((p) => !ignored.has(p));
+}
+
+/**
  * Porcelain status lines for the app folder (untracked, not ignored files
  * count). Empty = clean.
  */

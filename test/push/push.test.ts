@@ -89,6 +89,25 @@ describe('pushApp with the local store', () => {
     expect(readFileSync(join(repo.dir, '.git/index')).equals(index)).toBe(true);
   });
 
+  it('a uname push works when ionflow\'s own folders are gitignored (as init sets up), and leaves them out', async () => {
+    repo = makeRepo({ '.gitignore': '.ionflow/\n', 'a.txt': 'a' });
+    const config = pushConfig({ dir: repo.dir });
+    await pushApp(config, 'shop'); // the store folder now exists, ignored by git
+    repo.write({ 'new.clj': '(ns new)' });
+    const result = await pushApp(config, 'shop', { uname: 'try-1' });
+    expect(result.meta).toMatchObject({ name: 'try-1', fileCount: 3 });
+    expect(await zipNames(join(repo.dir, '.ionflow/store/shop/try-1.zip'))).toEqual(['.gitignore', 'a.txt', 'new.clj']);
+  });
+
+  it('a uname push leaves out a store folder that git does not ignore', async () => {
+    repo = makeRepo({ 'a.txt': 'a' });
+    const config = pushConfig({ dir: repo.dir });
+    await pushApp(config, 'shop', { uname: 'u1' });
+    const second = await pushApp(config, 'shop', { uname: 'u2' });
+    expect(second.meta.fileCount).toBe(1);
+    expect(await zipNames(join(repo.dir, '.ionflow/store/shop/u2.zip'))).toEqual(['a.txt']);
+  });
+
   it('a uname push of changed content replaces the stored one; unchanged content is skipped', async () => {
     repo = makeRepo({ 'a.txt': 'a' });
     const config = pushConfig({ dir: repo.dir });
