@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalComputeGroup } from '../../src/backends/local/group.js';
@@ -6,7 +6,7 @@ import { exitCodeOf } from '../../src/errors.js';
 import { acquireGroupLock } from '../../src/backends/local/lock.js';
 import { type LocalDeploymentFile, newDeploymentId, writeRecord } from '../../src/backends/local/records.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
-import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, zipStore } from '../deploy/fixtures.js';
+import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, metaFor, zipStore } from '../deploy/fixtures.js';
 
 let repo: TempRepo;
 let groupDir: string;
@@ -183,5 +183,49 @@ describe('local compute group', () => {
     } finally {
       await release();
     }
+  });
+
+  it('a redeploy of the current revision whose ValidateService fails leaves current on the complete, unchanged release', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
+    const flag = join(repo.home, 'validate-fails');
+    process.env.VALIDATE_FLAG = flag;
+    const rev = commitApp(
+      repo,
+      'flaky validate',
+      {
+        ...loggingApp(),
+        'appspec.yml': appspec({ ApplicationStart: 'scripts/hook.sh', ValidateService: 'scripts/validate.sh' }),
+        'scripts/validate.sh': '#!/bin/sh\nif [ -e "$VALIDATE_FLAG" ]; then echo "unhealthy" >&2; exit 1; fi\n',
+      },
+      ['scripts/hook.sh', 'scripts/validate.sh'],
+    );
+    expect((await deploy(group, rev)).rec.status.deployStatus).toBe('SUCCEEDED');
+    const running = join(groupDir, 'current');
+    // State the running release keeps (what a service writes next to itself).
+    writeFileSync(join(running, 'state.txt'), 'kept\n');
+    const files = () => readdirSync(running, { recursive: true }).map(String).sort();
+    const before = files();
+
+    writeFileSync(flag, '');
+    const failed = await deploy(group, rev);
+    expect(failed.rec.status).toMatchObject({ deployStatus: 'FAILED', error: expect.stringMatching(/^ValidateService hook scripts\/validate.sh exited with 1/) });
+    expect(current()).toBe(join('releases', rev));
+    expect(files()).toEqual(before);
+    expect(readFileSync(join(running, 'state.txt'), 'utf8')).toBe('kept\n');
+    expect(readFileSync(join(running, 'src/app.clj'), 'utf8')).toBe('(ns app)\n');
+
+    // A successful redeploy of the current revision switches to a fresh copy of it.
+    rmSync(flag);
+    const ok = await deploy(group, rev);
+    expect(ok.rec.status.deployStatus).toBe('SUCCEEDED');
+    expect(current()).toMatch(new RegExp(`^releases/${rev}\\.d-`));
+    expect(existsSync(join(running, 'state.txt'))).toBe(false);
+    expect(readFileSync(join(running, 'src/app.clj'), 'utf8')).toBe('(ns app)\n');
+    // A uname redeployed with new content gets the new content.
+    const uname = metaFor('alice', archive(repo, rev).location);
+    await group.deploy({ revision: uname, store: zipStore });
+    const next = commitApp(repo, 'v2', { 'src/app.clj': '(ns app) ;; v2\n' });
+    expect((await group.deploy({ revision: metaFor('alice', archive(repo, next).location), store: zipStore })).status.deployStatus).toBe('SUCCEEDED');
+    expect(readFileSync(join(running, 'src/app.clj'), 'utf8')).toBe('(ns app) ;; v2\n');
   });
 });

@@ -92,13 +92,18 @@ async function install(groupDir: string, record: LocalDeploymentFile, input: Dep
       const stopped = await runHooks([{ event: 'ApplicationStop', releaseDir: prevDir, release: record.previous, spec }], env, hookOptions);
       if (stopped.failure) return describeFailure(stopped.failure);
     }
-    const dir = await installRelease(groupDir, revision.name, zip.path, signal);
+    // The current release is never replaced in place: a redeploy of the
+    // revision `current` points at (forced, or a uname with new content)
+    // unpacks into a sibling named after the deployment, and `current` moves
+    // to it only on success, so a failing hook leaves the old folder intact.
+    const folder = record.previous === revision.name ? `${revision.name}.${record.id}` : revision.name;
+    const dir = await installRelease(groupDir, folder, zip.path, signal);
     const spec = await readAppSpec(dir);
     const events = ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'] as const;
-    const steps: HookStep[] = events.map((event) => ({ event, releaseDir: dir, release: revision.name, spec }));
+    const steps: HookStep[] = events.map((event) => ({ event, releaseDir: dir, release: folder, spec }));
     const ran = await runHooks(steps, env, hookOptions);
     if (ran.failure) return describeFailure(ran.failure);
-    await switchCurrent(groupDir, revision.name);
+    await switchCurrent(groupDir, folder);
     return undefined;
   } finally {
     await zip.cleanup();

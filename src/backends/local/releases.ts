@@ -1,7 +1,9 @@
 // The release folders of a local group and its `current` link:
 // `<dir>/releases/<name>/` and `<dir>/current -> releases/<name>` (relative,
-// so the group folder can move). `current` is only ever replaced by renaming
-// a new link over it, so a reader sees the old release or the new, never none.
+// so the group folder can move); a redeploy of the current revision lives in
+// `releases/<name>.<deployment-id>/`, so the running folder is never replaced.
+// `current` is only ever replaced by renaming a new link over it, so a reader
+// sees the old release or the new, never none.
 
 import { readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -39,10 +41,9 @@ const scratch = (dir: string, what: string, name: string) =>
   join(releasesDir(dir), `.${what}-${name}-${process.pid}-${Date.now().toString(36)}`);
 
 /**
- * Unpack the zip as `releases/<name>`. A folder of that name already there
- * (a redeploy) is replaced; when it is the current release, the new copy is
- * renamed in right after the old is moved aside, so `current` dangles only
- * between two renames.
+ * Unpack the zip as `releases/<name>`. The caller never names the current
+ * release (a redeploy of it gets a sibling folder, see group-install.ts); a
+ * leftover folder of that name from an earlier deployment is replaced.
  */
 export async function installRelease(dir: string, name: string, zipPath: string, signal?: AbortSignal): Promise<string> {
   const dest = releaseDir(dir, name);
