@@ -31,3 +31,14 @@ export async function readEntryPoints(
   if (problems.length || !config) throw problemsError(problems, display);
   return config.entryPoints;
 }
+
+/** One progress line naming what the revision exposes (SPEC §4: shown by push). */
+export function describeEntryPoints(entryPoints: EntryPoints | null): string {
+  if (!entryPoints) return 'entry points: none (no ion-config.edn)';
+  const parts: string[] = [];
+  const lambdas = Object.entries(entryPoints.lambdas ?? {});
+  if (lambdas.length > 0) parts.push(`lambdas ${lambdas.map(([name, l]) => `${name} → ${l.fn}`).join(', ')}`);
+  if (entryPoints.httpDirect) parts.push(`http-direct ${entryPoints.httpDirect.handlerFn}`);
+  if (entryPoints.allow?.length) parts.push(`allow ${entryPoints.allow.join(', ')}`);
+  return `entry points: ${parts.length > 0 ? parts.join('; ') : 'none declared'}`;
+}

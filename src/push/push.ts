@@ -11,7 +11,7 @@ import type { AppConfig, DeployConfig } from '../config/types.js';
 import { IonflowError, usageError } from '../errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../git/archive.js';
 import { commitOrRefuse, countFiles, locateHead, type RepoLocation, resolveRev, statusLines } from '../git/git.js';
-import { readEntryPoints } from './entry-points.js';
+import { describeEntryPoints, readEntryPoints } from './entry-points.js';
 import { formatBytes, progressReporter } from './progress.js';
 
 export interface PushOptions {
@@ -107,6 +107,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const existing = await existingP;
   if (existing && existing.tree === source.tree && !options.force) {
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
+    say(describeEntryPoints(existing.entryPoints));
     const [deployGroups] = await Promise.all([
       configGroups(config, appKey, store, app),
       store.ensureRegistered(existing, signal),
@@ -144,5 +145,6 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const meta = await putP;
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
+  say(describeEntryPoints(meta.entryPoints));
   return { meta, skipped: false, deployGroups: await groupsP, store };
 }

@@ -27,6 +27,7 @@ describe('pushApp with the local store', () => {
     expect(await zipNames(zip)).toEqual(repo.git('ls-tree', '-r', '--name-only', sha).split('\n').sort());
     const bytes = readFileSync(zip);
     expect(progress.join('\n')).toMatch(/archiving commit [0-9a-f]{40}: 3 files/);
+    expect(progress).toContain('entry points: lambdas hello → shop.core/hello; allow shop.core/handler');
 
     const forced = await pushApp(config, 'shop', { force: true });
     expect(forced.skipped).toBe(false);
