@@ -2,11 +2,17 @@
 // push or deploy step be skipped as up to date? The same rules as the run
 // (SPEC §3): a push is up to date when the store holds the revision with the
 // same content (git tree), a deploy when the group's latest successful
-// deployment is that revision. Back ends are reached through their factories,
-// loaded only when a push or deploy step is asked about.
+// deployment is that revision. A push a run would refuse (a dirty tree without
+// --rev/--uname, no commit yet) is reported blocked with the run's reason.
+// Back ends are reached through their factories, loaded only when a push or
+// deploy step is asked about.
 
+import { relative } from 'node:path';
 import type { BackendOptions } from '../backends/types.js';
-import type { DeployConfig, StepConfig } from '../config/types.js';
+import type { AppConfig, DeployConfig, StepConfig } from '../config/types.js';
+import { IonflowError } from '../errors.js';
+import type { Blocked } from '../graph/plan.js';
+import { inRepo } from './in-repo.js';
 
 export interface UpToDateOptions {
   rev?: string;
@@ -15,8 +21,25 @@ export interface UpToDateOptions {
   signal?: AbortSignal;
 }
 
-/** true: would be skipped; false: would run; undefined: cannot tell (e.g. no commit yet). */
-export type StepUpToDate = (step: StepConfig) => Promise<boolean | undefined>;
+/** true: would be skipped; false: would run; undefined: cannot tell; blocked: a run would stop there. */
+export type StepUpToDate = (step: StepConfig) => Promise<boolean | undefined | Blocked>;
+
+/**
+ * ionflow's own folders inside the app (a local store, local groups): a push
+ * leaves them out of its clean-tree check, so plan does too (the same rule as
+ * src/push/push.ts).
+ */
+function ownFolders(config: DeployConfig, app: AppConfig): string[] {
+  const dirs = [app.store.kind === 'local' ? app.store.dir : undefined];
+  for (const g of Object.values(config.groups)) if (g.kind === 'local') dirs.push(g.dir);
+  return dirs
+    .filter((d): d is string => d !== undefined)
+    .map((d) => relative(app.root, d))
+    .filter((r) => r !== '' && !r.startsWith('..') && !r.startsWith('/'));
+}
+
+/** The error a run would stop with, as plan's reason. */
+const blockedBy = (err: unknown): Blocked => ({ blocked: `${(err as Error).message}${err instanceof IonflowError && err.hint ? ` (${err.hint})` : ''}` });
 
 export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}): StepUpToDate {
   const names = new Map<string, Promise<{ name: string; rev?: string } | undefined>>();
@@ -29,7 +52,7 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
         if (opts.uname !== undefined) return { name: opts.uname };
         const git = await import('../git/git.js');
         const root = config.apps[appKey]!.root;
-        const rev = opts.rev !== undefined ? await git.resolveRev(root, opts.rev, opts.signal) : await git.headSha(root, opts.signal);
+        const rev = await inRepo(root, () => (opts.rev !== undefined ? git.resolveRev(root, opts.rev, opts.signal) : git.headSha(root, opts.signal)), opts.signal);
         return rev === undefined ? undefined : { name: rev, rev };
       })();
       names.set(appKey, found);
@@ -37,9 +60,28 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     return found;
   };
 
-  const pushUpToDate = async (appKey: string): Promise<boolean | undefined> => {
+  // A plain run pushes HEAD and refuses a dirty tree or a repository without commits (SPEC §5).
+  const pushRefused = async (app: AppConfig, which: { rev?: string } | undefined): Promise<Blocked | undefined> => {
+    if (opts.uname !== undefined || opts.rev !== undefined) return undefined;
+    const git = await import('../git/git.js');
+    if (!which) {
+      try {
+        git.commitOrRefuse(undefined);
+      } catch (err) {
+        return blockedBy(err);
+      }
+    }
+    const dirty = which ? await git.statusLines(app.root, ownFolders(config, app), opts.signal) : [];
+    if (dirty.length === 0) return undefined;
+    const { DIRTY_MESSAGE } = await import('../push/push.js');
+    return { blocked: `${DIRTY_MESSAGE} (${dirty.length} uncommitted change(s) in ${app.root}, first: ${dirty[0]!.trim()})` };
+  };
+
+  const pushUpToDate = async (appKey: string): Promise<boolean | undefined | Blocked> => {
     const app = config.apps[appKey];
     const which = app && (await nameFor(appKey));
+    const refused = app && (await pushRefused(app, which));
+    if (refused) return refused;
     if (!app || !which) return undefined;
     const { createStore } = await import('../backends/store-factory.js');
     const meta = await (await createStore(config, appKey, opts.backend)).get(app.name, which.name);
@@ -66,3 +108,4 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     return false;
   };
 }
+

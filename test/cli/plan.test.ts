@@ -1,6 +1,9 @@
 // `ionflow plan <pipeline> [--json]` end to end, in a temporary git repository.
 
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { appRepo, events, kinds } from '../engine/cli-repo.js';
 import { runCli } from '../support/cli.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 
@@ -85,5 +88,55 @@ describe('ionflow plan', () => {
     const r = await runCli(['plan', 'prod'], { cwd: dir, env });
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("error: unknown pipeline 'prod'\nhint: pipelines in this deploy.yaml: dev\n");
+  });
+
+  it('shows the needs a run honours: a deploy waits for its app’s push even when its needs say []', async () => {
+    repo = appRepo(`  dev:
+    steps:
+      - { deploy: dev, needs: [] }
+      - { push: shop, needs: [] }
+`);
+    const r = await runCli(['plan', 'dev', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout) as { steps: { id: string; needs: string[] }[] };
+    expect(plan.steps.map((s) => [s.id, s.needs])).toEqual([
+      ['push-shop', []],
+      ['deploy-dev', ['push-shop']],
+    ]);
+    // …which is the order the run takes.
+    const run = await runCli(['run', 'dev', '--output', 'jsonl'], { cwd: repo.dir, env: repo.env });
+    const order = kinds(events(run.stdout));
+    expect(order.filter((k) => k.startsWith('step-start'))[0]).toBe('step-start:push-shop');
+    if (order.includes('step-start:deploy-dev')) expect(order.indexOf('step-start:deploy-dev')).toBeGreaterThan(order.indexOf('step-end:push-shop'));
+  });
+
+  it('with a dirty tree and no --rev/--uname, shows the push blocked with the reason run exits 3 for', async () => {
+    repo = appRepo();
+    repo.write({ 'src/app.txt': 'edited, not committed\n' });
+    const r = await runCli(['plan', 'dev', '--json'], { cwd: repo.dir, env: repo.env });
+    expect(r.code, r.stderr).toBe(0);
+    const steps = Object.fromEntries((JSON.parse(r.stdout).steps as { id: string }[]).map((s) => [s.id, s]));
+    expect(steps['push-shop']).toMatchObject({ state: 'blocked', reason: expect.stringContaining('You must either specify a uname or push from a clean git commit') });
+    expect(steps['push-shop'].reason).toContain('src/app.txt');
+    expect(steps['deploy-dev']).toMatchObject({ state: 'not run', reason: 'needs push-shop, which would not succeed' });
+    const text = await runCli(['plan', 'dev'], { cwd: repo.dir, env: repo.env });
+    expect(text.stdout).toMatch(/push-shop .* blocked: You must either specify a uname/);
+    // --force does not lift it (a run refuses the dirty tree with --force too); --uname does.
+    expect(JSON.parse((await runCli(['plan', 'dev', '--force', '--json'], { cwd: repo.dir, env: repo.env })).stdout).steps[0].state).toBe('blocked');
+    expect(JSON.parse((await runCli(['plan', 'dev', '--uname', 'wip', '--json'], { cwd: repo.dir, env: repo.env })).stdout).steps[0].state).toBe('run');
+    const run = await runCli(['run', 'dev', '--output', 'jsonl'], { cwd: repo.dir, env: repo.env });
+    expect(run.code).toBe(3);
+  });
+
+  it('outside a git repository: one line saying so, a hint, exit 3 (plan and run)', async () => {
+    repo = appRepo();
+    rmSync(join(repo.dir, '.git'), { recursive: true, force: true });
+    for (const args of [['plan', 'dev'], ['run', 'dev', '--output', 'plain']]) {
+      const r = await runCli(args, { cwd: repo.dir, env: repo.env });
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(new RegExp(`^error: ${repo.dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not inside a git repository$`, 'm'));
+      expect(r.stderr).toMatch(/^hint: /m);
+      expect(r.stderr).not.toMatch(/fatal:/);
+    }
   });
 });

@@ -31,13 +31,21 @@ export default async function plan(ctx: CliContext, options: PlanOptions, name?:
   const steps = await planPipeline(pipeline, {
     force: Boolean(options.force),
     upToDate: await upToDateCheck(ctx, config, options),
+    appOfGroup: (group) => config.groups[group]?.app,
   });
   if (ctx.global.json) {
     ctx.stdout.write(`${JSON.stringify({ pipeline: pipeline.key, description: pipeline.description ?? null, steps })}\n`);
     return 0;
   }
   const lines = [`pipeline ${pipeline.key}${pipeline.description ? `: ${pipeline.description}` : ''}`];
-  const rows = steps.map((s, i) => [`${i + 1}.`, s.id, s.kind, s.target, s.needs.length ? `needs ${s.needs.join(', ')}` : 'needs nothing', s.state]);
+  const rows = steps.map((s, i) => [
+    `${i + 1}.`,
+    s.id,
+    s.kind,
+    s.target,
+    s.needs.length ? `needs ${s.needs.join(', ')}` : 'needs nothing',
+    s.reason ? `${s.state}: ${s.reason}` : s.state,
+  ]);
   lines.push(...table(rows).map((l) => `  ${l}`));
   ctx.stdout.write(`${lines.join('\n')}\n`);
   return 0;
