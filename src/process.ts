@@ -1,9 +1,9 @@
-// The one module that starts processes (execa). Its error keeps argv, exit
+// The one module that starts processes (node:child_process, execa). Its error keeps argv, exit
 // code and the tail of stderr so a failure can be reported in one line and
 // explained with --debug.
 
 import { execFile } from 'node:child_process';
-import { execa, type Options, type ResultPromise } from 'execa';
+import type { Options, ResultPromise } from 'execa';
 import { IonflowError, type ErrorKind } from './errors.js';
 
 export class ProcessError extends IonflowError {
@@ -111,12 +111,26 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
   });
 }
 
+// execa is loaded on first use only: see run() for why startup cares.
+let execaModule: Promise<typeof import('execa')> | undefined;
+const loadExeca = () => {
+  execaModule ??= import('execa');
+  return execaModule;
+};
+
 /**
  * Start a command whose stdout is consumed as a stream (e.g. `git archive`).
- * The caller reads `child.stdout` and must await `child`.
+ * The caller reads `child.stdout` and must await `child`. (Wrapped in an
+ * object: an async function returning the thenable child would resolve to
+ * its result instead.)
  */
-export function spawnStream(file: string, args: string[], options: Omit<Options, 'stdout'> = {}): ResultPromise {
-  return execa(file, args, { ...options, stdout: 'pipe', buffer: { stdout: false, stderr: true } });
+export async function spawnStream(
+  file: string,
+  args: string[],
+  options: Omit<Options, 'stdout'> = {},
+): Promise<{ child: ResultPromise }> {
+  const { execa } = await loadExeca();
+  return { child: execa(file, args, { ...options, stdout: 'pipe', buffer: { stdout: false, stderr: true } }) };
 }
 
 export { describeFailure };
@@ -137,6 +151,7 @@ export interface CollectResult {
  */
 export async function runCollect(file: string, args: string[], options: Omit<RunOptions, 'input' | 'failKind'> = {}): Promise<CollectResult> {
   const started = Date.now();
+  const { execa } = await loadExeca();
   const result = await execa(file, args, {
     cwd: options.cwd,
     env: options.env,
@@ -172,6 +187,7 @@ export interface TreeOptions extends Omit<RunOptions, 'input' | 'failKind'> {
  */
 export async function runTree(file: string, args: string[], options: TreeOptions = {}): Promise<CollectResult> {
   const started = Date.now();
+  const { execa } = await loadExeca();
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError } from '../errors.js';
+import type { ResultPromise } from 'execa';
 import { spawnStream } from '../process.js';
 import { commitDate, git, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
@@ -93,32 +94,34 @@ export interface ArchiveStream {
 
 /** Stream `git archive --format=zip <treeish>` (never buffered whole). */
 export function streamArchive(top: string, treeish: string, signal?: AbortSignal): ArchiveStream {
-  const child = spawnStream('git', ['archive', '--format=zip', treeish], {
-    cwd: top,
-    cancelSignal: signal,
-    stdin: 'ignore',
-  });
   const body = new PassThrough({ highWaterMark: 256 * 1024 });
-  child.stdout!.pipe(body, { end: false });
+  let child: ResultPromise | undefined;
   // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
   body.on('close', () => {
-    if (child.exitCode === null) child.kill();
+    if (child && child.exitCode === null) child.kill();
   });
-  const done = child.then(
-    () => {
-      body.end();
-    },
-    (err: unknown) => {
-      const e = err as { stderr?: unknown; isCanceled?: boolean };
-      const failure = e.isCanceled
-        ? Object.assign(new Error('interrupted'), { name: 'AbortError' })
-        : new IonflowError('stepFailed', `git archive failed: ${String(e.stderr ?? err).trim().split('\n')[0]}`, {
-            cause: err,
-          });
-      body.destroy(failure);
-      throw failure;
-    },
-  );
+  const done = spawnStream('git', ['archive', '--format=zip', treeish], { cwd: top, cancelSignal: signal, stdin: 'ignore' })
+    .then(({ child: started }) => {
+      child = started;
+      if (body.destroyed) started.kill();
+      else started.stdout!.pipe(body, { end: false });
+      return started;
+    })
+    .then(
+      () => {
+        body.end();
+      },
+      (err: unknown) => {
+        const e = err as { stderr?: unknown; isCanceled?: boolean };
+        const failure = e.isCanceled
+          ? Object.assign(new Error('interrupted'), { name: 'AbortError' })
+          : new IonflowError('stepFailed', `git archive failed: ${String(e.stderr ?? err).trim().split('\n')[0]}`, {
+              cause: err,
+            });
+        body.destroy(failure);
+        throw failure;
+      },
+    );
   // The store reports the body's error; keep an unobserved `done` from crashing the process.
   done.catch(() => undefined);
   return { body, done };
