@@ -2,7 +2,8 @@
 // push or deploy step be skipped as up to date? The same rules as the run
 // (SPEC §3): a push is up to date when the store holds the revision with the
 // same content (git tree), a deploy when the group's latest successful
-// deployment is that revision. A push a run would refuse (a dirty tree without
+// deployment is that revision with the same content — asked of the deploy
+// module's own isDeployedAlready, the check `run` makes, so the two agree. A push a run would refuse (a dirty tree without
 // --rev/--uname, no commit yet) is reported blocked with the run's reason.
 // Back ends are reached through their factories, loaded only when a push or
 // deploy step is asked about.
@@ -15,6 +16,8 @@ import type { Blocked } from '../graph/plan.js';
 import { inRepo } from './in-repo.js';
 
 export interface UpToDateOptions {
+  /** The pipeline's steps: a deploy after a push in the same run deploys what that push stores. */
+  steps?: StepConfig[];
   rev?: string;
   uname?: string;
   backend?: BackendOptions;
@@ -93,17 +96,32 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     return (await git.subtree(loc.top, which.rev, loc.prefix, opts.signal)) === meta.tree;
   };
 
+  const pushes = new Map<string, Promise<boolean | undefined | Blocked>>();
+  const pushCheck = (appKey: string) => {
+    let found = pushes.get(appKey);
+    if (!found) pushes.set(appKey, (found = pushUpToDate(appKey)));
+    return found;
+  };
+
   const deployUpToDate = async (groupKey: string): Promise<boolean | undefined> => {
     const group = config.groups[groupKey];
+    const app = group && config.apps[group.app];
     const which = group && (await nameFor(group.app));
-    if (!group || !which) return undefined;
-    const { createGroup } = await import('../backends/group-factory.js');
-    const history = await (await createGroup(config, groupKey, opts.backend)).history(20);
-    return history.find((r) => r.status.deployStatus === 'SUCCEEDED')?.name === which.name;
+    if (!group || !app || !which) return undefined;
+    // A push earlier in this run decides what is deployed: new content is deployed, not skipped.
+    if (opts.steps?.some((s) => s.kind === 'push' && s.app === group.app)) {
+      const pushed = await pushCheck(group.app);
+      if (pushed !== true) return pushed === false ? false : undefined;
+    }
+    const { createStore } = await import('../backends/store-factory.js');
+    const meta = await (await createStore(config, group.app, opts.backend)).get(app.name, which.name);
+    if (!meta) return false;
+    const { isDeployedAlready } = await import('../deploy/deploy.js');
+    return (await isDeployedAlready(config, groupKey, meta, opts.backend)) !== undefined;
   };
 
   return async (step) => {
-    if (step.kind === 'push') return pushUpToDate(step.app);
+    if (step.kind === 'push') return pushCheck(step.app);
     if (step.kind === 'deploy') return deployUpToDate(step.group);
     return false;
   };

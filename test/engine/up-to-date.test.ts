@@ -3,15 +3,15 @@ import { loadConfig } from '../../src/config/load.js';
 import { upToDateCheck } from '../../src/engine/up-to-date.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
-import { appRepo } from './cli-repo.js';
+import { appRepo, DEV, events } from './cli-repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
-async function states(r: TempRepo, opts: { rev?: string; uname?: string } = {}) {
+async function states(r: TempRepo, opts: { rev?: string; uname?: string } = {}, pipeline = 'dev') {
   const config = await loadConfig({ cwd: r.dir });
-  const check = upToDateCheck(config, opts);
-  const steps = config.pipelines.dev!.steps;
+  const steps = config.pipelines[pipeline]!.steps;
+  const check = upToDateCheck(config, { ...opts, steps });
   return Promise.all(steps.map(async (s) => [s.id, await check(s)] as const));
 }
 
@@ -43,5 +43,24 @@ describe('upToDateCheck (what plan shows)', () => {
     ]);
     // A uname never pushed would run.
     expect((await states(repo, { uname: 'never' }))[0]).toEqual(['push-shop', false]);
+  });
+
+  it('a uname deployed before but pushed again with new content is not up to date: plan agrees with run', async () => {
+    repo = appRepo(`${DEV}  ship:
+    steps:
+      - deploy: dev
+`);
+    const cli = (args: string[]) => runCli(args, { cwd: repo!.dir, env: repo!.env });
+    expect((await cli(['run', 'dev', '--uname', 'wip', '--output', 'jsonl'])).code).toBe(0);
+    expect(await states(repo, { uname: 'wip' }, 'ship')).toEqual([['deploy-dev', true]]);
+    repo.write({ 'src/app.txt': 'new content under the same name\n' });
+    // In a pipeline that pushes first, the push decides (plan cannot read a uname's new content): not "up to date".
+    expect((await states(repo, { uname: 'wip' }))[1]).toEqual(['deploy-dev', undefined]);
+    expect((await cli(['push', '--uname', 'wip'])).code).toBe(0);
+    expect(await states(repo, { uname: 'wip' }, 'ship')).toEqual([['deploy-dev', false]]);
+    const run = await cli(['run', 'ship', '--uname', 'wip', '--output', 'jsonl']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(events(run.stdout)).toContainEqual(expect.objectContaining({ type: 'step-end', step: 'deploy-dev', status: 'succeeded' }));
+    expect(await states(repo, { uname: 'wip' }, 'ship')).toEqual([['deploy-dev', true]]);
   });
 });

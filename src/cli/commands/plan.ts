@@ -1,6 +1,6 @@
 // `ionflow plan <pipeline>`: the resolved task graph, changing nothing.
 import { loadConfig } from '../../config/load.js';
-import type { DeployConfig } from '../../config/types.js';
+import type { DeployConfig, StepConfig } from '../../config/types.js';
 import { IonflowError } from '../../errors.js';
 import { planPipeline, type UpToDateCheck } from '../../graph/plan.js';
 import type { CliContext } from '../context.js';
@@ -17,10 +17,10 @@ export interface PlanOptions {
  * date for this config and --rev/--uname. Until the back ends answer it,
  * push and deploy read `unknown`.
  */
-export async function upToDateCheck(ctx: CliContext, config: DeployConfig, options: PlanOptions): Promise<UpToDateCheck> {
+export async function upToDateCheck(ctx: CliContext, config: DeployConfig, options: PlanOptions, steps?: StepConfig[]): Promise<UpToDateCheck> {
   const { upToDateCheck: engineCheck } = await import('../../engine/up-to-date.js');
   const backend = { credsProfile: ctx.global.credsProfile, region: ctx.global.region, env: ctx.env };
-  return engineCheck(config, { rev: options.rev, uname: options.uname, backend, signal: ctx.signal });
+  return engineCheck(config, { steps, rev: options.rev, uname: options.uname, backend, signal: ctx.signal });
 }
 
 export default async function plan(ctx: CliContext, options: PlanOptions, name?: string): Promise<number> {
@@ -30,7 +30,7 @@ export default async function plan(ctx: CliContext, options: PlanOptions, name?:
   const pipeline = pipelineOrFail(config, name);
   const steps = await planPipeline(pipeline, {
     force: Boolean(options.force),
-    upToDate: await upToDateCheck(ctx, config, options),
+    upToDate: await upToDateCheck(ctx, config, options, pipeline.steps),
     appOfGroup: (group) => config.groups[group]?.app,
   });
   if (ctx.global.json) {
