@@ -123,6 +123,29 @@ describe('aws group, via step-functions', () => {
     expect('executionArn' in record.id).toBe(true);
   });
 
+  it('reports a group whose execution is still RUNNING as busy (exit 3) instead of starting a second', async () => {
+    fake.state.defaultExecutionScript = ['RUNNING', 'RUNNING', 'RUNNING'];
+    const first = await deploy(makeGroup());
+    const arn = 'executionArn' in first.id ? first.id.executionArn : '';
+    const busy = await failure(deploy(makeGroup()));
+    expect([busy.kind, busy.exitCode]).toEqual(['precondition', 3]);
+    expect(busy.message).toBe(`group staging is busy: execution ${arn} is still RUNNING`);
+    expect(busy.hint).toBe(`wait for it with: ionflow deploy-status --execution-arn ${arn} --wait, then deploy again`);
+    expect(fake.callsOf('StartExecution')).toHaveLength(1);
+    expect(fake.callsOf('ListExecutions')[0]!.input).toMatchObject({ stateMachineArn: expect.stringContaining(':stateMachine:datomic-staging'), statusFilter: 'RUNNING' });
+
+    // Another group's execution on the same state machine does not block this one.
+    fake.state.executionsDeploy = false;
+    const other = await deploy(makeGroup({ key: 'prod', deploymentGroup: 'shop-prod' }));
+    expect(other.id).not.toEqual(first.id);
+
+    // Once the execution has ended, the group deploys again.
+    fake.state.executions.get(arn)!.status = 'SUCCEEDED';
+    fake.state.executions.get(arn)!.script = [];
+    await deploy(makeGroup());
+    expect(fake.callsOf('StartExecution')).toHaveLength(3);
+  });
+
   it('says which state machine is missing and points at the region', async () => {
     const err = await deploy(makeGroup({ stateMachine: 'datomic-nope' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IonflowError);

@@ -89,4 +89,19 @@ describe('ionflow deploy on aws groups', () => {
     expect(res.stderr).toContain('error: group staging: no Step Functions state machine named datomic-staging in eu-west-1');
     expect(res.stderr).toMatch(/hint: check groups\.staging\.aws\.state-machine, and the profile's region \(or --region\)/);
   });
+
+  it('via step-functions: a group whose execution still runs is busy, exit 3 with the running ARN', async () => {
+    const { cli, rev } = await pushed();
+    aws.fake.state.defaultExecutionScript = ['RUNNING', 'RUNNING', 'RUNNING'];
+    const first = await cli('deploy', '--group', 'staging', '--rev', rev);
+    expect(first.code, first.stderr).toBe(0);
+    const arn = /:execution-arn "([^"]+)"/.exec(first.stdout)![1]!;
+    const second = await cli('deploy', '--group', 'staging', '--rev', rev);
+    // The execution is not left running for later tests.
+    aws.fake.state.executions.get(arn)!.status = 'SUCCEEDED';
+    expect([second.code, second.stdout]).toEqual([3, '']);
+    expect(second.stderr).toContain(`error: group staging is busy: execution ${arn} is still RUNNING`);
+    expect(second.stderr).toContain(`hint: wait for it with: ionflow deploy-status --execution-arn ${arn} --wait, then deploy again`);
+    expect(aws.fake.callsOf('StartExecution')).toHaveLength(1);
+  });
 });

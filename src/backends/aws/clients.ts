@@ -41,6 +41,8 @@ import type {
 import type {
   DescribeExecutionCommandInput,
   DescribeExecutionCommandOutput,
+  ListExecutionsCommandInput,
+  ListExecutionsCommandOutput,
   ListStateMachinesCommandInput,
   ListStateMachinesCommandOutput,
   SFNClient,
@@ -87,6 +89,7 @@ export interface SfnApi {
   listStateMachines: Call<ListStateMachinesCommandInput, ListStateMachinesCommandOutput>;
   startExecution: Call<StartExecutionCommandInput, StartExecutionCommandOutput>;
   describeExecution: Call<DescribeExecutionCommandInput, DescribeExecutionCommandOutput>;
+  listExecutions: Call<ListExecutionsCommandInput, ListExecutionsCommandOutput>;
 }
 
 export interface AwsClients {
@@ -188,6 +191,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
         listStateMachines: bind(client, sdk.ListStateMachinesCommand),
         startExecution: bind(client, sdk.StartExecutionCommand),
         describeExecution: bind(client, sdk.DescribeExecutionCommand),
+        listExecutions: bind(client, sdk.ListExecutionsCommand),
       };
     }),
   };

@@ -3,6 +3,7 @@
 // deployment directly. deploy() returns once AWS accepted the deployment.
 
 import type { AppConfig, AwsGroupConfig } from '../../config/types.js';
+import { IonflowError } from '../../errors.js';
 import type { ComputeGroup, DeployInput, DeploymentId, DeploymentRecord, DeploymentStatus } from '../types.js';
 import type { AwsClients } from './clients.js';
 import {
@@ -16,7 +17,7 @@ import {
   toRecord,
 } from './codedeploy-group.js';
 import { codeDeployWord, codeDeployWordWithout, executionWord, oneLine } from './status.js';
-import { describeExecution, parseExecutionInput, resolveStateMachine, startExecution } from './step-functions.js';
+import { describeExecution, parseExecutionInput, resolveStateMachine, runningExecutionFor, startExecution } from './step-functions.js';
 
 export class AwsComputeGroup implements ComputeGroup {
   readonly kind = 'aws' as const;
@@ -57,6 +58,13 @@ export class AwsComputeGroup implements ComputeGroup {
     const s3 = s3RevisionOf(meta, this.key);
     const sfn = await this.clients.sfn();
     const arn = await resolveStateMachine(sfn, this.config.stateMachine, this.key, signal);
+    // One deployment per group at a time (SPEC §3): report the one in flight rather than start a second.
+    const running = await runningExecutionFor(sfn, arn, { group: this.key, deploymentGroup: this.config.deploymentGroup }, signal);
+    if (running) {
+      throw new IonflowError('precondition', `group ${this.key} is busy: execution ${running} is still RUNNING`, {
+        hint: `wait for it with: ionflow deploy-status --execution-arn ${running} --wait, then deploy again`,
+      });
+    }
     onProgress?.(`StartExecution ${arn}`);
     const { executionArn, startDate } = await startExecution(
       sfn,

@@ -1,6 +1,6 @@
 // `via: step-functions` (SPEC §6): the Datomic way of deploying — start an
 // execution of the group's state machine, which drives CodeDeploy. Only the
-// three Step Functions calls of clients.ts are used.
+// Step Functions calls of clients.ts are used.
 
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
 import { IonflowError } from '../../errors.js';
@@ -78,6 +78,42 @@ export async function describeExecution(sfn: SfnApi, executionArn: string, signa
     }
     throw toIonflowError(err, `DescribeExecution ${executionArn}`);
   }
+}
+
+/**
+ * The newest RUNNING execution of the state machine that deploys this group
+ * (SPEC §3: one deployment per group at a time), or undefined. ListExecutions
+ * does not return inputs, so each running one is described: its input names
+ * the group or deployment group it drives; an execution whose input names
+ * neither (not started by ionflow) counts, the state machine being the group's.
+ */
+export async function runningExecutionFor(
+  sfn: SfnApi,
+  stateMachineArn: string,
+  target: { group: string; deploymentGroup: string },
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  let nextToken: string | undefined;
+  do {
+    let page: Awaited<ReturnType<SfnApi['listExecutions']>>;
+    try {
+      page = await sfn.listExecutions({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 100, ...(nextToken ? { nextToken } : {}) }, signal);
+    } catch (err) {
+      throw toIonflowError(err, `ListExecutions ${stateMachineArn} (group ${target.group})`);
+    }
+    for (const execution of page.executions ?? []) {
+      if (!execution.executionArn) continue;
+      const described = await describeExecution(sfn, execution.executionArn, signal);
+      if (described.status !== 'RUNNING') continue;
+      const input = parseExecutionInput(described.input);
+      const names = [input?.group, input?.deploymentGroup].filter((n): n is string => typeof n === 'string');
+      if (names.length === 0 || names.includes(target.group) || input?.deploymentGroup === target.deploymentGroup) {
+        return execution.executionArn;
+      }
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return undefined;
 }
 
 /** What the execution was started with (to find its deployment group); undefined when not ours. */

@@ -1,5 +1,5 @@
-// Step Functions on the fake endpoint: ListStateMachines, StartExecution and
-// DescribeExecution. An execution started with ionflow's input also starts a
+// Step Functions on the fake endpoint: ListStateMachines, StartExecution,
+// DescribeExecution and ListExecutions (newest first, no paging). An execution started with ionflow's input also starts a
 // CodeDeploy deployment of that revision (what Datomic's state machine does),
 // unless the state says otherwise. Each DescribeExecution moves the execution
 // one step along its `script`.
@@ -48,6 +48,25 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
       });
     }
     return { executionArn: execution.executionArn, startDate: seconds(execution.startDate) };
+  },
+
+  'sfn.ListExecutions': (input, state) => {
+    const arn = String(input.stateMachineArn ?? '');
+    if (!state.stateMachines.has(arn)) throw new AwsFault('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+    const filter = typeof input.statusFilter === 'string' ? input.statusFilter : undefined;
+    const executions = [...state.executions.values()]
+      .filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter))
+      .sort((a, b) => b.startDate - a.startDate);
+    return {
+      executions: executions.map((e) => ({
+        executionArn: e.executionArn,
+        stateMachineArn: e.stateMachineArn,
+        name: e.name,
+        status: e.status,
+        startDate: seconds(e.startDate),
+        ...(e.stopDate ? { stopDate: seconds(e.stopDate) } : {}),
+      })),
+    };
   },
 
   'sfn.DescribeExecution': (input, state) => {
