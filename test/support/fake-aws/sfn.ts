@@ -12,6 +12,16 @@ let counter = 0;
 
 const FINAL = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
+/** What ListExecutions says of an execution (DescribeExecution adds input, error, cause). */
+const listItem = (e: FakeExecution) => ({
+  executionArn: e.executionArn,
+  stateMachineArn: e.stateMachineArn,
+  name: e.name,
+  status: e.status,
+  startDate: seconds(e.startDate),
+  ...(e.stopDate ? { stopDate: seconds(e.stopDate) } : {}),
+});
+
 export const handlers: Record<string, Handler<FakeAwsState>> = {
   'sfn.ListStateMachines': (_input, state) => ({
     stateMachines: [...state.stateMachines.values()].map((sm) => ({
@@ -57,16 +67,7 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
     const executions = [...state.executions.values()]
       .filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter))
       .sort((a, b) => b.startDate - a.startDate);
-    return {
-      executions: executions.map((e) => ({
-        executionArn: e.executionArn,
-        stateMachineArn: e.stateMachineArn,
-        name: e.name,
-        status: e.status,
-        startDate: seconds(e.startDate),
-        ...(e.stopDate ? { stopDate: seconds(e.stopDate) } : {}),
-      })),
-    };
+    return { executions: executions.map(listItem) };
   },
 
   'sfn.DescribeExecution': (input, state) => {
@@ -78,12 +79,7 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
       if (FINAL.has(next)) e.stopDate = Date.now();
     }
     return {
-      executionArn: e.executionArn,
-      stateMachineArn: e.stateMachineArn,
-      name: e.name,
-      status: e.status,
-      startDate: seconds(e.startDate),
-      ...(e.stopDate ? { stopDate: seconds(e.stopDate) } : {}),
+      ...listItem(e),
       input: e.input,
       ...(e.status === 'FAILED' && e.error ? { error: e.error } : {}),
       ...(e.status === 'FAILED' && e.cause ? { cause: e.cause } : {}),
