@@ -99,7 +99,10 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
   const pushes = new Map<string, Promise<boolean | undefined | Blocked>>();
   const pushCheck = (appKey: string) => {
     let found = pushes.get(appKey);
-    if (!found) pushes.set(appKey, (found = pushUpToDate(appKey)));
+    if (!found) {
+      found = pushUpToDate(appKey);
+      pushes.set(appKey, found);
+    }
     return found;
   };
 
