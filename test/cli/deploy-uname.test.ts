@@ -10,9 +10,8 @@ import { cliRepo } from '../deploy/fixtures.js';
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
-// The store and group live outside the repository: a uname push of a work
-// tree whose store folder is git-ignored trips over git's "paths are ignored"
-// refusal (a push-side issue, reported), which is not what this test is about.
+// The store and group live outside the repository, so the uname's content is
+// exactly the app's files (nothing ionflow writes can change it between runs).
 const pipeline = (outside: string) => `version: 1
 apps:
   sample:
