@@ -44,7 +44,6 @@ export async function pollStatus(
   id: DeploymentId,
   options: Omit<WaitOptions, 'backend'>,
 ): Promise<PollOutcome> {
-  const { createWaiter, WaiterState } = await import('@smithy/util-waiter');
   const target = options.for ?? 'SUCCEEDED';
   const deadline = Date.now() + options.timeoutMs;
   const defaultPoll = group.kind === 'local' ? [0.2, 1] : [2, 15];
@@ -62,6 +61,10 @@ export async function pollStatus(
     lastWord = word;
     return isFailed(status) || isFinal(status) || (target === 'RUNNING' && status.deployStatus === 'RUNNING');
   };
+  // A local deployment is final before deploy returns (SPEC §6), and an aws
+  // one may be too: look once before loading the waiter at all.
+  if (await check()) return { state: 'done', status: last! };
+  const { createWaiter, WaiterState } = await import('@smithy/util-waiter');
   const result = await createWaiter(
     { client: group, maxWaitTime, minDelay, maxDelay, ...(options.signal ? { abortSignal: options.signal } : {}) },
     id,
