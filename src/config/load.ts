@@ -86,12 +86,11 @@ async function readIonConfigs(raw: Record<string, unknown>, dir: string, cwd: st
       const display = displayPath(ionConfig, cwd);
       const checked = checkIonConfig(text, ionConfig, display);
       problems.push(...checked.problems);
-      if (!checked.config) return;
       const awsGroups = Object.entries(groups)
         .filter(([, g]) => isRecord(g) && g.app === key && isRecord(g.aws))
         .map(([k]) => k);
-      problems.push(...lambdaNameProblems(checked.config, awsGroups, display));
-      ionConfigs[key] = checked.config;
+      problems.push(...lambdaNameProblems(checked.lambdas, awsGroups, display));
+      if (checked.config) ionConfigs[key] = checked.config;
     }),
   );
   return { ionConfigs, problems };

@@ -32,6 +32,8 @@ export interface IonConfig {
 export interface IonConfigCheck {
   config?: IonConfig;
   problems: Problem[];
+  /** Lambda names found, also when other problems leave no config: the 64-character rule is checked regardless. */
+  lambdas: Pick<IonConfig, 'lambdaNames' | 'text'>;
 }
 
 /** Datomic names a lambda `<group>-<lambda-name>`; AWS limits function names to 64 characters. */
@@ -54,23 +56,23 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
   } catch (err) {
     if (!(err instanceof EdnSyntaxError)) throw err;
     at(err.offset, `invalid EDN: ${err.message}`);
-    return { problems };
+    return { problems, lambdas: { lambdaNames: [], text } };
   }
   const top = forms[0];
   if (!top) {
     at(0, 'ion-config.edn is empty; it must hold a map');
-    return { problems };
+    return { problems, lambdas: { lambdaNames: [], text } };
   }
   if (forms.length > 1) at(forms[1]!.start, 'unexpected form after the ion-config map (the file holds one map)');
   if (top.kind !== 'map') {
     at(top.start, 'ion-config.edn must hold a map');
-    return { problems };
+    return { problems, lambdas: { lambdaNames: [], text } };
   }
   try {
     parseEDNString(text);
   } catch (err) {
     at(top.start, `invalid EDN: ${(err as Error).message}`);
-    return { problems };
+    return { problems, lambdas: { lambdaNames: [], text } };
   }
 
   const entryPoints: EntryPoints = {};
@@ -137,9 +139,10 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
     }
   }
 
-  if (problems.length) return { problems };
+  if (problems.length) return { problems, lambdas: { lambdaNames, text } };
   return {
     problems,
+    lambdas: { lambdaNames, text },
     config: { file, ...(entryPoints.appName ? { appName: entryPoints.appName } : {}), entryPoints, lambdaNames, text },
   };
 }
@@ -175,7 +178,7 @@ function checkLambda(name: Form, spec: Form, at: (offset: number, message: strin
 }
 
 /** SPEC §4: for every aws group of the app, `<group>-<lambda-name>` is at most 64 characters. */
-export function lambdaNameProblems(config: IonConfig, awsGroups: string[], display: string): Problem[] {
+export function lambdaNameProblems(config: Pick<IonConfig, 'lambdaNames' | 'text'>, awsGroups: string[], display: string): Problem[] {
   const problems: Problem[] = [];
   for (const { name, offset } of config.lambdaNames) {
     for (const group of awsGroups) {
@@ -198,8 +201,8 @@ export async function readIonConfig(path: string, options: { cwd?: string; awsGr
   const text = await readIonConfigText(path);
   if (text === undefined) return undefined;
   const display = displayPath(path, options.cwd ?? process.cwd());
-  const { config, problems } = checkIonConfig(text, path, display);
-  if (config && options.awsGroups) problems.push(...lambdaNameProblems(config, options.awsGroups, display));
+  const { config, problems, lambdas } = checkIonConfig(text, path, display);
+  if (options.awsGroups) problems.push(...lambdaNameProblems(lambdas, options.awsGroups, display));
   if (problems.length || !config) throw problemsError(problems, display);
   return config;
 }
