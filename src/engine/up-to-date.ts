@@ -8,11 +8,11 @@
 // Back ends are reached through their factories, loaded only when a push or
 // deploy step is asked about.
 
-import { relative } from 'node:path';
 import type { BackendOptions } from '../backends/types.js';
 import type { AppConfig, DeployConfig, StepConfig } from '../config/types.js';
 import { IonflowError } from '../errors.js';
 import type { Blocked } from '../graph/plan.js';
+import { ownFolders } from '../push/own-folders.js';
 import { inRepo } from './in-repo.js';
 
 export interface UpToDateOptions {
@@ -26,20 +26,6 @@ export interface UpToDateOptions {
 
 /** true: would be skipped; false: would run; undefined: cannot tell; blocked: a run would stop there. */
 export type StepUpToDate = (step: StepConfig) => Promise<boolean | undefined | Blocked>;
-
-/**
- * ionflow's own folders inside the app (a local store, local groups): a push
- * leaves them out of its clean-tree check, so plan does too (the same rule as
- * src/push/push.ts).
- */
-function ownFolders(config: DeployConfig, app: AppConfig): string[] {
-  const dirs = [app.store.kind === 'local' ? app.store.dir : undefined];
-  for (const g of Object.values(config.groups)) if (g.kind === 'local') dirs.push(g.dir);
-  return dirs
-    .filter((d): d is string => d !== undefined)
-    .map((d) => relative(app.root, d))
-    .filter((r) => r !== '' && !r.startsWith('..') && !r.startsWith('/'));
-}
 
 /** The error a run would stop with, as plan's reason. */
 const blockedBy = (err: unknown): Blocked => ({ blocked: `${(err as Error).message}${err instanceof IonflowError && err.hint ? ` (${err.hint})` : ''}` });

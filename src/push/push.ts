@@ -4,7 +4,6 @@
 // and by the pipeline engine's push steps; it never prints, it reports
 // progress through `onProgress`.
 
-import { relative } from 'node:path';
 import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionStore } from '../backends/types.js';
 import type { AppConfig, DeployConfig } from '../config/types.js';
@@ -12,6 +11,7 @@ import { IonflowError, usageError } from '../errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../git/archive.js';
 import { commitOrRefuse, countFiles, locateHead, type RepoLocation, resolveRev, statusLines } from '../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
+import { ownFolders } from './own-folders.js';
 import { formatBytes, progressReporter } from './progress.js';
 
 export interface PushOptions {
@@ -34,16 +34,6 @@ export const DIRTY_MESSAGE = 'You must either specify a uname or push from a cle
 
 // A uname becomes a file name and an S3 key: keep it to one safe path segment.
 const UNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-/** ionflow's own folders inside the app (local store, local groups): never content. */
-function ownFolders(config: DeployConfig, app: AppConfig): string[] {
-  const dirs = [app.store.kind === 'local' ? app.store.dir : undefined];
-  for (const g of Object.values(config.groups)) if (g.kind === 'local') dirs.push(g.dir);
-  return dirs
-    .filter((d): d is string => d !== undefined)
-    .map((d) => relative(app.root, d))
-    .filter((r) => r !== '' && !r.startsWith('..') && !r.startsWith('/'));
-}
 
 async function configGroups(config: DeployConfig, appKey: string, store: RevisionStore, app: AppConfig) {
   const local = Object.values(config.groups)
