@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalComputeGroup } from '../../src/backends/local/group.js';
@@ -180,6 +182,29 @@ describe('local compute group', () => {
         ['live', 'RUNNING'],
         ['crashed', 'ABORTED'],
       ]);
+    } finally {
+      await release();
+    }
+  });
+
+  it('a deployer killed with -9 reads ABORTED at once, though its lock is still fresh', async () => {
+    const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
+    const dead = spawnSync('true').pid!; // a pid that has just exited
+    const release = await acquireGroupLock(groupDir, { group: 'dev', owner: `pid ${dead} on ${hostname()} deploying killed` });
+    try {
+      const id = newDeploymentId();
+      await writeRecord(groupDir, {
+        id,
+        executionArn: `arn:ionflow:local:dev:${id}`,
+        group: 'dev',
+        appName: 'sample',
+        name: 'killed',
+        uname: 'killed',
+        status: 'RUNNING',
+        startedAt: new Date().toISOString(),
+        hooks: [],
+      });
+      expect((await group.history())[0]!.status.deployStatus).toBe('ABORTED');
     } finally {
       await release();
     }

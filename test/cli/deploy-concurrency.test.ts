@@ -29,7 +29,7 @@ echo "$LIFECYCLE_EVENT $DEPLOYMENT_ID end $(date +%s%N)" >> "$HOOK_LOG"
     runCli(['deploy', '--group', 'dev', '--rev', rev2], opts),
   ]);
   expect([a.code, b.code]).toEqual([0, 0]);
-  expect(`${a.stderr}${b.stderr}`).toMatch(/group dev is busy \(pid \d+ deploying [0-9a-f]{40}\); waiting for it to finish/);
+  expect(`${a.stderr}${b.stderr}`).toMatch(/group dev is busy \(pid \d+ on \S+ deploying [0-9a-f]{40}\); waiting for it to finish/);
 
   // Group the log by deployment: each one's [first begin, last end] interval must not overlap the other's.
   const spans = new Map<string, [number, number]>();

@@ -4,6 +4,7 @@
 // record the outcome → prune releases. Loaded only when a deployment runs, so
 // status and history never pay for execa, yauzl and yaml.
 
+import { hostname } from 'node:os';
 import type { LocalGroupConfig } from '../../config/types.js';
 import { ExitCode, exitCodeOf, isAbortError } from '../../errors.js';
 import type { DeployInput, DeploymentRecord } from '../types.js';
@@ -20,7 +21,7 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
   releaseDir(dir, revision.name); // refuse unusable names before taking the lock
   const release = await acquireGroupLock(dir, {
     group: config.key,
-    owner: `pid ${process.pid} deploying ${revision.name}`,
+    owner: `pid ${process.pid} on ${hostname()} deploying ${revision.name}`,
     ...(signal ? { signal } : {}),
     ...(onProgress ? { onProgress } : {}),
   });

@@ -6,6 +6,7 @@
 // so a dead process never blocks a group for good.
 
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
@@ -29,6 +30,7 @@ const ownerPath = (dir: string) => join(dir, '.deploy.lock.owner');
 export async function acquireGroupLock(dir: string, options: LockOptions): Promise<() => Promise<void>> {
   await mkdir(dir, { recursive: true });
   let told = false;
+  let unknownPolls = 0;
   for (;;) {
     if (options.signal?.aborted) throw new InterruptedError();
     try {
@@ -48,15 +50,35 @@ export async function acquireGroupLock(dir: string, options: LockOptions): Promi
       if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
     }
     if (!told) {
-      const holder = await readFile(ownerPath(dir), 'utf8').catch(() => 'another process');
-      options.onProgress?.(`group ${options.group} is busy (${holder}); waiting for it to finish`);
-      told = true;
+      // The holder writes its owner file just after taking the lock: give it
+      // a few polls, so the message can say who holds the group.
+      const holder = await readFile(ownerPath(dir), 'utf8').catch(() => undefined);
+      if (holder !== undefined || ++unknownPolls > 5) {
+        options.onProgress?.(`group ${options.group} is busy (${holder ?? 'another process'}); waiting for it to finish`);
+        told = true;
+      }
     }
     await sleep(options.pollMs ?? 200, undefined, options.signal ? { signal: options.signal } : {}).catch(() => {});
   }
 }
 
-/** Whether some process holds the group's lock now (a RUNNING record without one was abandoned). */
-export function isGroupLocked(dir: string): Promise<boolean> {
-  return lockfile.check(dir, { lockfilePath: lockPath(dir), stale: STALE_MS, realpath: false }).catch(() => false);
+/**
+ * Whether some process holds the group's lock now (a RUNNING record without
+ * one was abandoned). A holder killed with -9 leaves its lock fresh for up to
+ * STALE_MS; when the owner file names a pid on this machine that no longer
+ * exists, the lock is already dead.
+ */
+export async function isGroupLocked(dir: string): Promise<boolean> {
+  const held = await lockfile.check(dir, { lockfilePath: lockPath(dir), stale: STALE_MS, realpath: false }).catch(() => false);
+  if (!held) return false;
+  const owner = await readFile(ownerPath(dir), 'utf8').catch(() => '');
+  const [, pid, host] = /^pid (\d+) on (\S+) /.exec(owner) ?? [];
+  if (!pid || host !== hostname()) return true;
+  try {
+    process.kill(Number(pid), 0);
+    return true;
+  } catch (err) {
+    // EPERM: alive but not ours to signal.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
