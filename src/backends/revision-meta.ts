@@ -2,13 +2,14 @@
 // and what the digest saw on the way in.
 
 import type { DigestStream } from './digest.js';
-import type { PutRevisionInput, RevisionMeta } from './types.js';
+import type { PutRevisionInput, RevisionMeta, RevisionName } from './types.js';
 
-export const revisionName = (input: PutRevisionInput): string => input.name.rev ?? input.name.uname;
+/** The 40-hex SHA or the uname: the revision's file name and key. */
+export const revisionName = (name: RevisionName): string => name.rev ?? name.uname;
 
 export function revisionMeta(input: PutRevisionInput, digest: DigestStream, location: string): RevisionMeta {
   return {
-    name: revisionName(input),
+    name: revisionName(input.name),
     ...(input.name.rev ? { rev: input.name.rev } : { uname: input.name.uname }),
     appName: input.appName,
     sha256: digest.sha256(),

@@ -2,6 +2,7 @@
 // and the signal that SIGINT/SIGTERM abort. Commands never touch process.* directly.
 
 import type { Writable } from 'node:stream';
+import type { BackendOptions } from '../backends/types.js';
 import { printMap, type OutputMap } from './output.js';
 
 export interface GlobalOptions {
@@ -33,6 +34,13 @@ export function makeContext(parts: Omit<CliContext, 'print' | 'log'>): CliContex
     log: (line) => parts.stderr.write(`${line}\n`),
   };
 }
+
+/** What the aws back end takes from the global flags (SPEC §10). */
+export const backendOptions = (ctx: CliContext): BackendOptions => ({
+  credsProfile: ctx.global.credsProfile,
+  region: ctx.global.region,
+  env: ctx.env,
+});
 
 /** A command's implementation: parsed options in, exit code out. */
 export type CommandAction<O> = (ctx: CliContext, options: O, ...args: string[]) => Promise<number>;

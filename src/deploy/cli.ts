@@ -1,20 +1,13 @@
-// What the deploy, deploy-status, history and rollback commands share: the
-// back-end options from the global flags, the revision named on the command
-// line, and how a started deployment is reported (SPEC §6).
+// What the deploy and rollback commands share: the revision named on the
+// command line, and how a started deployment is reported (SPEC §6).
 
 import { groupConfig } from '../backends/group-factory.js';
-import type { BackendOptions, DeploymentRecord, RevisionName } from '../backends/types.js';
+import type { DeploymentRecord, RevisionName } from '../backends/types.js';
 import type { CliContext } from '../cli/context.js';
 import type { DeployConfig } from '../config/types.js';
 import { ExitCode, usageError } from '../errors.js';
 import { deployMap } from './output.js';
 import { idText } from './wait.js';
-
-export const backendOf = (ctx: CliContext): BackendOptions => ({
-  credsProfile: ctx.global.credsProfile,
-  region: ctx.global.region,
-  env: ctx.env,
-});
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 

@@ -4,6 +4,7 @@
 // content) is skipped unless forced.
 
 import { createGroup, groupConfig } from '../backends/group-factory.js';
+import { revisionName } from '../backends/revision-meta.js';
 import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions, ComputeGroup, DeploymentRecord, RevisionMeta, RevisionName } from '../backends/types.js';
 import type { DeployConfig } from '../config/types.js';
@@ -22,8 +23,6 @@ export interface DeployResult {
   /** True when the group already ran this revision successfully (nothing was deployed). */
   skipped: boolean;
 }
-
-export const revisionNameOf = (revision: RevisionName): string => revision.rev ?? revision.uname;
 
 /** The push command that would put this revision in the store, for hints. */
 export function pushCommand(config: DeployConfig, appKey: string, revision: RevisionName): string {
@@ -69,7 +68,7 @@ export async function isDeployedAlready(
 
 export async function deployToGroup(config: DeployConfig, groupKey: string, options: DeployOptions): Promise<DeployResult> {
   const { group, app } = groupConfig(config, groupKey);
-  const name = revisionNameOf(options.revision);
+  const name = revisionName(options.revision);
   const store = await createStore(config, group.app, options.backend);
   const meta = await store.get(app.name, name);
   if (!meta) {

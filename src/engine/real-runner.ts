@@ -26,6 +26,11 @@ export function pipelineApp(config: DeployConfig, pipeline: PipelineConfig): str
   return keys.length === 1 ? keys[0] : undefined;
 }
 
+/** The app's folder, else deploy.yaml's: where `run` steps start and whose git repository names the revision. */
+export function appRoot(config: DeployConfig, app: string | undefined): string {
+  return (app === undefined ? undefined : config.apps[app]?.root) ?? config.dir;
+}
+
 const FAILED = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
 
 function deployDetail(record: DeploymentRecord, revision: RevisionRef, interrupted: boolean): string {
@@ -94,7 +99,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           runId: input.run.id,
           revision: app === undefined ? undefined : input.revisionFor(app),
           app,
-          defaultCwd: app === undefined ? config.dir : (config.apps[app]?.root ?? config.dir),
+          defaultCwd: appRoot(config, app),
           env: opts.env,
           signal: input.signal,
           progress: input.progress,

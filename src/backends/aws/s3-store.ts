@@ -61,7 +61,7 @@ export class S3RevisionStore implements RevisionStore {
   }
 
   async put(input: PutRevisionInput): Promise<RevisionMeta> {
-    const name = revisionName(input);
+    const name = revisionName(input.name);
     const { bucket: Bucket } = this.options;
     const Key = this.key(input.appName, name, 'zip');
     const where = `s3://${Bucket}/${Key}`;

@@ -39,7 +39,7 @@ export class LocalRevisionStore implements RevisionStore {
   }
 
   async put(input: PutRevisionInput): Promise<RevisionMeta> {
-    const { folder, zip, json } = this.paths(input.appName, revisionName(input));
+    const { folder, zip, json } = this.paths(input.appName, revisionName(input.name));
     await mkdir(folder, { recursive: true });
     const temp = tempPathFor(zip);
     const digest = new DigestStream(input.onProgress);

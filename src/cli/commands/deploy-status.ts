@@ -9,11 +9,10 @@ import { parseLocalArn } from '../../backends/local/records.js';
 import type { DeploymentId, DeploymentStatus } from '../../backends/types.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../config/types.js';
-import { backendOf } from '../../deploy/cli.js';
 import { statusMap } from '../../deploy/output.js';
 import { formatDuration, isFailed, pollStatus, statusCommandFor } from '../../deploy/wait.js';
 import { ExitCode, IonflowError, preconditionError, usageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
+import { backendOptions, type CliContext } from '../context.js';
 
 export interface DeployStatusOptions {
   executionArn?: string;
@@ -64,7 +63,7 @@ function target(config: DeployConfig, options: DeployStatusOptions): { groupKey:
 export default async function deployStatus(ctx: CliContext, options: DeployStatusOptions): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const { groupKey, id: given } = target(config, options);
-  const group = await createGroup(config, groupKey, backendOf(ctx));
+  const group = await createGroup(config, groupKey, backendOptions(ctx));
   const id = given ?? (await group.history(1))[0]?.id;
   if (!id) throw preconditionError(`group ${groupKey} has no deployments yet`);
   let status: DeploymentStatus;

@@ -4,10 +4,10 @@
 // finished by then: FAILED prints the map, an error line, and exits 1.
 
 import { loadConfig } from '../../config/load.js';
-import { backendOf, reportDeploy, revisionFromFlags } from '../../deploy/cli.js';
+import { reportDeploy, revisionFromFlags } from '../../deploy/cli.js';
 import { deployToGroup } from '../../deploy/deploy.js';
 import { usageError } from '../../errors.js';
-import type { CliContext } from '../context.js';
+import { backendOptions, type CliContext } from '../context.js';
 
 export interface DeployCommandOptions {
   group?: string;
@@ -24,7 +24,7 @@ export default async function deploy(ctx: CliContext, options: DeployCommandOpti
     force: true,
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
-    backend: backendOf(ctx),
+    backend: backendOptions(ctx),
   });
   return reportDeploy(ctx, options.group, record);
 }

@@ -7,10 +7,9 @@
 import { createGroup } from '../../backends/group-factory.js';
 import type { DeploymentRecord } from '../../backends/types.js';
 import { loadConfig } from '../../config/load.js';
-import { backendOf } from '../../deploy/cli.js';
 import { idText } from '../../deploy/wait.js';
 import { ExitCode } from '../../errors.js';
-import type { CliContext } from '../context.js';
+import { backendOptions, type CliContext } from '../context.js';
 
 export interface HistoryOptions {
   limit?: number;
@@ -58,7 +57,7 @@ export function historyJson(record: DeploymentRecord & { previous?: string; hook
 
 export default async function history(ctx: CliContext, options: HistoryOptions, groupKey: string): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
-  const group = await createGroup(config, groupKey, backendOf(ctx));
+  const group = await createGroup(config, groupKey, backendOptions(ctx));
   const limit = options.limit ?? 20;
   if (ctx.global.json || options.json) {
     const detailed = 'records' in group && typeof group.records === 'function';

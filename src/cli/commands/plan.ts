@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load.js';
 import type { DeployConfig, StepConfig } from '../../config/types.js';
 import { IonflowError } from '../../errors.js';
 import { planPipeline, type UpToDateCheck } from '../../graph/plan.js';
-import type { CliContext } from '../context.js';
+import { backendOptions, type CliContext } from '../context.js';
 import { pipelineOrFail, table } from './list.js';
 
 export interface PlanOptions {
@@ -19,8 +19,7 @@ export interface PlanOptions {
  */
 export async function upToDateCheck(ctx: CliContext, config: DeployConfig, options: PlanOptions, steps?: StepConfig[]): Promise<UpToDateCheck> {
   const { upToDateCheck: engineCheck } = await import('../../engine/up-to-date.js');
-  const backend = { credsProfile: ctx.global.credsProfile, region: ctx.global.region, env: ctx.env };
-  return engineCheck(config, { steps, rev: options.rev, uname: options.uname, backend, signal: ctx.signal });
+  return engineCheck(config, { steps, rev: options.rev, uname: options.uname, backend: backendOptions(ctx), signal: ctx.signal });
 }
 
 export default async function plan(ctx: CliContext, options: PlanOptions, name?: string): Promise<number> {

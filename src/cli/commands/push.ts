@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../config/types.js';
 import { usageError } from '../../errors.js';
 import { type PushResult, pushApp } from '../../push/push.js';
-import type { CliContext } from '../context.js';
+import { backendOptions, type CliContext } from '../context.js';
 import type { OutputMap } from '../output.js';
 
 export interface PushCommandOptions {
@@ -49,7 +49,7 @@ export default async function push(ctx: CliContext, options: PushCommandOptions)
     force: Boolean(options.force),
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
-    backend: { credsProfile: ctx.global.credsProfile, region: ctx.global.region, env: ctx.env },
+    backend: backendOptions(ctx),
   });
   ctx.print(pushOutput(result));
   return 0;

@@ -4,16 +4,16 @@
 
 import { createGroup } from '../../backends/group-factory.js';
 import { loadConfig } from '../../config/load.js';
-import { backendOf, reportDeploy } from '../../deploy/cli.js';
+import { reportDeploy } from '../../deploy/cli.js';
 import { deployToGroup } from '../../deploy/deploy.js';
 import { preconditionError } from '../../errors.js';
-import type { CliContext } from '../context.js';
+import { backendOptions, type CliContext } from '../context.js';
 
 const HISTORY_DEPTH = 100;
 
 export default async function rollback(ctx: CliContext, _options: object, groupKey: string): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
-  const backend = backendOf(ctx);
+  const backend = backendOptions(ctx);
   const group = await createGroup(config, groupKey, backend);
   const succeeded = (await group.history(HISTORY_DEPTH)).filter((r) => r.status.deployStatus === 'SUCCEEDED');
   const current = succeeded[0];

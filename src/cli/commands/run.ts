@@ -4,16 +4,15 @@
 // (a step failed 1, precondition 3, wait timeout 4, interrupted 130).
 // `watch` reuses the same setup for each of its runs.
 
-import type { BackendOptions } from '../../backends/types.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
 import { type RunResult, runPipeline } from '../../engine/engine.js';
-import { pipelineApp, realRunner } from '../../engine/real-runner.js';
+import { appRoot, pipelineApp, realRunner } from '../../engine/real-runner.js';
 import type { RunRevision, StepRunner } from '../../engine/step-runner.js';
 import { InterruptedError, IonflowError, usageError } from '../../errors.js';
 import { createRenderer, type OutputOption, type Renderer, resolveOutputMode } from '../../render/renderer.js';
-import type { CliContext } from '../context.js';
+import { backendOptions, type CliContext } from '../context.js';
 
 export interface RunCommandOptions {
   rev?: string;
@@ -46,13 +45,11 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const confirm = pipeline.steps.find((s) => s.kind === 'confirm');
   if (confirm && !options.yes && !ctx.stdin.isTTY) throw noTerminalError(confirm.question);
 
-  const backend: BackendOptions = { credsProfile: ctx.global.credsProfile, region: ctx.global.region, env: ctx.env };
   const mode = resolveOutputMode(options.output, ctx.stderr as { isTTY?: boolean }, ctx.env);
   const renderer = await createRenderer(mode, { pipeline, stdout: ctx.stdout, stderr: ctx.stderr, env: ctx.env });
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
-  const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend });
-  const app = pipelineApp(config, pipeline);
-  return { config, pipeline, renderer, runner, repoDir: app === undefined ? config.dir : (config.apps[app]?.root ?? config.dir) };
+  const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx) });
+  return { config, pipeline, renderer, runner, repoDir: appRoot(config, pipelineApp(config, pipeline)) };
 }
 
 /** Rethrow a run's outcome as the one `error:` line main() prints, with its exit code. */
