@@ -1,6 +1,6 @@
 // What a push archives and how: the tree of the app folder at a commit (or of
-// the working tree, through a temporary index), streamed out of
-// `git archive --format=zip`. The user's index and files are never touched.
+// the working tree, through a temporary index), streamed as the zip
+// `git archive --format=zip` describes. The user's index and files are never touched.
 
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError } from '../errors.js';
 import type { ResultPromise } from 'execa';
 import { spawnStream } from '../process.js';
+import { tarToZip } from '../zip/tar-to-zip.js';
 import { commitDate, git, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
 /** A tree ready to archive: `treeish` gives byte-identical zips for the same `tree`. */
@@ -86,26 +87,58 @@ export async function workTreeSource(loc: RepoLocation, excludes: string[] = [],
 }
 
 export interface ArchiveStream {
-  /** The zip bytes; errors if git fails, so a store never keeps a truncated zip. */
+  /** The zip bytes; errors if git or the conversion fails, so a store never keeps a truncated zip. */
   body: Readable;
-  /** Settles when git has exited. */
+  /** Settles when the zip is complete and git has exited. */
   done: Promise<void>;
 }
 
-/** Stream `git archive --format=zip <treeish>` (never buffered whole). */
-export function streamArchive(top: string, treeish: string, signal?: AbortSignal): ArchiveStream {
+export interface StreamArchiveOptions {
+  signal?: AbortSignal;
+  /** Passed to the zip writer (tests use small values to reach the streamed path). */
+  streamAbove?: number;
+}
+
+/**
+ * The zip of `git archive --format=zip <commit>`, streamed (never buffered
+ * whole). git writes a tar, the cheap part; the zip is built here so files are
+ * deflated on every core (see src/zip/tar-to-zip.ts) instead of on git's one.
+ */
+export function streamArchive(top: string, commit: string, options: StreamArchiveOptions = {}): ArchiveStream {
   const body = new PassThrough({ highWaterMark: 256 * 1024 });
   let child: ResultPromise | undefined;
   // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
   body.on('close', () => {
     if (child && child.exitCode === null) child.kill();
   });
-  const done = spawnStream('git', ['archive', '--format=zip', treeish], { cwd: top, cancelSignal: signal, stdin: 'ignore' })
-    .then(({ child: started }) => {
+  const sink = (chunk: Buffer): Promise<void> => {
+    if (body.destroyed) return Promise.reject(new Error('the revision stream was closed'));
+    if (body.write(chunk)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const settle = (err?: Error) => {
+        body.off('drain', onDrain);
+        body.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onDrain = () => settle();
+      const onClose = () => settle(new Error('the revision stream was closed'));
+      body.once('drain', onDrain);
+      body.once('close', onClose);
+    });
+  };
+  // tar.umask=0 keeps the executable bits the zip needs whatever the user's config says.
+  const done = spawnStream('git', ['-c', 'tar.umask=0', 'archive', '--format=tar', commit], {
+    cwd: top,
+    cancelSignal: options.signal,
+    stdin: 'ignore',
+  })
+    .then(async ({ child: started }) => {
       child = started;
       if (body.destroyed) started.kill();
-      else started.stdout!.pipe(body, { end: false });
-      return started;
+      const converted = tarToZip(started.stdout!, sink, { comment: commit, streamAbove: options.streamAbove });
+      // Whichever fails first says why; both must finish for a complete zip.
+      await Promise.all([converted, started]);
     })
     .then(
       () => {
@@ -115,9 +148,10 @@ export function streamArchive(top: string, treeish: string, signal?: AbortSignal
         const e = err as { stderr?: unknown; isCanceled?: boolean };
         const failure = e.isCanceled
           ? Object.assign(new Error('interrupted'), { name: 'AbortError' })
-          : new IonflowError('stepFailed', `git archive failed: ${String(e.stderr ?? err).trim().split('\n')[0]}`, {
+          : new IonflowError('stepFailed', `git archive failed: ${String(e.stderr || (err as Error).message || err).trim().split('\n')[0]}`, {
               cause: err,
             });
+        child?.kill();
         body.destroy(failure);
         throw failure;
       },

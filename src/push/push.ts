@@ -106,7 +106,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   }
 
   // git starts deflating while the metadata is gathered (it waits on the pipe, never buffers it all).
-  const archive = streamArchive(loc.top, source.treeish, signal);
+  const archive = streamArchive(loc.top, source.treeish, { signal });
   let fileCount: number;
   let entryPoints: EntryPoints | null;
   try {

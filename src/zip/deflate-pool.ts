@@ -1,0 +1,95 @@
+// Deflate many buffers at once on libuv's thread pool, reusing a few zlib
+// streams. One-shot `zlib.deflateRaw` sets up a fresh zlib state per call,
+// and for thousands of small files that setup (fresh memory, zeroed and
+// faulted in) cost as much as the compression itself; a stream reset between
+// files keeps its memory warm.
+//
+// A reset stream's output can depend on the files it compressed before (Node's
+// zlib keeps its old window memory), so which stream gets which file must not
+// depend on timing: file n always goes to stream n mod LANES, and LANES is
+// fixed, not taken from the machine. The same files in the same order give
+// the same bytes everywhere.
+
+import { constants, createDeflateRaw, type DeflateRaw } from 'node:zlib';
+
+// libuv runs 4 threads by default: one stream for each.
+const LANES = 4;
+
+interface Job {
+  content: Buffer;
+  resolve(out: Buffer): void;
+  reject(err: Error): void;
+}
+
+class Lane {
+  private readonly stream: DeflateRaw;
+  private readonly queue: Job[] = [];
+  private busy = false;
+  private failed: Error | undefined;
+
+  constructor(level: number) {
+    this.stream = createDeflateRaw({ level, chunkSize: 256 * 1024 });
+    this.stream.on('error', (err) => this.fail(err));
+  }
+
+  push(job: Job): void {
+    if (this.failed) job.reject(this.failed);
+    else {
+      this.queue.push(job);
+      this.next();
+    }
+  }
+
+  close(): void {
+    this.stream.destroy();
+  }
+
+  private fail(err: Error): void {
+    this.failed = err;
+    for (const job of this.queue.splice(0)) job.reject(err);
+  }
+
+  private next(): void {
+    if (this.busy || this.failed) return;
+    const job = this.queue[0];
+    if (!job) return;
+    this.busy = true;
+    const chunks: Buffer[] = [];
+    const onData = (chunk: Buffer) => chunks.push(chunk);
+    this.stream.on('data', onData);
+    this.stream.write(job.content);
+    // Z_FINISH ends this file's deflate stream; the callback runs once its output is out.
+    this.stream.flush(constants.Z_FINISH, () => {
+      this.stream.off('data', onData);
+      this.busy = false;
+      if (this.failed) return; // the job was rejected by fail()
+      if (this.stream.destroyed) {
+        this.fail(new Error('the deflate pool was closed'));
+        return;
+      }
+      this.queue.shift();
+      this.stream.reset();
+      job.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      this.next();
+    });
+  }
+}
+
+export class DeflatePool {
+  private readonly lanes: Lane[];
+  private count = 0;
+
+  constructor(level: number) {
+    this.lanes = Array.from({ length: LANES }, () => new Lane(level));
+  }
+
+  /** The raw deflate stream of `content`; call in a fixed order for reproducible bytes. */
+  deflate(content: Buffer): Promise<Buffer> {
+    const lane = this.lanes[this.count++ % LANES]!;
+    return new Promise((resolve, reject) => lane.push({ content, resolve, reject }));
+  }
+
+  close(): void {
+    for (const lane of this.lanes) lane.close();
+  }
+}
