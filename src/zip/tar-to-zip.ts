@@ -16,6 +16,8 @@ import { centralRecord, dataDescriptor, type EntryInfo, entryName, isText, local
 // zlib's default level, as git uses by default.
 const LEVEL = constants.Z_DEFAULT_COMPRESSION;
 const GATHER = 64 * 1024;
+// How much of a streamed file is looked at to tell whether deflating it is worth it.
+const STREAM_PROBE = 64 * 1024;
 
 export interface TarToZipOptions {
   /** The archive comment: the commit id, as git writes it. */
@@ -138,31 +140,56 @@ class OrderedZipWriter {
     while (this.held > budget && this.pending.length > 0) await this.pending.shift();
   }
 
-  /** A file too big to hold: deflated as it is read, sizes and crc in a data descriptor after it. */
+  /**
+   * A file too big to hold: deflated as it is read (stored, when its start
+   * looks random), with sizes and crc in a data descriptor after it.
+   */
   async addStreamed(info: EntryInfo, content: Readable, size: number): Promise<void> {
     await this.written;
-    Object.assign(info, { method: 8, size, streamed: true });
+    const source = content[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const lead: Buffer[] = [];
+    let leadBytes = 0;
+    while (leadBytes < STREAM_PROBE) {
+      const next = await source.next();
+      if (next.done) break;
+      lead.push(next.value);
+      leadBytes += next.value.length;
+    }
+    const head = Buffer.concat(lead);
+    const store = looksIncompressible(head);
+    // As git writes a streamed entry: crc unknown (0) and, when deflated, compressed size too.
+    Object.assign(info, { method: store ? 0 : 8, size, compressedSize: store ? size : 0, streamed: true, text: isText(head) });
     const at = this.offset;
     await this.emit(localHeader(info));
-    const deflater = createDeflateRaw({ level: LEVEL });
-    let crc = 0;
-    let head = Buffer.alloc(0);
-    const feed = (async () => {
-      for await (const chunk of content) {
-        crc = crc32(chunk as Buffer, crc);
-        if (head.length < 8000) head = Buffer.concat([head, (chunk as Buffer).subarray(0, 8000)]);
-        if (!deflater.write(chunk)) await new Promise((r) => deflater.once('drain', r));
-      }
-      deflater.end();
-    })();
-    feed.catch((err: unknown) => deflater.destroy(err as Error));
-    let compressed = 0;
-    for await (const out of deflater) {
-      compressed += (out as Buffer).length;
-      await this.emit(out as Buffer);
+    async function* chunks(): AsyncGenerator<Buffer> {
+      yield* lead;
+      for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
     }
-    await feed;
-    Object.assign(info, { crc, compressedSize: compressed, text: isText(head) });
+    let crc = 0;
+    let compressed = 0;
+    if (store) {
+      for await (const chunk of chunks()) {
+        crc = crc32(chunk, crc);
+        compressed += chunk.length;
+        await this.emit(chunk);
+      }
+    } else {
+      const deflater = createDeflateRaw({ level: LEVEL });
+      const feed = (async () => {
+        for await (const chunk of chunks()) {
+          crc = crc32(chunk, crc);
+          if (!deflater.write(chunk)) await new Promise((r) => deflater.once('drain', r));
+        }
+        deflater.end();
+      })();
+      feed.catch((err: unknown) => deflater.destroy(err as Error));
+      for await (const out of deflater) {
+        compressed += (out as Buffer).length;
+        await this.emit(out as Buffer);
+      }
+      await feed;
+    }
+    Object.assign(info, { crc, compressedSize: compressed });
     await this.emit(dataDescriptor(crc, size, compressed));
     this.record(info, at);
   }

@@ -9,6 +9,7 @@ import { streamArchive } from '../../src/git/archive.js';
 import { tarToZip } from '../../src/zip/tar-to-zip.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 import { readZipLayout, withoutCompression } from '../support/zip-layout.js';
+import { zipFiles } from '../git/zip-entries.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
@@ -71,10 +72,22 @@ describe('the zip of a commit', () => {
   it('streams big files with data descriptors, as git does for files over its big-file threshold', async () => {
     repo = richRepo();
     const sha = repo.head();
-    const mine = readZipLayout(await ours(repo, sha, 1024));
+    const bytes = await ours(repo, sha, 1024);
+    const mine = readZipLayout(bytes);
     const theirs = readZipLayout(gits(repo, sha));
-    const streamed = mine.entries.filter((e) => e.flags & 8).map((e) => e.name);
-    expect(streamed).toEqual(['README.md', 'assets/random.bin', 'data/blob.bin']);
+    const streamed = mine.entries.filter((e) => e.flags & 8).map((e) => [e.name, e.method]);
+    // Random-looking content is stored, the rest deflated.
+    expect(streamed).toEqual([
+      ['README.md', 8],
+      ['assets/random.bin', 0],
+      ['data/blob.bin', 8],
+    ]);
+    // What deploys unpack with (yauzl) reads the same files as from git's zip.
+    const file = join(repo.home, 'streamed.zip');
+    writeFileSync(file, bytes);
+    const gitFile = join(repo.home, 'git.zip');
+    writeFileSync(gitFile, gits(repo, sha));
+    expect(await zipFiles(file)).toEqual(await zipFiles(gitFile));
     expect(mine.entries.map((e) => [e.name, e.content])).toEqual(theirs.entries.map((e) => [e.name, e.content]));
     expect(mine.entries.map((e) => e.externalAttributes)).toEqual(theirs.entries.map((e) => e.externalAttributes));
   });
