@@ -2,8 +2,8 @@
 // code and the tail of stderr so a failure can be reported in one line and
 // explained with --debug.
 
-import { execFile } from 'node:child_process';
-import type { Options, ResultPromise } from 'execa';
+import { execFile, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { IonflowError, type ErrorKind } from './errors.js';
 
 export class ProcessError extends IonflowError {
@@ -118,19 +118,54 @@ const loadExeca = () => {
   return execaModule;
 };
 
+export interface StreamingProcess {
+  /** The command's stdout, to be consumed by the caller. */
+  stdout: Readable;
+  /** Resolves when the command exits 0; rejects with a ProcessError otherwise (kind `interrupted` when aborted). */
+  done: Promise<void>;
+  /** Stop the command (SIGTERM) if it still runs. */
+  kill(): void;
+}
+
 /**
- * Start a command whose stdout is consumed as a stream (e.g. `git archive`).
- * The caller reads `child.stdout` and must await `child`. (Wrapped in an
- * object: an async function returning the thenable child would resolve to
- * its result instead.)
+ * Start a command whose stdout is consumed as a stream (e.g. `git archive`),
+ * with node:child_process: it is on the push path, where loading execa would
+ * cost more than archiving a small repository.
  */
-export async function spawnStream(
-  file: string,
-  args: string[],
-  options: Omit<Options, 'stdout'> = {},
-): Promise<{ child: ResultPromise }> {
-  const { execa } = await loadExeca();
-  return { child: execa(file, args, { ...options, stdout: 'pipe', buffer: { stdout: false, stderr: true } }) };
+export function spawnStream(file: string, args: string[], options: { cwd?: string; signal?: AbortSignal } = {}): StreamingProcess {
+  const argv = [file, ...args];
+  const child = spawn(file, args, { cwd: options.cwd, signal: options.signal, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => {
+    stderr = (stderr + d).slice(-64 * 1024);
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    let startError: Error | undefined;
+    child.on('error', (err) => {
+      startError = err;
+    });
+    child.on('close', (code) => {
+      if (code === 0) resolve();
+      else if (options.signal?.aborted) reject(new ProcessError('interrupted', argv, undefined, '', 'interrupted', startError));
+      else {
+        const f = describeFailure(argv, {
+          exitCode: code ?? undefined,
+          stderr,
+          shortMessage: startError ? `${argv.join(' ')} could not start: ${startError.message}` : undefined,
+        });
+        reject(new ProcessError('stepFailed', argv, f.code, tail(f.stderr), f.message, startError));
+      }
+    });
+  });
+  done.catch(() => undefined); // the caller awaits it; never an unhandled rejection meanwhile
+  return {
+    stdout: child.stdout,
+    done,
+    kill: () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+    },
+  };
 }
 
 export { describeFailure };

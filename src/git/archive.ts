@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError } from '../errors.js';
-import type { ResultPromise } from 'execa';
-import { spawnStream } from '../process.js';
+import { lastReason, ProcessError, spawnStream } from '../process.js';
 import { tarToZip } from '../zip/tar-to-zip.js';
 import { commitDate, git, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
@@ -106,11 +105,6 @@ export interface StreamArchiveOptions {
  */
 export function streamArchive(top: string, commit: string, options: StreamArchiveOptions = {}): ArchiveStream {
   const body = new PassThrough({ highWaterMark: 256 * 1024 });
-  let child: ResultPromise | undefined;
-  // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
-  body.on('close', () => {
-    if (child && child.exitCode === null) child.kill();
-  });
   const sink = (chunk: Buffer): Promise<void> => {
     if (body.destroyed) return Promise.reject(new Error('the revision stream was closed'));
     if (body.write(chunk)) return Promise.resolve();
@@ -128,35 +122,40 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
     });
   };
   // tar.umask=0 keeps the executable bits the zip needs whatever the user's config says.
-  const done = spawnStream('git', ['-c', 'tar.umask=0', 'archive', '--format=tar', commit], {
-    cwd: top,
-    cancelSignal: options.signal,
-    stdin: 'ignore',
-  })
-    .then(async ({ child: started }) => {
-      child = started;
-      if (body.destroyed) started.kill();
-      const converted = tarToZip(started.stdout!, sink, { comment: commit, streamAbove: options.streamAbove });
-      // Whichever fails first says why; both must finish for a complete zip.
-      await Promise.all([converted, started]);
-    })
-    .then(
-      () => {
-        body.end();
-      },
-      (err: unknown) => {
-        const e = err as { stderr?: unknown; isCanceled?: boolean };
-        const failure = e.isCanceled
+  const git = spawnStream('git', ['-c', 'tar.umask=0', 'archive', '--format=tar', commit], { cwd: top, signal: options.signal });
+  // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
+  body.on('close', () => git.kill());
+  const converted = tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove });
+  const done = converted.then(
+    () => git.done,
+    async (err: unknown) => {
+      git.kill();
+      // When git failed on its own (or was interrupted), its reason beats "truncated tar".
+      const gitError = await git.done.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const own = gitError instanceof ProcessError && (gitError.kind === 'interrupted' || gitError.exitCodeOfProcess !== undefined);
+      throw own ? gitError : err;
+    },
+  );
+  const finished = done.then(
+    () => {
+      body.end();
+    },
+    (err: unknown) => {
+      const failure =
+        err instanceof ProcessError && err.kind === 'interrupted'
           ? Object.assign(new Error('interrupted'), { name: 'AbortError' })
-          : new IonflowError('stepFailed', `git archive failed: ${String(e.stderr || (err as Error).message || err).trim().split('\n')[0]}`, {
+          : new IonflowError('stepFailed', `git archive failed: ${err instanceof ProcessError ? lastReason(err.stderrTail) || err.message : (err as Error).message}`, {
               cause: err,
             });
-        child?.kill();
-        body.destroy(failure);
-        throw failure;
-      },
-    );
+      git.kill();
+      body.destroy(failure);
+      throw failure;
+    },
+  );
   // The store reports the body's error; keep an unobserved `done` from crashing the process.
-  done.catch(() => undefined);
-  return { body, done };
+  finished.catch(() => undefined);
+  return { body, done: finished };
 }
