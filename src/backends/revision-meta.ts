@@ -7,14 +7,15 @@ import type { PutRevisionInput, RevisionMeta, RevisionName } from './types.js';
 /** The 40-hex SHA or the uname: the revision's file name and key. */
 export const revisionName = (name: RevisionName): string => name.rev ?? name.uname;
 
-export function revisionMeta(input: PutRevisionInput, digest: DigestStream, location: string): RevisionMeta {
+/** Call once the body has been read whole: the file count may only be known then. */
+export async function revisionMeta(input: PutRevisionInput, digest: DigestStream, location: string): Promise<RevisionMeta> {
   return {
     name: revisionName(input.name),
     ...(input.name.rev ? { rev: input.name.rev } : { uname: input.name.uname }),
     appName: input.appName,
     sha256: digest.sha256(),
     size: digest.bytes,
-    fileCount: input.fileCount ?? 0,
+    fileCount: (await input.fileCount) ?? 0,
     pushedAt: new Date().toISOString(),
     tree: input.tree,
     entryPoints: input.entryPoints,

@@ -39,8 +39,8 @@ export interface PutRevisionInput {
   name: RevisionName;
   tree: string;
   entryPoints: EntryPoints | null;
-  /** Files in the archive (blobs of the tree), recorded in the metadata. */
-  fileCount?: number;
+  /** Files in the archive, recorded in the metadata; known once `body` has ended. */
+  fileCount?: number | Promise<number>;
   /** The zip, streamed (never fully in memory). */
   body: Readable;
   signal?: AbortSignal;

@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError } from '../errors.js';
 import { lastReason, ProcessError, spawnStream } from '../process.js';
-import { tarToZip } from '../zip/tar-to-zip.js';
+import { tarToZip, type ZipSummary } from '../zip/tar-to-zip.js';
 import { commitDate, git, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
 /** A tree ready to archive: `treeish` gives byte-identical zips for the same `tree`. */
@@ -88,8 +88,8 @@ export async function workTreeSource(loc: RepoLocation, excludes: string[] = [],
 export interface ArchiveStream {
   /** The zip bytes; errors if git or the conversion fails, so a store never keeps a truncated zip. */
   body: Readable;
-  /** Settles when the zip is complete and git has exited. */
-  done: Promise<void>;
+  /** Settles when the zip is complete and git has exited, with what went into it. */
+  done: Promise<ZipSummary>;
 }
 
 export interface StreamArchiveOptions {
@@ -127,7 +127,7 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
   body.on('close', () => git.kill());
   const converted = tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove });
   const done = converted.then(
-    () => git.done,
+    (summary) => git.done.then(() => summary),
     async (err: unknown) => {
       git.kill();
       // When git failed on its own (or was interrupted), its reason beats "truncated tar".
@@ -140,8 +140,9 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
     },
   );
   const finished = done.then(
-    () => {
+    (summary) => {
       body.end();
+      return summary;
     },
     (err: unknown) => {
       const failure =

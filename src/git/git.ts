@@ -144,14 +144,6 @@ export async function statusLines(appDir: string, excludes: string[] = [], signa
   return out.split('\n').filter((l) => l.length > 0);
 }
 
-/** How many files (blobs and symlinks) a tree holds, recursively. */
-export async function countFiles(dir: string, tree: string, signal?: AbortSignal): Promise<number> {
-  const out = await git(dir, ['ls-tree', '-r', '-z', tree], { signal });
-  let n = 0;
-  for (const entry of out.split('\0')) if (/^\d+ blob /.test(entry)) n += 1;
-  return n;
-}
-
 /** The committer time of a commit, as git's raw `<seconds> <zone>` form. */
 export async function commitDate(dir: string, sha: string, signal?: AbortSignal): Promise<string> {
   return git(dir, ['show', '-s', '--format=%cd', '--date=raw', sha], { signal });

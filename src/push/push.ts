@@ -9,7 +9,7 @@ import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionS
 import type { AppConfig, DeployConfig } from '../config/types.js';
 import { IonflowError, usageError } from '../errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../git/archive.js';
-import { commitOrRefuse, countFiles, locateHead, type RepoLocation, resolveRev, statusLines } from '../git/git.js';
+import { commitOrRefuse, locateHead, type RepoLocation, resolveRev, statusLines } from '../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
 import { ownFolders } from './own-folders.js';
 import { formatBytes, progressReporter } from './progress.js';
@@ -105,27 +105,23 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     return { meta: existing, skipped: true, deployGroups, store };
   }
 
-  // git starts deflating while the metadata is gathered (it waits on the pipe, never buffers it all).
+  // Archiving goes on while the entry points are read (it waits on the pipe, never buffers it all).
   const archive = streamArchive(loc.top, source.treeish, { signal });
-  let fileCount: number;
   let entryPoints: EntryPoints | null;
   try {
-    [fileCount, entryPoints] = await Promise.all([
-      countFiles(loc.top, source.tree, signal),
-      readEntryPoints(app, sha ? { top: loc.top, tree: source.tree } : 'working-tree', signal),
-    ]);
+    entryPoints = await readEntryPoints(app, sha ? { top: loc.top, tree: source.tree } : 'working-tree', signal);
   } catch (err) {
     archive.body.destroy();
     throw err;
   }
-  say(`archiving ${what}: ${fileCount} files → ${store.where}${store.kind === 'local' ? '/' : ''}${app.name}/${label}.zip`);
+  say(`archiving ${what} → ${store.where}${store.kind === 'local' ? '/' : ''}${app.name}/${label}.zip`);
   const progress = progressReporter(say, store.kind === 's3' ? 'uploaded' : 'written');
   const putP = store.put({
     appName: app.name,
     name,
     tree: source.tree,
     entryPoints,
-    fileCount,
+    fileCount: early(archive.done.then((zip) => zip.files)),
     body: archive.body,
     signal,
     onProgress: progress,

@@ -210,10 +210,17 @@ class OrderedZipWriter {
  * malformed input or a sink that fails; the sink then holds a truncated zip,
  * which the caller must discard.
  */
-export async function tarToZip(tar: Readable, sink: Sink, options: TarToZipOptions): Promise<void> {
+/** What went into the zip. */
+export interface ZipSummary {
+  /** Files and symbolic links (what `git ls-files` would list, less export-ignored paths). */
+  files: number;
+}
+
+export async function tarToZip(tar: Readable, sink: Sink, options: TarToZipOptions): Promise<ZipSummary> {
   const streamAbove = options.streamAbove ?? 16 * 1024 * 1024;
   const budget = options.budget ?? 32 * 1024 * 1024;
   const zip = new OrderedZipWriter(sink);
+  let files = 0;
   const pool = new DeflatePool(LEVEL);
   const reader = extract();
   tar.on('error', (err) => reader.destroy(err));
@@ -227,10 +234,12 @@ export async function tarToZip(tar: Readable, sink: Sink, options: TarToZipOptio
           entry.resume();
           break;
         case 'symlink':
+          files += 1;
           zip.add(encodeWhole(pool, baseInfo(h, 'symlink'), Buffer.from(h.linkname ?? '', 'utf8')), 0);
           entry.resume();
           break;
         case 'file': {
+          files += 1;
           const size = h.size ?? 0;
           const info = baseInfo(h, 'file');
           if (size > streamAbove) await zip.addStreamed(info, entry, size);
@@ -243,6 +252,7 @@ export async function tarToZip(tar: Readable, sink: Sink, options: TarToZipOptio
       await zip.room(budget);
     }
     await zip.finish(options.comment);
+    return { files };
   } finally {
     pool.close();
     reader.destroy();

@@ -32,7 +32,8 @@ describe('ionflow push (local store)', () => {
     repo = makeRepo({ 'deploy.yaml': DEPLOY_YAML, 'src/core.clj': '(ns core)' });
     const sha = repo.head();
     const first = await runCli(['push'], { cwd: repo.dir, env: repo.env });
-    expect(first.stderr).toMatch(/archiving commit [0-9a-f]{40}: 2 files/);
+    expect(first.stderr).toMatch(/archiving commit [0-9a-f]{40} → /);
+    expect(first.stderr).toMatch(/pushed \S+ [0-9a-f]{40}: .*, 2 files, sha256/);
     expect(first.code).toBe(0);
     expect(edn(first.stdout)).toEqual({
       rev: sha,

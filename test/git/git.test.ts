@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IonflowError } from '../../src/errors.js';
-import { countFiles, headSha, locateRepo, requireHead, resolveRev, statusLines } from '../../src/git/git.js';
+import { headSha, locateRepo, requireHead, resolveRev, statusLines } from '../../src/git/git.js';
 import { makeRepo, makeTempDir, type TempRepo } from '../support/repo.js';
 
 let repo: TempRepo | undefined;
@@ -53,10 +53,5 @@ describe('git module', () => {
     mkdirSync(join(app, '.ionflow/store'), { recursive: true });
     repo.write({ 'app/.ionflow/store/x.json': '{}' });
     expect(await statusLines(app, ['.ionflow/store'])).toEqual(['?? app/new.txt']);
-  });
-
-  it('counts the files of a tree, not its folders', async () => {
-    repo = makeRepo({ 'a.txt': 'a', 'd/e/f.txt': 'f', 'd/g.txt': 'g' });
-    expect(await countFiles(repo.dir, repo.git('rev-parse', 'HEAD^{tree}'))).toBe(3);
   });
 });

@@ -14,11 +14,12 @@ import { zipFiles } from '../git/zip-entries.js';
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
+let lastFiles = 0;
 async function ours(r: TempRepo, commit: string, streamAbove?: number): Promise<Buffer> {
   const archive = streamArchive(r.dir, commit, { streamAbove });
   const chunks: Buffer[] = [];
   for await (const c of archive.body) chunks.push(c as Buffer);
-  await archive.done;
+  lastFiles = (await archive.done).files;
   return Buffer.concat(chunks);
 }
 
@@ -63,6 +64,9 @@ describe('the zip of a commit', () => {
     expect(mine.entries.map((e) => e.name)).not.toContain('secret/key.txt');
     expect(mine.entries.find((e) => e.name === 'version.txt')?.content.toString()).toBe(`commit ${sha}\n`);
     expect(mine.comment).toBe(sha);
+    // Files and links are counted; folders, the submodule and export-ignored files are not.
+    expect(lastFiles).toBe(mine.entries.filter((e) => !e.name.endsWith('/')).length);
+    expect(lastFiles).toBe(13);
     expect(withoutCompression(mine)).toEqual(withoutCompression(theirs));
     // Compressed where it pays, stored where it does not: as git decides.
     expect(mine.entries.find((e) => e.name === 'README.md')?.method).toBe(8);

@@ -105,7 +105,7 @@ export class S3RevisionStore implements RevisionStore {
     }
     const eTag = (result.ETag ?? '').replaceAll('"', '');
     const meta: RevisionMeta = {
-      ...revisionMeta(input, digest, where),
+      ...(await revisionMeta(input, digest, where)),
       s3: { bucket: Bucket, key: Key, eTag, ...(result.VersionId ? { version: result.VersionId } : {}) },
     };
     try {

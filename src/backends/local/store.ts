@@ -52,7 +52,7 @@ export class LocalRevisionStore implements RevisionStore {
       await rm(temp, { force: true });
       throw err;
     }
-    const meta = revisionMeta(input, digest, zip);
+    const meta = await revisionMeta(input, digest, zip);
     await writeFileAtomic(json, `${JSON.stringify(meta, null, 2)}\n`);
     return meta;
   }
