@@ -3,7 +3,7 @@
 // explained with --debug.
 
 import { execFile, spawn } from 'node:child_process';
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError, type ErrorKind } from './errors.js';
 
 export class ProcessError extends IonflowError {
@@ -159,8 +159,11 @@ export function spawnStream(file: string, args: string[], options: { cwd?: strin
     });
   });
   done.catch(() => undefined); // the caller awaits it; never an unhandled rejection meanwhile
+  // Node discards a child's unread output when it exits: a pipe attached now
+  // keeps every byte for a consumer that starts reading later.
+  const stdout = child.stdout.pipe(new PassThrough({ highWaterMark: 64 * 1024 }));
   return {
-    stdout: child.stdout,
+    stdout,
     done,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill();

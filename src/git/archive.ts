@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError } from '../errors.js';
 import { lastReason, ProcessError, spawnStream } from '../process.js';
-import { tarToZip, type ZipSummary } from '../zip/tar-to-zip.js';
+import type { ZipSummary } from '../zip/tar-to-zip.js';
 import { commitDate, git, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
 /** A tree ready to archive: `treeish` gives byte-identical zips for the same `tree`. */
@@ -125,7 +125,10 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
   const git = spawnStream('git', ['-c', 'tar.umask=0', 'archive', '--format=tar', commit], { cwd: top, signal: options.signal });
   // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
   body.on('close', () => git.kill());
-  const converted = tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove });
+  // Loaded here, not up front: a push that turns out to be up to date never needs it.
+  const converted = import('../zip/tar-to-zip.js').then(({ tarToZip }) =>
+    tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove }),
+  );
   const done = converted.then(
     (summary) => git.done.then(() => summary),
     async (err: unknown) => {
