@@ -9,7 +9,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError } from '../errors.js';
 import { lastReason, ProcessError, spawnStream } from '../process.js';
 import type { ZipSummary } from '../zip/tar-to-zip.js';
-import { commitDate, git, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
+import { commitDate, git, type HeadLocation, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
 /** A tree ready to archive: `treeish` gives byte-identical zips for the same `tree`. */
 export interface ArchiveSource {
@@ -47,8 +47,8 @@ function missingFolder(prefix: string, where: string): IonflowError {
 }
 
 /** The app folder at a commit. Whole-repository apps archive the commit itself. */
-export async function commitSource(loc: RepoLocation, sha: string, signal?: AbortSignal): Promise<ArchiveSource> {
-  const tree = await subtree(loc.top, sha, loc.prefix, signal);
+export async function commitSource(loc: HeadLocation, sha: string, signal?: AbortSignal): Promise<ArchiveSource> {
+  const tree = sha === loc.head && loc.headTree ? loc.headTree : await subtree(loc.top, sha, loc.prefix, signal);
   if (!tree) throw missingFolder(loc.prefix, `commit ${sha}`);
   if (!loc.prefix) return { tree, treeish: sha };
   const date = await commitDate(loc.top, sha, signal);

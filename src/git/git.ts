@@ -28,8 +28,32 @@ export interface RepoLocation {
   prefix: string;
 }
 
-/** Where the app folder is, and HEAD's SHA (undefined before the first commit), in one git call. */
-export async function locateHead(dir: string, signal?: AbortSignal): Promise<RepoLocation & { head?: string }> {
+/** A repository location with HEAD: its SHA and the app folder's tree in it, when there are. */
+export interface HeadLocation extends RepoLocation {
+  /** HEAD's SHA; undefined before the first commit. */
+  head?: string;
+  /** The git tree of the app folder at HEAD; undefined when HEAD does not have the folder. */
+  headTree?: string;
+}
+
+/**
+ * Where the app folder is, HEAD, and the folder's tree at HEAD. Usually one
+ * git call (every process started costs the push time); the ones below
+ * sort out a repository without commits or a folder HEAD does not have.
+ */
+export async function locateHead(dir: string, signal?: AbortSignal): Promise<HeadLocation> {
+  try {
+    // `HEAD:./` is the tree of the folder git runs in: the app folder.
+    const out = await git(dir, ['rev-parse', '--show-toplevel', '--show-prefix', 'HEAD^{commit}', 'HEAD:./'], { signal });
+    const [top = dir, prefix = '', head = '', headTree = ''] = out.split('\n');
+    if (SHA.test(head) && SHA.test(headTree)) return { top, prefix: prefix.replace(/\/$/, ''), head, headTree };
+  } catch (err) {
+    if (!(err instanceof ProcessError) || err.kind === 'interrupted') throw err;
+  }
+  return locateHeadSlowly(dir, signal);
+}
+
+async function locateHeadSlowly(dir: string, signal?: AbortSignal): Promise<HeadLocation> {
   try {
     const out = await git(dir, ['rev-parse', '--show-toplevel', '--show-prefix', '--verify', '--quiet', 'HEAD^{commit}'], {
       signal,

@@ -9,7 +9,7 @@ import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionS
 import type { AppConfig, DeployConfig } from '../config/types.js';
 import { IonflowError, usageError } from '../errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../git/archive.js';
-import { commitOrRefuse, locateHead, type RepoLocation, resolveRev, statusLines } from '../git/git.js';
+import { commitOrRefuse, type HeadLocation, locateHead, resolveRev, statusLines } from '../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
 import { ownFolders } from './own-folders.js';
 import { formatBytes, progressReporter } from './progress.js';
@@ -52,7 +52,7 @@ function early<T>(promise: Promise<T>): Promise<T> {
 /** The app folder at `sha`; for a plain push (no --rev) the folder must also be clean. */
 async function committedSource(
   app: AppConfig,
-  loc: RepoLocation,
+  loc: HeadLocation,
   sha: string,
   cleanCheck: { excludes: string[] } | undefined,
   signal?: AbortSignal,

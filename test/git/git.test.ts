@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IonflowError } from '../../src/errors.js';
-import { headSha, locateRepo, requireHead, resolveRev, statusLines } from '../../src/git/git.js';
+import { headSha, locateHead, locateRepo, requireHead, resolveRev, statusLines } from '../../src/git/git.js';
 import { makeRepo, makeTempDir, type TempRepo } from '../support/repo.js';
 
 let repo: TempRepo | undefined;
@@ -14,6 +14,20 @@ describe('git module', () => {
     expect(await locateRepo(repo.dir)).toEqual({ top: repo.dir, prefix: '' });
     const loc = await locateRepo(join(repo.dir, 'apps/shop'));
     expect(loc.prefix).toBe('apps/shop');
+  });
+
+  it('gives HEAD and the app folder tree in it, also for a folder HEAD does not have', async () => {
+    repo = makeRepo({ 'apps/shop/a.clj': '(ns a)', 'b.txt': 'b' });
+    const head = repo.head();
+    expect(await locateHead(join(repo.dir, 'apps/shop'))).toEqual({
+      top: repo.dir,
+      prefix: 'apps/shop',
+      head,
+      headTree: repo.git('rev-parse', `${head}:apps/shop`),
+    });
+    expect((await locateHead(repo.dir)).headTree).toBe(repo.git('rev-parse', `${head}^{tree}`));
+    mkdirSync(join(repo.dir, 'apps/new'));
+    expect(await locateHead(join(repo.dir, 'apps/new'))).toEqual({ top: repo.dir, prefix: 'apps/new', head });
   });
 
   it('says when a folder is not in a git repository', async () => {
