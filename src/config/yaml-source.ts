@@ -2,7 +2,7 @@
 // instancePath or the checks give it) leads to the YAML node, and the node's
 // offset to LINE:COL through yaml's LineCounter.
 
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument, type Document } from 'yaml';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from '../vendor/yaml.js';
 import type { Problem } from './problems.js';
 
 export type PathSegment = string | number;

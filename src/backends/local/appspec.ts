@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse } from '../../vendor/yaml.js';
 import { IonflowError } from '../../errors.js';
 import { orIfMissing } from './records.js';
 
