@@ -87,6 +87,8 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const label = sha ?? options.uname!;
   // --force pushes whatever the store holds: no need to look.
   const existingP = options.force ? Promise.resolve(undefined) : early(storeP.then((s) => s.get(app.name, label)));
+  // Asked as soon as the store is there: its client loads while the store answers the question above.
+  const groupsP = early(storeP.then((s) => configGroups(config, appKey, s, app)));
 
   const source = sha
     ? await committedSource(app, loc, sha, options.rev ? undefined : { excludes }, signal)
@@ -98,10 +100,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   if (existing && existing.tree === source.tree && !options.force) {
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
     say(describeEntryPoints(existing.entryPoints));
-    const [deployGroups] = await Promise.all([
-      configGroups(config, appKey, store, app),
-      store.ensureRegistered(existing, signal),
-    ]);
+    const [deployGroups] = await Promise.all([groupsP, store.ensureRegistered(existing, signal)]);
     return { meta: existing, skipped: true, deployGroups, store };
   }
 
@@ -126,8 +125,6 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     signal,
     onProgress: progress,
   });
-  // Asked while the upload runs (put has loaded its SDK client by now).
-  const groupsP = early(configGroups(config, appKey, store, app));
   const meta = await putP;
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
