@@ -145,14 +145,17 @@ export function spawnStream(file: string, args: string[], options: { cwd?: strin
     child.on('error', (err) => {
       startError = err;
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       if (code === 0) resolve();
       else if (options.signal?.aborted) reject(new ProcessError('interrupted', argv, undefined, '', 'interrupted', startError));
       else {
+        const name = argv.join(' ');
+        // A process that never started reports a negative errno as its code: not an exit code.
+        const exitCode = startError || code === null ? undefined : code;
         const f = describeFailure(argv, {
-          exitCode: code ?? undefined,
+          exitCode,
           stderr,
-          shortMessage: startError ? `${argv.join(' ')} could not start: ${startError.message}` : undefined,
+          shortMessage: startError ? `${name} could not start: ${startError.message}` : `${name} was stopped by ${signal ?? 'a signal'}`,
         });
         reject(new ProcessError('stepFailed', argv, f.code, tail(f.stderr), f.message, startError));
       }
@@ -167,6 +170,11 @@ export function spawnStream(file: string, args: string[], options: { cwd?: strin
     done,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill();
+      // Nobody reads the output any more: drain it, or the child's 'close'
+      // (and so `done`) would wait for a reader forever.
+      child.stdout.unpipe(stdout);
+      child.stdout.resume();
+      if (!stdout.destroyed) stdout.destroy(new Error(`${argv.join(' ')} was stopped`));
     },
   };
 }

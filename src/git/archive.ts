@@ -151,9 +151,9 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
       const failure =
         err instanceof ProcessError && err.kind === 'interrupted'
           ? Object.assign(new Error('interrupted'), { name: 'AbortError' })
-          : new IonflowError('stepFailed', `git archive failed: ${err instanceof ProcessError ? lastReason(err.stderrTail) || err.message : (err as Error).message}`, {
-              cause: err,
-            });
+          : err instanceof ProcessError
+            ? new IonflowError('stepFailed', `git archive failed: ${lastReason(err.stderrTail) || err.message}`, { cause: err })
+            : new IonflowError('stepFailed', `could not build the revision zip: ${(err as Error).message}`, { cause: err });
       git.kill();
       body.destroy(failure);
       throw failure;

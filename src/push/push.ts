@@ -125,6 +125,8 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     signal,
     onProgress: progress,
   });
+  // A store that fails before it has read the zip must not leave git and the zip writer waiting on it.
+  putP.catch(() => archive.body.destroy());
   const meta = await putP;
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);

@@ -17,7 +17,7 @@ const LANES = 4;
 
 interface Job {
   content: Buffer;
-  resolve(out: Buffer): void;
+  resolve(out: Buffer[]): void;
   reject(err: Error): void;
 }
 
@@ -71,7 +71,7 @@ class Lane {
       }
       this.queue.shift();
       this.stream.reset();
-      job.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+      job.resolve(chunks);
       this.next();
     });
   }
@@ -85,8 +85,8 @@ export class DeflatePool {
     this.lanes = Array.from({ length: LANES }, () => new Lane(level));
   }
 
-  /** The raw deflate stream of `content`; call in a fixed order for reproducible bytes. */
-  deflate(content: Buffer): Promise<Buffer> {
+  /** The raw deflate stream of `content`, in pieces; call in a fixed order for reproducible bytes. */
+  deflate(content: Buffer): Promise<Buffer[]> {
     const lane = this.lanes[this.count++ % LANES]!;
     return new Promise((resolve, reject) => lane.push({ content, resolve, reject }));
   }

@@ -35,11 +35,7 @@ export function isText(head: Uint8Array): boolean {
   return !head.subarray(0, BINARY_PROBE).includes(0);
 }
 
-/** Entry names in UTF-8; git flags those that are not plain ASCII. */
-export function entryName(name: string): Buffer {
-  if (name.includes('\uFFFD')) throw new Error(`path is not valid UTF-8: ${name}`);
-  return Buffer.from(name, 'utf8');
-}
+const isUtf8 = (bytes: Buffer): boolean => Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
 
 /** MS-DOS date and time fields. UTC, so that a revision's bytes do not depend on the machine's time zone. */
 function dosDateTime(seconds: number): { date: number; time: number } {
@@ -50,10 +46,11 @@ function dosDateTime(seconds: number): { date: number; time: number } {
 }
 
 function flags(e: EntryInfo): number {
-  return (e.streamed ? STREAMED : 0) | (e.name.some((b) => b > 0x7f) ? UTF8 : 0);
+  // Like git: names that are not plain ASCII are flagged UTF-8 when they are; other bytes go as they are.
+  return (e.streamed ? STREAMED : 0) | (e.name.some((b) => b > 0x7f) && isUtf8(e.name) ? UTF8 : 0);
 }
 
-function creatorVersion(e: EntryInfo): number {
+export function creatorVersion(e: EntryInfo): number {
   return e.kind === 'symlink' || (e.kind === 'file' && e.executable) ? UNIX_CREATOR : 0;
 }
 
@@ -174,19 +171,19 @@ export function centralRecord(e: EntryInfo, offset: number): Buffer {
  * offset does not fit, then the end-of-central-directory record and comment.
  */
 export function trailer(
-  entries: EntryInfo[],
+  count: number,
+  maxCreatorVersion: number,
   directorySize: number,
   directoryOffset: number,
   comment: string,
 ): Buffer {
-  const count = entries.length;
   const clamped = count > 0xffff || directoryOffset > U32;
   const parts: Buffer[] = [];
   if (clamped) {
     const record = Buffer.alloc(56);
     record.writeUInt32LE(0x06064b50, 0);
     record.writeBigUInt64LE(44n, 4);
-    record.writeUInt16LE(Math.max(0, ...entries.map(creatorVersion)), 12);
+    record.writeUInt16LE(maxCreatorVersion, 12);
     record.writeUInt16LE(45, 14);
     record.writeBigUInt64LE(BigInt(count), 24);
     record.writeBigUInt64LE(BigInt(count), 32);

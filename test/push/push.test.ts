@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IonflowError } from '../../src/errors.js';
@@ -11,6 +13,12 @@ let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 const ION = '{:app-name "shop" :allow [shop.core/handler] :lambdas {:hello {:fn shop.core/hello}}}\n';
+
+/** git processes still archiving `sha` (their argv names it). */
+const archiving = (sha: string) =>
+  execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => l.includes('archive') && l.includes(sha));
 
 describe('pushApp with the local store', () => {
   it('pushes HEAD as git archive of the commit, byte-identical on a forced second push', async () => {
@@ -33,6 +41,19 @@ describe('pushApp with the local store', () => {
     expect(forced.skipped).toBe(false);
     expect(readFileSync(zip).equals(bytes)).toBe(true);
     expect(forced.meta.sha256).toBe(first.meta.sha256);
+  });
+
+  it('stops git when the store fails before reading the zip', async () => {
+    // More than the zip writer holds (8 MiB) and the pipes buffer: git has to wait for a reader.
+    repo = makeRepo({ 'a.txt': 'a' });
+    for (let i = 0; i < 30; i++) writeFileSync(join(repo.dir, `f${i}.bin`), randomBytes(1024 * 1024));
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'big');
+    writeFileSync(join(repo.home, 'not-a-folder'), '');
+    const config = pushConfig({ dir: repo.dir, store: { kind: 'local', dir: join(repo.home, 'not-a-folder', 'store') } });
+    await expect(pushApp(config, 'shop', { force: true })).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(archiving(repo.head())).toEqual([]);
   });
 
   it('skips a second push of the same commit as up to date, and says so', async () => {

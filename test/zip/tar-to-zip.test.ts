@@ -73,6 +73,48 @@ describe('the zip of a commit', () => {
     expect(mine.entries.find((e) => e.name === 'assets/random.bin')?.method).toBe(0);
   });
 
+  it('keeps names that are not UTF-8 as git does: the bytes as they are, without the UTF-8 flag', async () => {
+    repo = makeRepo({ 'a.txt': 'a' });
+    writeFileSync(join(repo.dir, Buffer.from('latin\xe9.txt', 'latin1').toString('latin1')), 'x');
+    writeFileSync(Buffer.from(`${repo.dir}/latin\xe9-raw.txt`, 'latin1'), 'raw');
+    writeFileSync(join(repo.dir, 'café.txt'), 'utf8');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'names');
+    const sha = repo.head();
+    const mine = readZipLayout(await ours(repo, sha));
+    const theirs = readZipLayout(gits(repo, sha));
+    expect(withoutCompression(mine)).toEqual(withoutCompression(theirs));
+    expect(mine.entries.filter((e) => e.flags & 0x800).map((e) => e.name)).toEqual(['café.txt', 'latiné.txt']);
+  });
+
+  it('fails quickly with its reason when a path cannot go in the zip, and stops git', async () => {
+    repo = makeRepo({ 'a.txt': 'a' });
+    // One name over 100 bytes: git's tar can only carry it in a pax record.
+    const long = Buffer.concat([Buffer.from('n'.repeat(120)), Buffer.from([0xe9]), Buffer.from('.txt')]);
+    writeFileSync(Buffer.concat([Buffer.from(`${repo.dir}/`), long]), 'x');
+    for (let i = 0; i < 40; i++) writeFileSync(join(repo.dir, `z${i}.txt`), randomBytes(300_000));
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'long name');
+    const archive = streamArchive(repo.dir, repo.head());
+    archive.body.on('error', () => undefined).resume(); // a store reports it; here `done` does
+    await expect(archive.done).rejects.toThrow(/^could not build the revision zip: cannot put ".*" in a zip: a path over 100 bytes/);
+  });
+
+  it('settles when the reader gives up in the middle of a streamed file, and stops git', async () => {
+    repo = makeRepo({ 'a.txt': 'a' });
+    writeFileSync(join(repo.dir, 'big.bin'), randomBytes(20 * 1024 * 1024));
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'big');
+    const sha = repo.head();
+    const archive = streamArchive(repo.dir, sha, { streamAbove: 1024 });
+    await new Promise<void>((resolve) => archive.body.once('data', () => resolve()));
+    archive.body.destroy();
+    await expect(archive.done).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 300));
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(sha));
+    expect(left).toEqual([]);
+  });
+
   it('streams big files with data descriptors, as git does for files over its big-file threshold', async () => {
     repo = richRepo();
     const sha = repo.head();

@@ -1,0 +1,159 @@
+// Writes zip entries to a sink strictly in order while their content is
+// still being compressed elsewhere. Memory stays bounded: the caller waits for
+// room() before reading more content, and only the central directory (about
+// 60 bytes an entry) is kept to the end.
+
+import type { Readable } from 'node:stream';
+import { crc32, createDeflateRaw } from 'node:zlib';
+import { looksIncompressible } from './entropy.js';
+import { centralRecord, creatorVersion, dataDescriptor, type EntryInfo, isText, localHeader, trailer } from './records.js';
+
+// Pieces smaller than this (headers, tiny files) are gathered into one write:
+// an archive of many small files would otherwise cost a write, and a syscall, per piece.
+const GATHER = 64 * 1024;
+// How much of a streamed file is looked at to tell whether deflating it is worth it.
+const STREAM_PROBE = 64 * 1024;
+
+/** Where the zip goes; resolves when the sink can take more. */
+export type Sink = (chunk: Buffer) => Promise<void>;
+
+/** An entry ready to write: its description and its (compressed or stored) data. */
+export interface Encoded {
+  info: EntryInfo;
+  data: Buffer[];
+}
+
+export class OrderedZipWriter {
+  private offset = 0;
+  private count = 0;
+  private maxCreator = 0;
+  private readonly directory: Buffer[] = [];
+  // The chain of writes, and the writes of entries that hold content (oldest first).
+  private written: Promise<void> = Promise.resolve();
+  private readonly holding: Promise<void>[] = [];
+  private held = 0;
+  private gathered: Buffer[] = [];
+  private gatheredBytes = 0;
+
+  constructor(
+    private readonly sink: Sink,
+    private readonly level: number,
+  ) {}
+
+  private async emit(buf: Buffer): Promise<void> {
+    this.offset += buf.length;
+    if (buf.length < GATHER) {
+      this.gathered.push(buf);
+      this.gatheredBytes += buf.length;
+      if (this.gatheredBytes < GATHER) return;
+    }
+    await this.flush();
+    if (buf.length >= GATHER) await this.sink(buf);
+  }
+
+  private async flush(): Promise<void> {
+    if (this.gatheredBytes === 0) return;
+    const pieces = this.gathered;
+    this.gathered = [];
+    this.gatheredBytes = 0;
+    await this.sink(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+  }
+
+  private record(info: EntryInfo, at: number): void {
+    this.count += 1;
+    this.maxCreator = Math.max(this.maxCreator, creatorVersion(info));
+    this.directory.push(centralRecord(info, at));
+  }
+
+  /** Queue an entry that `work` will encode; `bytes` of content are held until it is written. */
+  add(work: Promise<Encoded>, bytes: number): void {
+    this.held += bytes;
+    work.catch(() => undefined); // surfaced through `written`
+    this.written = this.written.then(async () => {
+      const { info, data } = await work;
+      const at = this.offset;
+      await this.emit(localHeader(info));
+      for (const piece of data) await this.emit(piece);
+      this.record(info, at);
+      if (bytes > 0) {
+        this.held -= bytes;
+        this.holding.shift(); // this entry's own write, the oldest still holding content
+      }
+    });
+    this.written.catch(() => undefined); // awaited later; never an unhandled rejection
+    if (bytes > 0) this.holding.push(this.written);
+  }
+
+  /** Resolves once no more than `limit` content bytes are held (rejects if a write failed). */
+  async room(limit: number): Promise<void> {
+    while (this.held > limit && this.holding.length > 0) await this.holding[0];
+  }
+
+  /**
+   * A file too big to hold: deflated as it is read (stored, when its start
+   * looks random), with sizes and crc in a data descriptor after it.
+   */
+  async addStreamed(info: EntryInfo, content: Readable, size: number): Promise<void> {
+    await this.written;
+    const source = content[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const lead: Buffer[] = [];
+    let leadBytes = 0;
+    while (leadBytes < STREAM_PROBE) {
+      const next = await source.next();
+      if (next.done) break;
+      lead.push(next.value);
+      leadBytes += next.value.length;
+    }
+    const head = Buffer.concat(lead);
+    const store = looksIncompressible(head);
+    // As git writes a streamed entry: crc unknown (0) and, when deflated, compressed size too.
+    Object.assign(info, { method: store ? 0 : 8, size, compressedSize: store ? size : 0, streamed: true, text: isText(head) });
+    const at = this.offset;
+    await this.emit(localHeader(info));
+    async function* chunks(): AsyncGenerator<Buffer> {
+      yield* lead;
+      for (let next = await source.next(); !next.done; next = await source.next()) yield next.value;
+    }
+    let crc = 0;
+    let compressed = 0;
+    if (store) {
+      for await (const chunk of chunks()) {
+        crc = crc32(chunk, crc);
+        compressed += chunk.length;
+        await this.emit(chunk);
+      }
+    } else {
+      const deflater = createDeflateRaw({ level: this.level });
+      const feed = (async () => {
+        for await (const chunk of chunks()) {
+          crc = crc32(chunk, crc);
+          if (!deflater.write(chunk)) await new Promise((r) => deflater.once('drain', r));
+        }
+        deflater.end();
+      })();
+      feed.catch((err: unknown) => deflater.destroy(err as Error));
+      try {
+        for await (const out of deflater) {
+          compressed += (out as Buffer).length;
+          await this.emit(out as Buffer);
+        }
+        await feed;
+      } finally {
+        deflater.destroy();
+      }
+    }
+    Object.assign(info, { crc, compressedSize: compressed });
+    await this.emit(dataDescriptor(crc, size, compressed));
+    this.record(info, at);
+  }
+
+  /** After the last entry: the central directory and the end records. */
+  async finish(comment: string): Promise<void> {
+    await this.written;
+    const directoryOffset = this.offset;
+    const central = Buffer.concat(this.directory);
+    await this.emit(central);
+    await this.emit(trailer(this.count, this.maxCreator, central.length, directoryOffset, comment));
+    await this.flush();
+  }
+}
