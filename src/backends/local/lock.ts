@@ -5,12 +5,13 @@
 // treats a lock not refreshed for `stale` ms as abandoned (a crashed deployer),
 // so a dead process never blocks a group for good.
 
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { InterruptedError } from '../../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 const STALE_MS = 10_000;
 
@@ -41,7 +42,8 @@ export async function acquireGroupLock(dir: string, options: LockOptions): Promi
         // A lock taken over as stale is not worth crashing the deployment for.
         onCompromised: () => {},
       });
-      await writeFile(ownerPath(dir), options.owner);
+      // Written whole or not at all: a waiter must never read it half written.
+      await writeFileAtomic(ownerPath(dir), options.owner);
       return async () => {
         await rm(ownerPath(dir), { force: true });
         await release().catch(() => {});
@@ -52,7 +54,7 @@ export async function acquireGroupLock(dir: string, options: LockOptions): Promi
     if (!told) {
       // The holder writes its owner file just after taking the lock: give it
       // a few polls, so the message can say who holds the group.
-      const holder = await readFile(ownerPath(dir), 'utf8').catch(() => undefined);
+      const holder = (await readFile(ownerPath(dir), 'utf8').catch(() => '')) || undefined;
       if (holder !== undefined || ++unknownPolls > 5) {
         options.onProgress?.(`group ${options.group} is busy (${holder ?? 'another process'}); waiting for it to finish`);
         told = true;
