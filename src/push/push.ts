@@ -49,17 +49,16 @@ function early<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** The app folder at `sha`; for a plain push (no --rev) the folder must also be clean. */
+/** The app folder at `sha`; for a plain push (no --rev) the folder must also be clean (`dirtyP`). */
 async function committedSource(
   app: AppConfig,
   loc: HeadLocation,
   sha: string,
-  cleanCheck: { excludes: string[] } | undefined,
+  dirtyP: Promise<string[]> | undefined,
   signal?: AbortSignal,
 ): Promise<ArchiveSource> {
-  const dirtyP = early(cleanCheck ? statusLines(app.root, cleanCheck.excludes, signal) : Promise.resolve([]));
   const sourceP = early(commitSource(loc, sha, signal));
-  const dirty = await dirtyP;
+  const dirty = (await dirtyP) ?? [];
   if (dirty.length > 0) {
     throw new IonflowError('precondition', DIRTY_MESSAGE, {
       hint: `${dirty.length} uncommitted change(s) in ${app.root} (first: ${dirty[0]!.trim()}); commit them, or push a named working tree with --uname`,
@@ -79,8 +78,10 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const say = options.onProgress ?? (() => {});
   // Loading the store (for S3, the AWS SDK) overlaps with the git work below.
   const storeP = early(createStore(config, appKey, options.backend));
-  const loc = await locateHead(app.root, signal);
   const excludes = ownFolders(config, app);
+  // A plain push (no --rev, no --uname) must start from a clean folder: git status runs alongside locating HEAD.
+  const dirtyP = options.rev || options.uname ? undefined : early(statusLines(app.root, excludes, signal));
+  const loc = await locateHead(app.root, signal);
 
   const sha = options.uname ? undefined : options.rev ? await resolveRev(loc.top, options.rev, signal) : commitOrRefuse(loc.head);
   const name: RevisionName = sha ? { rev: sha } : { uname: options.uname! };
@@ -91,7 +92,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const groupsP = early(storeP.then((s) => configGroups(config, appKey, s, app)));
 
   const source = sha
-    ? await committedSource(app, loc, sha, options.rev ? undefined : { excludes }, signal)
+    ? await committedSource(app, loc, sha, dirtyP, signal)
     : await workTreeSource(loc, excludes, signal);
   const what = sha ? `commit ${sha}${loc.prefix ? ` (folder ${loc.prefix})` : ''}` : `the working tree of ${app.root}`;
 
