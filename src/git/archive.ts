@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { IonflowError } from '../errors.js';
+import { InterruptedError, IonflowError } from '../errors.js';
 import { lastReason, ProcessError, spawnStream } from '../process.js';
 import type { ZipSummary } from '../zip/tar-to-zip.js';
 import { commitDate, git, type HeadLocation, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
@@ -125,41 +125,37 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
   const git = spawnStream('git', ['-c', 'tar.umask=0', 'archive', '--format=tar', commit], { cwd: top, signal: options.signal });
   // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
   body.on('close', () => git.kill());
-  // Loaded here, not up front: a push that turns out to be up to date never needs it.
-  const converted = import('../zip/tar-to-zip.js').then(({ tarToZip }) =>
-    tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove }),
-  );
-  const done = converted.then(
-    (summary) => git.done.then(() => summary),
-    async (err: unknown) => {
-      git.kill();
-      // When git failed on its own (or was interrupted), its reason beats "truncated tar".
-      const gitError = await git.done.then(
-        () => undefined,
-        (e: unknown) => e,
+  const done = (async () => {
+    try {
+      // Loaded here, not up front: a push that turns out to be up to date never needs it.
+      const { tarToZip } = await import('../zip/tar-to-zip.js');
+      const summary = await tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove }).catch(
+        async (err: unknown) => {
+          git.kill();
+          // When git failed on its own (or was interrupted), its reason beats "truncated tar".
+          const gitError = await git.done.then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          const own = gitError instanceof ProcessError && (gitError.kind === 'interrupted' || gitError.exitCodeOfProcess !== undefined);
+          throw own ? gitError : err;
+        },
       );
-      const own = gitError instanceof ProcessError && (gitError.kind === 'interrupted' || gitError.exitCodeOfProcess !== undefined);
-      throw own ? gitError : err;
-    },
-  );
-  const finished = done.then(
-    (summary) => {
+      await git.done;
       body.end();
       return summary;
-    },
-    (err: unknown) => {
+    } catch (err) {
       const failure =
         err instanceof ProcessError && err.kind === 'interrupted'
-          ? Object.assign(new Error('interrupted'), { name: 'AbortError' })
+          ? new InterruptedError()
           : err instanceof ProcessError
             ? new IonflowError('stepFailed', `git archive failed: ${lastReason(err.stderrTail) || err.message}`, { cause: err })
             : new IonflowError('stepFailed', `could not build the revision zip: ${(err as Error).message}`, { cause: err });
-      git.kill();
       body.destroy(failure);
       throw failure;
-    },
-  );
+    }
+  })();
   // The store reports the body's error; keep an unobserved `done` from crashing the process.
-  finished.catch(() => undefined);
-  return { body, done: finished };
+  done.catch(() => undefined);
+  return { body, done };
 }

@@ -14,8 +14,6 @@ import { looksIncompressible } from './entropy.js';
 import { type EntryInfo, isText } from './records.js';
 import { type Encoded, OrderedZipWriter, type Sink } from './zip-writer.js';
 
-export type { Sink } from './zip-writer.js';
-
 // zlib's default level, as git uses by default.
 const LEVEL = constants.Z_DEFAULT_COMPRESSION;
 

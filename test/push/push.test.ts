@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IonflowError } from '../../src/errors.js';
 import { DIRTY_MESSAGE, pushApp } from '../../src/push/push.js';
 import { zipFiles, zipNames } from '../git/zip-entries.js';
+import { archivingProcesses } from '../support/processes.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 import { pushConfig } from './config.js';
 
@@ -13,12 +13,6 @@ let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 const ION = '{:app-name "shop" :allow [shop.core/handler] :lambdas {:hello {:fn shop.core/hello}}}\n';
-
-/** git processes still archiving `sha` (their argv names it). */
-const archiving = (sha: string) =>
-  execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
-    .split('\n')
-    .filter((l) => l.includes('archive') && l.includes(sha));
 
 describe('pushApp with the local store', () => {
   it('pushes HEAD as git archive of the commit, byte-identical on a forced second push', async () => {
@@ -53,7 +47,7 @@ describe('pushApp with the local store', () => {
     const config = pushConfig({ dir: repo.dir, store: { kind: 'local', dir: join(repo.home, 'not-a-folder', 'store') } });
     await expect(pushApp(config, 'shop', { force: true })).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 300));
-    expect(archiving(repo.head())).toEqual([]);
+    expect(archivingProcesses(repo.head())).toEqual([]);
   });
 
   it('skips a second push of the same commit as up to date, and says so', async () => {

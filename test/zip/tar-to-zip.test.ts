@@ -7,6 +7,7 @@ import { pack } from 'tar-stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamArchive } from '../../src/git/archive.js';
 import { tarToZip } from '../../src/zip/tar-to-zip.js';
+import { archivingProcesses } from '../support/processes.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 import { readZipLayout, withoutCompression } from '../support/zip-layout.js';
 import { zipFiles } from '../git/zip-entries.js';
@@ -111,8 +112,7 @@ describe('the zip of a commit', () => {
     archive.body.destroy();
     await expect(archive.done).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 300));
-    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes(sha));
-    expect(left).toEqual([]);
+    expect(archivingProcesses(sha)).toEqual([]);
   });
 
   it('streams big files with data descriptors, as git does for files over its big-file threshold', async () => {
