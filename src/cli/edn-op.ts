@@ -1,7 +1,7 @@
 // `ionflow '{:op :push}'`: the ion-dev op maps, translated to the same
 // commands and options as the flag form.
 
-import { parseEDNString } from 'edn-data';
+import { parseEDNString } from '../vendor/edn.js';
 import { usageError } from '../errors.js';
 
 export interface OpInvocation {

@@ -1,7 +1,7 @@
 // main(argv) returns the exit code; bin/ionflow.js is the only caller that exits.
 // Errors of every kind are mapped to exit codes here, in one place (SPEC §9).
 
-import { Command, CommanderError } from '@commander-js/extra-typings';
+import { Command, CommanderError } from '../vendor/commander.js';
 import { ExitCode, exitCodeOf, formatError } from '../errors.js';
 import { type CliContext, type GlobalOptions, makeContext } from './context.js';
 import { buildProgram, withGlobalOptions } from './program.js';

@@ -2,7 +2,7 @@
 // each action loads its implementation (src/cli/commands/<name>.ts) only when
 // that command runs, so `validate` never pays for the AWS SDK or listr2.
 
-import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
+import { Command, InvalidArgumentError, Option } from '../vendor/commander.js';
 import type { CliContext, GlobalOptions } from './context.js';
 
 export const VERSION = '0.1.0';

@@ -4,7 +4,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { parseEDNString } from 'edn-data';
+import { parseEDNString } from '../vendor/edn.js';
 import type { EntryPoints } from '../backends/types.js';
 import { problemsError, type Problem } from '../config/problems.js';
 import {
