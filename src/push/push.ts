@@ -88,8 +88,14 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const label = sha ?? options.uname!;
   // --force pushes whatever the store holds: no need to look.
   const existingP = options.force ? Promise.resolve(undefined) : early(storeP.then((s) => s.get(app.name, label)));
-  // Asked as soon as the store is there: its client loads while the store answers the question above.
-  const groupsP = early(storeP.then((s) => configGroups(config, appKey, s, app)));
+  // The deploy groups are only shown at the end, and asking loads CodeDeploy's
+  // client (for S3, ~100 ms of the main thread). When the store already has
+  // this revision the push is probably skipped: ask at once (registering needs
+  // that client too). Otherwise ask once the zip is written, so that the client
+  // loads while the store finishes the upload instead of holding back the archive.
+  let groupsP: Promise<string[]> | undefined;
+  const askGroups = () => (groupsP ??= early(storeP.then((s) => configGroups(config, appKey, s, app))));
+  existingP.then((found) => found && askGroups(), () => undefined);
 
   const source = sha
     ? await committedSource(app, loc, sha, dirtyP, signal)
@@ -101,7 +107,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   if (existing && existing.tree === source.tree && !options.force) {
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
     say(describeEntryPoints(existing.entryPoints));
-    const [deployGroups] = await Promise.all([groupsP, store.ensureRegistered(existing, signal)]);
+    const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
     return { meta: existing, skipped: true, deployGroups, store };
   }
 
@@ -128,9 +134,10 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   });
   // A store that fails before it has read the zip must not leave git and the zip writer waiting on it.
   putP.catch(() => archive.body.destroy());
+  archive.done.then(askGroups, () => undefined);
   const meta = await putP;
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
   say(describeEntryPoints(meta.entryPoints));
-  return { meta, skipped: false, deployGroups: await groupsP, store };
+  return { meta, skipped: false, deployGroups: await askGroups(), store };
 }
