@@ -54,16 +54,22 @@ describe('lazy loading', () => {
     expect(r.code, r.stderr).toBe(code);
     return readFileSync(file, 'utf8').split('\n').filter(Boolean);
   };
-  const HEAVY = /@aws-sdk|@smithy|listr2/;
+  // The SDK packages, or the bundles of them the built CLI loads instead (src/vendor/aws-sdk.ts).
+  const HEAVY = /@aws-sdk|@smithy|\/vendor\/aws-sdk\/|listr2/;
 
-  it('the recorder sees the AWS SDK when it is loaded (so the checks below can fail)', async () => {
+  it.each([
+    ["await import('@aws-sdk/client-sfn')", /@aws-sdk\/client-sfn/],
+    ["(await import('./dist/vendor/aws-sdk.js')).requireSdk('client-sfn')", /\/dist\/vendor\/aws-sdk\/client-sfn\.cjs/],
+  ])('the recorder sees the AWS SDK when it is loaded (so the checks below can fail): %s', async (code, seen) => {
     const file = join(temp(), 'loads.txt');
     const { spawnSync } = await import('node:child_process');
-    spawnSync(process.execPath, ['--import', HOOK, '--input-type=module', '-e', "await import('@aws-sdk/client-sfn')"], {
+    spawnSync(process.execPath, ['--import', HOOK, '--input-type=module', '-e', code], {
       cwd: ROOT,
       env: { ...process.env, IONFLOW_RECORD_LOADS: file },
     });
-    expect(readFileSync(file, 'utf8')).toMatch(/@aws-sdk\/client-sfn/);
+    const loads = readFileSync(file, 'utf8');
+    expect(loads).toMatch(seen);
+    expect(loads.split('\n').some((u) => HEAVY.test(u))).toBe(true);
   });
 
   it.each([

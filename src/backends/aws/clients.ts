@@ -49,16 +49,9 @@ import type {
   StartExecutionCommandInput,
   StartExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
-import { createRequire } from 'node:module';
 import type { ProfileConfig } from '../../config/types.js';
+import { requireSdk } from '../../vendor/aws-sdk.js';
 import type { BackendOptions } from '../types.js';
-
-/**
- * Load an SDK package with require(), not import(): the SDK ships CommonJS, and
- * Node's ESM loader scans CommonJS sources for export names, which about
- * doubles the SDK's load time (it dominates an up-to-date push).
- */
-export const requireSdk = createRequire(import.meta.url);
 
 type Call<I, O> = (input: I, signal?: AbortSignal) => Promise<O>;
 
@@ -148,7 +141,7 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 export function createAwsClients(profile: ProfileConfig | undefined, options: BackendOptions = {}): AwsClients {
   return {
     s3: once(async () => {
-      const sdk = requireSdk('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+      const sdk = requireSdk('client-s3');
       const settings = clientSettings('s3', profile, options);
       const client = new sdk.S3Client({
         ...settings,
@@ -170,7 +163,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
       };
     }),
     codedeploy: once(async () => {
-      const sdk = requireSdk('@aws-sdk/client-codedeploy') as typeof import('@aws-sdk/client-codedeploy');
+      const sdk = requireSdk('client-codedeploy');
       const client = new sdk.CodeDeployClient(clientSettings('codedeploy', profile, options));
       return {
         client,
@@ -184,7 +177,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
       };
     }),
     sfn: once(async () => {
-      const sdk = requireSdk('@aws-sdk/client-sfn') as typeof import('@aws-sdk/client-sfn');
+      const sdk = requireSdk('client-sfn');
       const client = new sdk.SFNClient(clientSettings('sfn', profile, options));
       return {
         client,

@@ -14,7 +14,8 @@ import { InterruptedError } from '../../errors.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta, revisionName } from '../revision-meta.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
-import { type AwsClients, requireSdk, type S3Api } from './clients.js';
+import { requireSdk } from '../../vendor/aws-sdk.js';
+import type { AwsClients, S3Api } from './clients.js';
 import { toIonflowError } from './hints.js';
 
 export interface S3StoreOptions {
@@ -75,7 +76,7 @@ export class S3RevisionStore implements RevisionStore {
     const digest = new DigestStream();
     const feeding = pipeline(input.body, digest).catch((err: unknown) => err);
     // lib-storage is only needed to upload: a skipped push never loads it.
-    const { Upload } = requireSdk('@aws-sdk/lib-storage') as typeof import('@aws-sdk/lib-storage');
+    const { Upload } = requireSdk('lib-storage');
     const upload = new Upload({
       client: s3.client,
       params: { Bucket, Key, Body: digest, ContentType: 'application/zip' },

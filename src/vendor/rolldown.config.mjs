@@ -1,0 +1,67 @@
+// `npm run build` bundles two vendors into dist/vendor/ (see ./yaml.ts and
+// ./aws-sdk.ts for why): yaml whole, and of the AWS SDK only the clients and
+// commands listed below, from its ES modules so that the rest is left out.
+
+/** The SDK exports ionflow uses, by package (test/vendor/aws-sdk.test.ts keeps this in step with the code). */
+export const AWS_SDK_EXPORTS = {
+  'client-s3': [
+    'S3Client',
+    'GetObjectCommand',
+    'HeadObjectCommand',
+    'PutObjectCommand',
+    'DeleteObjectCommand',
+    'ListObjectsV2Command',
+    'AbortMultipartUploadCommand',
+  ],
+  'lib-storage': ['Upload'],
+  'client-codedeploy': [
+    'CodeDeployClient',
+    'RegisterApplicationRevisionCommand',
+    'GetApplicationRevisionCommand',
+    'ListDeploymentGroupsCommand',
+    'GetDeploymentGroupCommand',
+    'CreateDeploymentCommand',
+    'GetDeploymentCommand',
+    'ListDeploymentsCommand',
+  ],
+  'client-sfn': ['SFNClient', 'ListStateMachinesCommand', 'StartExecutionCommand', 'DescribeExecutionCommand', 'ListExecutionsCommand'],
+};
+
+const ENTRY = 'ionflow-aws-sdk:';
+
+/** One entry module a package: `export { … } from '@aws-sdk/<package>'`. */
+const awsSdkEntries = {
+  name: 'ionflow-aws-sdk-entries',
+  resolveId: (id) => (id.startsWith(ENTRY) ? id : null),
+  load(id) {
+    if (!id.startsWith(ENTRY)) return null;
+    const name = id.slice(ENTRY.length);
+    return `export { ${AWS_SDK_EXPORTS[name].join(', ')} } from '@aws-sdk/${name}';\n`;
+  },
+};
+
+export default [
+  {
+    input: 'node_modules/yaml/dist/index.js',
+    platform: 'node',
+    logLevel: 'warn',
+    output: { file: 'dist/vendor/yaml.bundle.cjs', format: 'cjs', minify: true },
+  },
+  {
+    input: Object.fromEntries(Object.keys(AWS_SDK_EXPORTS).map((name) => [name, `${ENTRY}${name}`])),
+    plugins: [awsSdkEntries],
+    platform: 'node',
+    // The SDK's ES modules ("module") can be tree-shaken; its CommonJS ("main") cannot.
+    resolve: { mainFields: ['module', 'main'] },
+    logLevel: 'warn',
+    output: {
+      dir: 'dist/vendor/aws-sdk',
+      format: 'cjs',
+      minify: true,
+      entryFileNames: '[name].cjs',
+      chunkFileNames: 'shared-[hash].cjs',
+      cleanDir: true, // no chunks left over from an older build
+      keepNames: true, // error and class names stay as the SDK wrote them
+    },
+  },
+];
