@@ -93,9 +93,16 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   // this revision the push is probably skipped: ask at once (registering needs
   // that client too). Otherwise ask once the zip is written, so that the client
   // loads while the store finishes the upload instead of holding back the archive.
+  // (Started from callbacks that return nothing: a callback returning groupsP
+  // would make a second promise of its failure, one nobody awaits.)
   let groupsP: Promise<string[]> | undefined;
   const askGroups = () => (groupsP ??= early(storeP.then((s) => configGroups(config, appKey, s, app))));
-  existingP.then((found) => found && askGroups(), () => undefined);
+  existingP.then(
+    (found) => {
+      if (found) askGroups();
+    },
+    () => undefined,
+  );
 
   const source = sha
     ? await committedSource(app, loc, sha, dirtyP, signal)
@@ -134,7 +141,12 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   });
   // A store that fails before it has read the zip must not leave git and the zip writer waiting on it.
   putP.catch(() => archive.body.destroy());
-  archive.done.then(askGroups, () => undefined);
+  archive.done.then(
+    () => {
+      askGroups();
+    },
+    () => undefined,
+  );
   const meta = await putP;
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);

@@ -114,6 +114,24 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
     expect(denied.stderr).toMatch(/AccessDeniedException: not authorized\nhint: the credentials in use are not allowed/);
   });
 
+  it('denied ListDeploymentGroups gives its hint on a new push and on an up-to-date one, never a crash', async () => {
+    const r = setup();
+    const first = await runCli(['push'], { cwd: r.dir, env: env(r) });
+    expect(first.code, first.stderr).toBe(0);
+
+    aws.fake.fault({ match: 'codedeploy.ListDeploymentGroups', code: 'AccessDeniedException', message: 'no listing' });
+    r.git('commit', '-q', '--allow-empty', '-m', 'again');
+    for (const args of [['push'], ['push', '--rev', r.head()], ['push', '--force']]) {
+      const run = await runCli(args, { cwd: r.dir, env: env(r) });
+      expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(1);
+      expect(run.stderr).toMatch(/AccessDeniedException: no listing\nhint: the credentials in use are not allowed/);
+      expect(run.stderr).not.toMatch(/unhandled|^\s+at /im);
+    }
+    // The first faulted push stored and registered its revision before asking; the
+    // second found it there, so the up-to-date path met the fault too.
+    expect(aws.fake.callsOf('ListDeploymentGroups').length).toBeGreaterThanOrEqual(3);
+  });
+
   it('SIGINT during the upload exits 130: no object, no metadata, nothing registered', async () => {
     const r = setup();
     for (let i = 0; i < 3; i++) writeFileSync(join(r.dir, `blob-${i}.bin`), randomBytes(8 * 1024 * 1024));
