@@ -90,16 +90,17 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const existingP = options.force ? Promise.resolve(undefined) : early(storeP.then((s) => s.get(app.name, label)));
   // The deploy groups are only shown at the end, and asking loads CodeDeploy's
   // client (for S3, ~100 ms of the main thread). When the store already has
-  // this revision the push is probably skipped: ask at once (registering needs
-  // that client too). Otherwise ask once the zip is written, so that the client
-  // loads while the store finishes the upload instead of holding back the archive.
+  // this commit the push is probably skipped: ask at once (registering needs
+  // that client too). Otherwise (a new commit, or a uname, whose content
+  // usually changed) ask once the zip is written, so that the client loads
+  // while the store finishes the upload instead of holding back the archive.
   // (Started from callbacks that return nothing: a callback returning groupsP
   // would make a second promise of its failure, one nobody awaits.)
   let groupsP: Promise<string[]> | undefined;
   const askGroups = () => (groupsP ??= early(storeP.then((s) => configGroups(config, appKey, s, app))));
   existingP.then(
     (found) => {
-      if (found) askGroups();
+      if (found && sha) askGroups();
     },
     () => undefined,
   );

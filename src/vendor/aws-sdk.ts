@@ -1,11 +1,11 @@
 // The AWS SDK packages ionflow calls, loaded from the bundles `npm run build`
 // makes in dist/vendor/aws-sdk/ (src/vendor/rolldown.config.mjs): rolldown
-// builds them from the SDK's ES modules and keeps only the clients and
-// commands ionflow uses, the way AWS suggests bundling the SDK for Lambda.
-// Resolving and reading some 40 @aws-sdk and @smithy packages file by file,
-// each with every command of its service, took about a quarter of an
-// up-to-date push. Where there are no bundles (the TypeScript sources under
-// vitest) the packages themselves are loaded: the same SDK code, unbundled.
+// builds them from the SDK's ES modules and keeps only the exports listed in
+// ./aws-sdk-exports.ts, the way AWS suggests bundling the SDK for Lambda.
+// Resolving and reading the @aws-sdk and @smithy packages file by file, each
+// with every command of its service, took about a quarter of an up-to-date
+// push. Where there are no bundles (the TypeScript sources under vitest) the
+// packages themselves are loaded: the same SDK code, unbundled.
 //
 // Either way with require(), not import(): the SDK ships CommonJS, and Node's
 // ESM loader scans CommonJS sources for export names, which about doubles
@@ -14,6 +14,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import type { AWS_SDK_EXPORTS } from './aws-sdk-exports.js';
 
 interface Sdk {
   'client-s3': typeof import('@aws-sdk/client-s3');
@@ -21,15 +22,20 @@ interface Sdk {
   'client-codedeploy': typeof import('@aws-sdk/client-codedeploy');
   'client-sfn': typeof import('@aws-sdk/client-sfn');
 }
+type Name = keyof Sdk & keyof typeof AWS_SDK_EXPORTS;
+/** What a bundle holds: the listed exports of its package, nothing else. */
+type Bundled<N extends Name> = Pick<Sdk[N], Extract<(typeof AWS_SDK_EXPORTS)[N][number], keyof Sdk[N]>>;
 
 const require = createRequire(import.meta.url);
+const bundlePath = (name: Name) => fileURLToPath(new URL(`./aws-sdk/${name}.cjs`, import.meta.url));
+const NAMES: Name[] = ['client-s3', 'lib-storage', 'client-codedeploy', 'client-sfn'];
+let useBundles: boolean | undefined;
 
 /**
- * `@aws-sdk/<name>`, bundled when a bundle was built. A bundle holds only
- * the exports listed in src/vendor/rolldown.config.mjs (a test checks that
- * they cover every name ionflow uses).
+ * `@aws-sdk/<name>`. Bundles or packages are chosen once a process, for all
+ * names: one process never mixes the two (two copies of the SDK's core).
  */
-export function requireSdk<N extends keyof Sdk>(name: N): Sdk[N] {
-  const bundle = fileURLToPath(new URL(`./aws-sdk/${name}.cjs`, import.meta.url));
-  return require(existsSync(bundle) ? bundle : `@aws-sdk/${name}`) as Sdk[N];
+export function requireSdk<N extends Name>(name: N): Bundled<N> {
+  useBundles ??= NAMES.every((n) => existsSync(bundlePath(n)));
+  return require(useBundles ? bundlePath(name) : `@aws-sdk/${name}`) as Bundled<N>;
 }

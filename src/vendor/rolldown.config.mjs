@@ -1,31 +1,10 @@
 // `npm run build` bundles two vendors into dist/vendor/ (see ./yaml.ts and
-// ./aws-sdk.ts for why): yaml whole, and of the AWS SDK only the clients and
-// commands listed below, from its ES modules so that the rest is left out.
+// ./aws-sdk.ts for why): yaml whole, and of the AWS SDK only the exports
+// listed in ./aws-sdk-exports.ts, from its ES modules so that the rest is
+// left out.
 
-/** The SDK exports ionflow uses, by package (test/vendor/aws-sdk.test.ts keeps this in step with the code). */
-export const AWS_SDK_EXPORTS = {
-  'client-s3': [
-    'S3Client',
-    'GetObjectCommand',
-    'HeadObjectCommand',
-    'PutObjectCommand',
-    'DeleteObjectCommand',
-    'ListObjectsV2Command',
-    'AbortMultipartUploadCommand',
-  ],
-  'lib-storage': ['Upload'],
-  'client-codedeploy': [
-    'CodeDeployClient',
-    'RegisterApplicationRevisionCommand',
-    'GetApplicationRevisionCommand',
-    'ListDeploymentGroupsCommand',
-    'GetDeploymentGroupCommand',
-    'CreateDeploymentCommand',
-    'GetDeploymentCommand',
-    'ListDeploymentsCommand',
-  ],
-  'client-sfn': ['SFNClient', 'ListStateMachinesCommand', 'StartExecutionCommand', 'DescribeExecutionCommand', 'ListExecutionsCommand'],
-};
+// tsc has compiled the list by the time rolldown runs (see the build script).
+import { AWS_SDK_EXPORTS } from '../../dist/vendor/aws-sdk-exports.js';
 
 const ENTRY = 'ionflow-aws-sdk:';
 

@@ -1,0 +1,28 @@
+// The AWS SDK exports ionflow uses, by package: what src/vendor/rolldown.config.mjs
+// puts in the bundles, and (through the types of ./aws-sdk.ts) all that code
+// may take from them, so a name left out is a type error, not a failure at
+// run time in the built CLI only.
+
+export const AWS_SDK_EXPORTS = {
+  'client-s3': [
+    'S3Client',
+    'GetObjectCommand',
+    'HeadObjectCommand',
+    'PutObjectCommand',
+    'DeleteObjectCommand',
+    'ListObjectsV2Command',
+    'AbortMultipartUploadCommand',
+  ],
+  'lib-storage': ['Upload'],
+  'client-codedeploy': [
+    'CodeDeployClient',
+    'RegisterApplicationRevisionCommand',
+    'GetApplicationRevisionCommand',
+    'ListDeploymentGroupsCommand',
+    'GetDeploymentGroupCommand',
+    'CreateDeploymentCommand',
+    'GetDeploymentCommand',
+    'ListDeploymentsCommand',
+  ],
+  'client-sfn': ['SFNClient', 'ListStateMachinesCommand', 'StartExecutionCommand', 'DescribeExecutionCommand', 'ListExecutionsCommand'],
+} as const;
