@@ -111,13 +111,6 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
   });
 }
 
-// execa is loaded on first use only: see run() for why startup cares.
-let execaModule: Promise<typeof import('execa')> | undefined;
-const loadExeca = () => {
-  execaModule ??= import('execa');
-  return execaModule;
-};
-
 export interface StreamingProcess {
   /** The command's stdout, to be consumed by the caller. */
   stdout: Readable;
@@ -197,7 +190,8 @@ export interface CollectResult {
  */
 export async function runCollect(file: string, args: string[], options: Omit<RunOptions, 'input' | 'failKind'> = {}): Promise<CollectResult> {
   const started = Date.now();
-  const { execa } = await loadExeca();
+  // Loaded on first use only: see run() for why startup cares.
+  const { execa } = await import('execa');
   const result = await execa(file, args, {
     cwd: options.cwd,
     env: options.env,
@@ -233,7 +227,8 @@ export interface TreeOptions extends Omit<RunOptions, 'input' | 'failKind'> {
  */
 export async function runTree(file: string, args: string[], options: TreeOptions = {}): Promise<CollectResult> {
   const started = Date.now();
-  const { execa } = await loadExeca();
+  // Loaded on first use only: see run() for why startup cares.
+  const { execa } = await import('execa');
   const child = execa(file, args, {
     cwd: options.cwd,
     env: options.env,

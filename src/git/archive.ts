@@ -65,15 +65,18 @@ export async function workTreeSource(loc: RepoLocation, excludes: string[] = [],
   try {
     const index = join(temp, 'index');
     const env = { GIT_INDEX_FILE: index };
-    const head = await headSha(loc.top, signal);
-    const userIndex = await git(loc.top, ['rev-parse', '--git-path', 'index'], { signal });
+    const appDir = loc.prefix ? join(loc.top, loc.prefix) : loc.top;
+    // Three independent questions, asked at once.
+    const [head, userIndex, toExclude] = await Promise.all([
+      headSha(loc.top, signal),
+      git(loc.top, ['rev-parse', '--git-path', 'index'], { signal }),
+      notIgnored(appDir, excludes, signal),
+    ]);
     const copied = await copyFile(isAbsolute(userIndex) ? userIndex : join(loc.top, userIndex), index).then(
       () => true,
       () => false,
     );
     if (!copied && head) await git(loc.top, ['read-tree', head], { env, signal });
-    const appDir = loc.prefix ? join(loc.top, loc.prefix) : loc.top;
-    const toExclude = await notIgnored(appDir, excludes, signal);
     await git(appDir, ['add', '-A', '--', ...pathspec(toExclude)], { env, signal });
     const root = await git(loc.top, ['write-tree'], { env, signal });
     const tree = await subtree(loc.top, root, loc.prefix, signal);

@@ -4,6 +4,8 @@
 // comment), so a revision looks to every unzip exactly like git's own zip.
 // Only the deflate streams differ: they come from Node's zlib.
 
+import { isUtf8 } from 'node:buffer';
+
 const U32 = 0xffffffff;
 const STREAMED = 1 << 3; // sizes and crc follow the data, in a data descriptor
 const UTF8 = 1 << 11;
@@ -34,8 +36,6 @@ export interface EntryInfo {
 export function isText(head: Uint8Array): boolean {
   return !head.subarray(0, BINARY_PROBE).includes(0);
 }
-
-const isUtf8 = (bytes: Buffer): boolean => Buffer.from(bytes.toString('utf8'), 'utf8').equals(bytes);
 
 /** MS-DOS date and time fields. UTC, so that a revision's bytes do not depend on the machine's time zone. */
 function dosDateTime(seconds: number): { date: number; time: number } {
