@@ -8,12 +8,12 @@
 // Back ends are reached through their factories, loaded only when a push or
 // deploy step is asked about.
 
-import type { BackendOptions } from '../backends/types.js';
+import type { BackendOptions, RevisionMeta } from '../backends/types.js';
 import type { AppConfig, DeployConfig, StepConfig } from '../config/types.js';
 import { IonflowError } from '../errors.js';
 import type { Blocked } from '../graph/plan.js';
+import type { HeadLocation } from '../git/git.js';
 import { ownFolders } from '../push/own-folders.js';
-import { inRepo } from './in-repo.js';
 
 export interface UpToDateOptions {
   /** The pipeline's steps: a deploy after a push in the same run deploys what that push stores. */
@@ -30,24 +30,47 @@ export type StepUpToDate = (step: StepConfig) => Promise<boolean | undefined | B
 /** The error a run would stop with, as plan's reason. */
 const blockedBy = (err: unknown): Blocked => ({ blocked: `${(err as Error).message}${err instanceof IonflowError && err.hint ? ` (${err.hint})` : ''}` });
 
-export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}): StepUpToDate {
-  const names = new Map<string, Promise<{ name: string; rev?: string } | undefined>>();
+/** What a run would push or deploy for an app; `loc` when it is HEAD (which locating also gave the folder's tree of). */
+interface Which {
+  name: string;
+  rev?: string;
+  loc?: HeadLocation;
+}
 
-  // The revision a run would use for an app: --uname, --rev, else HEAD of its repository.
-  const nameFor = (appKey: string) => {
-    let found = names.get(appKey);
+/** `make(key)` once a key: the checks below ask the same question for several steps. */
+function memo<T>(make: (key: string) => Promise<T>): (key: string) => Promise<T> {
+  const made = new Map<string, Promise<T>>();
+  return (key) => {
+    let found = made.get(key);
     if (!found) {
-      found = (async () => {
-        if (opts.uname !== undefined) return { name: opts.uname };
-        const git = await import('../git/git.js');
-        const root = config.apps[appKey]!.root;
-        const rev = await inRepo(root, () => (opts.rev !== undefined ? git.resolveRev(root, opts.rev, opts.signal) : git.headSha(root, opts.signal)), opts.signal);
-        return rev === undefined ? undefined : { name: rev, rev };
-      })();
-      names.set(appKey, found);
+      found = make(key);
+      made.set(key, found);
     }
     return found;
   };
+}
+
+export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}): StepUpToDate {
+  // The revision a run would use for an app: --uname, --rev, else HEAD of its repository.
+  const nameFor = memo(async (appKey): Promise<Which | undefined> => {
+    if (opts.uname !== undefined) return { name: opts.uname };
+    const git = await import('../git/git.js');
+    const root = config.apps[appKey]!.root;
+    if (opts.rev !== undefined) {
+      const rev = await git.resolveRev(root, opts.rev, opts.signal);
+      return { name: rev, rev };
+    }
+    const loc = await git.locateHead(root, opts.signal);
+    return loc.head === undefined ? undefined : { name: loc.head, rev: loc.head, loc };
+  });
+
+  // What the app's store holds under that name (asked by its push and by its deploys).
+  const storedFor = memo(async (appKey): Promise<RevisionMeta | undefined> => {
+    const which = await nameFor(appKey);
+    if (!which) return undefined;
+    const { createStore } = await import('../backends/store-factory.js');
+    return (await createStore(config, appKey, opts.backend)).get(config.apps[appKey]!.name, which.name);
+  });
 
   // A plain run pushes HEAD and refuses a dirty tree or a repository without commits (SPEC §5).
   const pushRefused = async (app: AppConfig, which: { rev?: string } | undefined): Promise<Blocked | undefined> => {
@@ -72,25 +95,17 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     const refused = app && (await pushRefused(app, which));
     if (refused) return refused;
     if (!app || !which) return undefined;
-    const { createStore } = await import('../backends/store-factory.js');
-    const meta = await (await createStore(config, appKey, opts.backend)).get(app.name, which.name);
+    const meta = await storedFor(appKey);
     if (!meta) return false;
     // A uname's content is the work tree, which only a push reads: the store holding the name is all plan can tell.
     if (which.rev === undefined) return undefined;
+    if (which.loc) return which.loc.headTree === meta.tree;
     const git = await import('../git/git.js');
     const loc = await git.locateRepo(app.root, opts.signal);
     return (await git.subtree(loc.top, which.rev, loc.prefix, opts.signal)) === meta.tree;
   };
 
-  const pushes = new Map<string, Promise<boolean | undefined | Blocked>>();
-  const pushCheck = (appKey: string) => {
-    let found = pushes.get(appKey);
-    if (!found) {
-      found = pushUpToDate(appKey);
-      pushes.set(appKey, found);
-    }
-    return found;
-  };
+  const pushCheck = memo(pushUpToDate);
 
   const deployUpToDate = async (groupKey: string): Promise<boolean | undefined> => {
     const group = config.groups[groupKey];
@@ -102,8 +117,7 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
       const pushed = await pushCheck(group.app);
       if (pushed !== true) return pushed === false ? false : undefined;
     }
-    const { createStore } = await import('../backends/store-factory.js');
-    const meta = await (await createStore(config, group.app, opts.backend)).get(app.name, which.name);
+    const meta = await storedFor(group.app);
     if (!meta) return false;
     const { isDeployedAlready } = await import('../deploy/deploy.js');
     return (await isDeployedAlready(config, groupKey, meta, opts.backend)) !== undefined;

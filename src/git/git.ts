@@ -84,12 +84,23 @@ export async function locateRepo(dir: string, signal?: AbortSignal): Promise<Rep
   return { top, prefix: prefix.replace(/\/$/, '') };
 }
 
+/**
+ * Before reporting a git failure in `dir`: when the folder is not in a git
+ * repository at all, that is the error to give (the one-line precondition,
+ * exit 3), not git's raw "fatal: not a git repository". One more git call,
+ * on failure only.
+ */
+async function throwIfNotARepo(dir: string, err: unknown, signal?: AbortSignal): Promise<void> {
+  if (err instanceof ProcessError && err.kind !== 'interrupted') await locateRepo(dir, signal);
+}
+
 /** HEAD's commit SHA, or undefined in a repository without commits. */
 export async function headSha(dir: string, signal?: AbortSignal): Promise<string | undefined> {
   try {
     return await git(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { signal });
   } catch (err) {
     if (err instanceof ProcessError && err.exitCodeOfProcess === 1) return undefined;
+    await throwIfNotARepo(dir, err, signal);
     throw err;
   }
 }
@@ -117,6 +128,7 @@ export async function resolveRev(dir: string, rev: string, signal?: AbortSignal)
     if (SHA.test(sha)) return sha;
   } catch (err) {
     if (!(err instanceof ProcessError) || err.kind === 'interrupted') throw err;
+    await throwIfNotARepo(dir, err, signal);
   }
   throw usageError(`--rev ${rev} does not name a commit of this repository`, {
     hint: 'give a commit SHA, branch or tag that `git rev-parse` knows (fetch it first if it is remote)',

@@ -66,10 +66,8 @@ export function outcomeError(result: RunResult): IonflowError | undefined {
 async function runRevision(repoDir: string, options: RunCommandOptions, signal: AbortSignal): Promise<RunRevision> {
   if (options.uname !== undefined) return { uname: options.uname, named: false };
   const git = await import('../../git/git.js');
-  const { inRepo } = await import('../../engine/in-repo.js');
-  const rev = options.rev;
-  if (rev !== undefined) return { rev: await inRepo(repoDir, () => git.resolveRev(repoDir, rev, signal), signal), named: true };
-  return { rev: await inRepo(repoDir, () => git.requireHead(repoDir, signal), signal), named: false };
+  if (options.rev !== undefined) return { rev: await git.resolveRev(repoDir, options.rev, signal), named: true };
+  return { rev: await git.requireHead(repoDir, signal), named: false };
 }
 
 export default async function run(ctx: CliContext, options: RunCommandOptions, pipelineKey?: string): Promise<number> {
