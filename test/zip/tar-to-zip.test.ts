@@ -120,7 +120,8 @@ describe('the zip of a commit', () => {
     const sha = repo.head();
     const bytes = await ours(repo, sha, 1024);
     const mine = readZipLayout(bytes);
-    const theirs = readZipLayout(gits(repo, sha));
+    const gitBytes = gits(repo, sha);
+    const theirs = readZipLayout(gitBytes);
     const streamed = mine.entries.filter((e) => e.flags & 8).map((e) => [e.name, e.method]);
     // Random-looking content is stored, the rest deflated.
     expect(streamed).toEqual([
@@ -132,7 +133,7 @@ describe('the zip of a commit', () => {
     const file = join(repo.home, 'streamed.zip');
     writeFileSync(file, bytes);
     const gitFile = join(repo.home, 'git.zip');
-    writeFileSync(gitFile, gits(repo, sha));
+    writeFileSync(gitFile, gitBytes);
     expect(await zipFiles(file)).toEqual(await zipFiles(gitFile));
     expect(mine.entries.map((e) => [e.name, e.content])).toEqual(theirs.entries.map((e) => [e.name, e.content]));
     expect(mine.entries.map((e) => e.externalAttributes)).toEqual(theirs.entries.map((e) => e.externalAttributes));
