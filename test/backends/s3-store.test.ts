@@ -10,6 +10,8 @@ import { type AwsHarness, isComplete, isUploadPart, startAwsHarness } from '../p
 
 const MiB = 1024 * 1024;
 const SHA = 'a'.repeat(40);
+/** The part of a RegisterApplicationRevision call these tests look at. */
+type RegisterInput = { revision: { s3Location: Record<string, unknown> } };
 let aws: AwsHarness;
 
 beforeAll(async () => {
@@ -79,6 +81,32 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     expect(await store().get('shop', 'my-try')).toEqual(meta);
     expect((await store().list('shop')).map((m) => m.name)).toContain('my-try');
     expect(await store().remoteDeployGroups('shop')).toEqual(['prod', 'staging']);
+  });
+
+  it('registers the object version a versioned bucket answers, for a single PUT and for a multipart upload', async () => {
+    // s3rver has no versioning: the proxy adds the header S3 sends for a versioned bucket.
+    const zipPut = (r: { method: string; url: string }) => r.method === 'PUT' && /\.zip(\?|$)/.test(r.url) && !isUploadPart(r);
+    aws.proxy.setRule((req) =>
+      zipPut(req) ? { addHeaders: { 'x-amz-version-id': 'v-single' } } : isComplete(req) ? { addHeaders: { 'x-amz-version-id': 'v-multi' } } : undefined,
+    );
+    const single = await store().put(input(randomBytes(100_000), { name: { uname: 'versioned-single' } }));
+    const multi = await store().put(input(randomBytes(11 * MiB), { name: { uname: 'versioned-multi' } }));
+    expect(aws.proxy.requests.some(isComplete)).toBe(true);
+    expect([single.s3?.version, multi.s3?.version]).toEqual(['v-single', 'v-multi']);
+    const registered = aws.fake.callsOf('RegisterApplicationRevision').map((c) => (c.input as RegisterInput).revision.s3Location);
+    expect(registered).toEqual([
+      expect.objectContaining({ key: 'datomic/apps/shop/versioned-single.zip', bundleType: 'zip', version: 'v-single' }),
+      expect.objectContaining({ key: 'datomic/apps/shop/versioned-multi.zip', bundleType: 'zip', version: 'v-multi' }),
+    ]);
+    // The metadata keeps the version, so an up-to-date push registers the same one again.
+    expect((await store().get('shop', 'versioned-multi'))?.s3?.version).toBe('v-multi');
+  });
+
+  it('registers no version for an unversioned bucket', async () => {
+    await store().put(input(randomBytes(100_000), { name: { uname: 'unversioned' } }));
+    const calls = aws.fake.callsOf('RegisterApplicationRevision');
+    expect(calls).toHaveLength(1);
+    expect((calls[0]!.input as RegisterInput).revision.s3Location).not.toHaveProperty('version');
   });
 
   it('streams a multipart upload and still ends with a correct object when S3 answers 500 to some requests', async () => {

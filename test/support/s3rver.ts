@@ -2,7 +2,8 @@
 // 127.0.0.1, port 0, in a temp folder, with one bucket. s3rver accepts only
 // the access key S3RVER / secret S3RVER. `startFaultProxy` puts a tiny HTTP
 // proxy in front of it that can answer chosen requests with an S3 error
-// (500s to test retries, AccessDenied, ExpiredToken …).
+// (500s to test retries, AccessDenied, ExpiredToken …), or add headers to
+// s3rver's answer (x-amz-version-id: s3rver has no bucket versioning).
 
 import { createServer, type IncomingMessage, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -62,8 +63,15 @@ export interface ProxiedRequest {
   url: string;
 }
 
-/** What to answer instead of forwarding; undefined = forward; `hang` never answers (until close). */
-export type FaultDecision = { status: number; code: string; message?: string } | { hang: true } | undefined;
+/**
+ * What to answer instead of forwarding; undefined = forward; `hang` never
+ * answers (until close); `addHeaders` forwards and adds them to the answer.
+ */
+export type FaultDecision =
+  | { status: number; code: string; message?: string }
+  | { hang: true }
+  | { addHeaders: Record<string, string> }
+  | undefined;
 
 export interface FaultProxy {
   url: string;
@@ -83,7 +91,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = createServer((req: IncomingMessage, res) => {
     const seen = { method: req.method ?? 'GET', url: req.url ?? '/' };
     requests.push(seen);
-    const fault = rule(seen, requests.length - 1);
+    const decision = rule(seen, requests.length - 1);
+    const added = decision && 'addHeaders' in decision ? decision.addHeaders : {};
+    const fault = decision && !('addHeaders' in decision) ? decision : undefined;
     if (fault) {
       faulted.push(seen);
       req.resume();
@@ -98,7 +108,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const upstream = httpRequest(
       { hostname, port, method: req.method, path: req.url, headers: req.headers },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...added });
         answer.pipe(res);
       },
     );
