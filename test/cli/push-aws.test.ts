@@ -24,10 +24,10 @@ beforeEach(() => {
 });
 afterEach(() => repo?.cleanup());
 
-const yaml = (bucket: string) => `version: 1
+const yaml = (bucket: string, awsProfile?: string) => `version: 1
 profiles:
   test:
-    region: us-east-1
+    region: us-east-1${awsProfile ? `\n    aws-profile: ${awsProfile}` : ''}
 apps:
   shop:
     store:
@@ -45,9 +45,9 @@ pipelines:
       - push: shop
 `;
 
-function setup(files: Record<string, string> = {}, bucket = aws.s3.bucket): TempRepo {
+function setup(files: Record<string, string> = {}, bucket = aws.s3.bucket, awsProfile?: string): TempRepo {
   // A unique file: temp repos have fixed dates, so equal content would mean equal SHAs across tests.
-  repo = makeRepo({ 'deploy.yaml': yaml(bucket), 'src/core.clj': '(ns core)', 'id.txt': randomUUID(), ...files });
+  repo = makeRepo({ 'deploy.yaml': yaml(bucket, awsProfile), 'src/core.clj': '(ns core)', 'id.txt': randomUUID(), ...files });
   return repo;
 }
 
@@ -160,6 +160,60 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
     aws.proxy.setRule(() => undefined);
     expect(await exists(`datomic/apps/shop/${sha}.zip`)).toBe(false);
     expect(await exists(`datomic/apps/shop/${sha}.json`)).toBe(false);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  });
+});
+
+describe('credential profiles (SPEC §10)', () => {
+  // s3rver takes only the keys S3RVER/S3RVER: these are refused.
+  const REFUSED_SECRET = 'refused-secret-never-printed';
+
+  function credentials(r: TempRepo): string {
+    const file = join(r.dir, '..', `credentials-${randomUUID()}`);
+    writeFileSync(
+      file,
+      `[acme]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n\n[refused]\naws_access_key_id = AKIDREFUSED\naws_secret_access_key = ${REFUSED_SECRET}\n`,
+    );
+    return file;
+  }
+
+  it('signs with the keys of the aws-profile, not those of the environment; --creds-profile picks another', async () => {
+    const r = setup({}, aws.s3.bucket, 'acme');
+    const profileEnv = {
+      ...env(r),
+      AWS_SHARED_CREDENTIALS_FILE: credentials(r),
+      AWS_ACCESS_KEY_ID: 'AKIDFROMENV',
+      AWS_SECRET_ACCESS_KEY: REFUSED_SECRET,
+    };
+    const pushed = await runCli(['push'], { cwd: r.dir, env: profileEnv });
+    expect(pushed.code, pushed.stderr).toBe(0);
+    // The profile winning over the environment's keys is the documented rule, not an SDK console warning.
+    expect(pushed.stderr).not.toMatch(/WARNING|credential sources/i);
+    expect(await exists(`datomic/apps/shop/${r.head()}.zip`)).toBe(true);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(1);
+
+    r.git('commit', '-q', '--allow-empty', '-m', 'next');
+    const refused = await runCli(['push', '--creds-profile', 'refused'], { cwd: r.dir, env: profileEnv });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/InvalidAccessKeyId[^\n]*\nhint: your AWS credentials are missing or expired/);
+    expect(refused.stderr).not.toContain(REFUSED_SECRET);
+    expect(await exists(`datomic/apps/shop/${r.head()}.zip`)).toBe(false);
+
+    const unknown = await runCli(['push', '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: .*AWS profile nobody: Could not load credentials[^\n]*\nhint: your AWS credentials are missing or expired/m);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(1);
+  });
+
+  it('without an aws-profile, the environment\'s keys are used (and here refused)', async () => {
+    const r = setup();
+    const result = await runCli(['push'], {
+      cwd: r.dir,
+      env: { ...env(r), AWS_SHARED_CREDENTIALS_FILE: credentials(r), AWS_ACCESS_KEY_ID: 'AKIDFROMENV', AWS_SECRET_ACCESS_KEY: REFUSED_SECRET },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/InvalidAccessKeyId[^\n]*\nhint: your AWS credentials/);
+    expect(result.stderr).not.toContain(REFUSED_SECRET);
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
   });
 });

@@ -130,6 +130,29 @@ function bind<I, O>(client: Sender, Command: new (...args: [NoInfer<I>]) => unkn
   return (input, signal) => client.send(new Command(input), signal ? { abortSignal: signal } : {}) as Promise<O>;
 }
 
+/**
+ * `client.send`, with credential failures naming the AWS profile they were
+ * looked up in: the SDK's own message ("Could not load credentials from any
+ * providers") does not say, and a mistyped --creds-profile looks like expired keys.
+ */
+function naming(client: Sender, profile: string | undefined): Sender {
+  if (!profile) return client;
+  return {
+    send: (command, options) =>
+      client.send(command, options).catch((err: unknown) => {
+        if (err instanceof Error && err.name === 'CredentialsProviderError') err.message = `AWS profile ${profile}: ${err.message}`;
+        throw err;
+      }),
+  };
+}
+
+// The SDK's loggers are silent by default but for one warning it prints on its
+// own (several lines on the console) when a profile is chosen while
+// AWS_ACCESS_KEY_ID is set. Choosing the profile is what deploy.yaml's
+// aws-profile and --creds-profile mean (SPEC §10; the README says the
+// profile's keys win), so that warning is left out too.
+const SILENT = { debug() {}, info() {}, warn() {}, error() {} };
+
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
   return () => {
@@ -145,6 +168,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
       const settings = clientSettings('s3', profile, options);
       const client = new sdk.S3Client({
         ...settings,
+        logger: SILENT,
         // S3-compatible stores and emulators: no virtual-host buckets, and
         // checksums only where the API requires them (s3rver corrupts streamed
         // bodies sent with the default aws-chunked checksum trailers).
@@ -152,39 +176,44 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
           ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
           : {}),
       });
+      const send = naming(client, settings.profile);
       return {
         client,
-        getObject: bind(client, sdk.GetObjectCommand),
-        headObject: bind(client, sdk.HeadObjectCommand),
-        putObject: bind(client, sdk.PutObjectCommand),
-        deleteObject: bind(client, sdk.DeleteObjectCommand),
-        listObjectsV2: bind(client, sdk.ListObjectsV2Command),
-        abortMultipartUpload: bind(client, sdk.AbortMultipartUploadCommand),
+        getObject: bind(send, sdk.GetObjectCommand),
+        headObject: bind(send, sdk.HeadObjectCommand),
+        putObject: bind(send, sdk.PutObjectCommand),
+        deleteObject: bind(send, sdk.DeleteObjectCommand),
+        listObjectsV2: bind(send, sdk.ListObjectsV2Command),
+        abortMultipartUpload: bind(send, sdk.AbortMultipartUploadCommand),
       };
     }),
     codedeploy: once(async () => {
       const sdk = requireSdk('client-codedeploy');
-      const client = new sdk.CodeDeployClient(clientSettings('codedeploy', profile, options));
+      const settings = clientSettings('codedeploy', profile, options);
+      const client = new sdk.CodeDeployClient({ ...settings, logger: SILENT });
+      const send = naming(client, settings.profile);
       return {
         client,
-        registerApplicationRevision: bind(client, sdk.RegisterApplicationRevisionCommand),
-        getApplicationRevision: bind(client, sdk.GetApplicationRevisionCommand),
-        listDeploymentGroups: bind(client, sdk.ListDeploymentGroupsCommand),
-        getDeploymentGroup: bind(client, sdk.GetDeploymentGroupCommand),
-        createDeployment: bind(client, sdk.CreateDeploymentCommand),
-        getDeployment: bind(client, sdk.GetDeploymentCommand),
-        listDeployments: bind(client, sdk.ListDeploymentsCommand),
+        registerApplicationRevision: bind(send, sdk.RegisterApplicationRevisionCommand),
+        getApplicationRevision: bind(send, sdk.GetApplicationRevisionCommand),
+        listDeploymentGroups: bind(send, sdk.ListDeploymentGroupsCommand),
+        getDeploymentGroup: bind(send, sdk.GetDeploymentGroupCommand),
+        createDeployment: bind(send, sdk.CreateDeploymentCommand),
+        getDeployment: bind(send, sdk.GetDeploymentCommand),
+        listDeployments: bind(send, sdk.ListDeploymentsCommand),
       };
     }),
     sfn: once(async () => {
       const sdk = requireSdk('client-sfn');
-      const client = new sdk.SFNClient(clientSettings('sfn', profile, options));
+      const settings = clientSettings('sfn', profile, options);
+      const client = new sdk.SFNClient({ ...settings, logger: SILENT });
+      const send = naming(client, settings.profile);
       return {
         client,
-        listStateMachines: bind(client, sdk.ListStateMachinesCommand),
-        startExecution: bind(client, sdk.StartExecutionCommand),
-        describeExecution: bind(client, sdk.DescribeExecutionCommand),
-        listExecutions: bind(client, sdk.ListExecutionsCommand),
+        listStateMachines: bind(send, sdk.ListStateMachinesCommand),
+        startExecution: bind(send, sdk.StartExecutionCommand),
+        describeExecution: bind(send, sdk.DescribeExecutionCommand),
+        listExecutions: bind(send, sdk.ListExecutionsCommand),
       };
     }),
   };
