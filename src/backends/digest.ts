@@ -4,13 +4,31 @@
 import { createHash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 
+export interface DigestOptions {
+  onProgress?: (bytes: number) => void;
+  /**
+   * The stream does not end before this settles (and fails if it rejects):
+   * what must happen before a store may act on the whole body.
+   */
+  endAfter?: Promise<unknown>;
+}
+
 export class DigestStream extends Transform {
   private readonly hash = createHash('sha256');
   // Not `size`: lib-storage reads a body's `size` as its total length.
   bytes = 0;
+  private readonly onProgress: ((bytes: number) => void) | undefined;
+  private readonly endAfter: Promise<unknown> | undefined;
 
-  constructor(private readonly onProgress?: (bytes: number) => void) {
+  constructor(options: DigestOptions = {}) {
     super({ highWaterMark: 256 * 1024 });
+    this.onProgress = options.onProgress;
+    this.endAfter = options.endAfter;
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (!this.endAfter) callback();
+    else this.endAfter.then(() => callback(), (err: unknown) => callback(err as Error));
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

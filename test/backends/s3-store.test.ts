@@ -102,6 +102,55 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     expect((await store().get('shop', 'versioned-multi'))?.s3?.version).toBe('v-multi');
   });
 
+  it('deletes the old metadata while the upload runs, and replaces the zip only once it is gone', async () => {
+    await store().put(input(randomBytes(100_000), { name: { uname: 'replaced' } }));
+    const seen: string[] = [];
+    let released = false;
+    let release = () => {};
+    const slowDelete = new Promise<void>((resolve) => {
+      release = () => {
+        released = true;
+        seen.push('delete answered');
+        resolve();
+      };
+    });
+    // Without a concurrent upload no part ever comes: give up waiting for them then.
+    const fallback = setTimeout(() => release(), 5000);
+    let parts = 0;
+    aws.proxy.setRule((req) => {
+      if (req.method === 'DELETE' && req.url.includes('/replaced.json')) {
+        seen.push('delete');
+        return { until: slowDelete };
+      }
+      if (isUploadPart(req)) {
+        seen.push('part');
+        // Two full parts of the 11 MiB body are sent while the delete is held (the last
+        // one waits for the body's end). Let it go a little later: long enough for the
+        // last part and CompleteMultipartUpload of an upload that would not wait for it.
+        if (++parts === 2) setTimeout(release, 300);
+      }
+      if (isComplete(req)) seen.push(released ? 'complete' : 'complete before the delete was answered');
+      return undefined;
+    });
+    const body = randomBytes(11 * MiB);
+    const meta = await store().put(input(body, { name: { uname: 'replaced' } }));
+    clearTimeout(fallback);
+    expect(seen).toEqual(['delete', 'part', 'part', 'delete answered', 'part', 'complete']);
+    expect(sha256(await objectBytes('datomic/apps/shop/replaced.zip'))).toBe(sha256(body));
+    expect(await store().get('shop', 'replaced')).toEqual(meta);
+  });
+
+  it('a failing delete of the old metadata fails the upload with its own error, and registers nothing', async () => {
+    aws.proxy.setRule((req) =>
+      req.method === 'DELETE' && req.url.includes('/denied.json') ? { status: 403, code: 'AccessDenied', message: 'no deleting' } : undefined,
+    );
+    const err = (await store().put(input(randomBytes(11 * MiB), { name: { uname: 'denied' } })).catch((e: unknown) => e)) as IonflowError;
+    expect(err.message).toMatch(/^upload s3:\/\/.*\/denied\.zip: AccessDenied: no deleting$/);
+    expect(err.hint).toMatch(/not allowed/);
+    expect(await exists('datomic/apps/shop/denied.zip')).toBe(false);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  });
+
   it('registers no version for an unversioned bucket', async () => {
     await store().put(input(randomBytes(100_000), { name: { uname: 'unversioned' } }));
     const calls = aws.fake.callsOf('RegisterApplicationRevision');

@@ -65,12 +65,14 @@ export interface ProxiedRequest {
 
 /**
  * What to answer instead of forwarding; undefined = forward; `hang` never
- * answers (until close); `addHeaders` forwards and adds them to the answer.
+ * answers (until close); `addHeaders` forwards and adds them to the answer;
+ * `until` forwards once the promise settles (a slow request).
  */
 export type FaultDecision =
   | { status: number; code: string; message?: string }
   | { hang: true }
   | { addHeaders: Record<string, string> }
+  | { until: Promise<unknown> }
   | undefined;
 
 export interface FaultProxy {
@@ -93,7 +95,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     requests.push(seen);
     const decision = rule(seen, requests.length - 1);
     const added = decision && 'addHeaders' in decision ? decision.addHeaders : {};
-    const fault = decision && !('addHeaders' in decision) ? decision : undefined;
+    const held = decision && 'until' in decision ? decision.until : undefined;
+    const fault = decision && ('status' in decision || 'hang' in decision) ? decision : undefined;
     if (fault) {
       faulted.push(seen);
       req.resume();
@@ -105,15 +108,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       });
       return;
     }
-    const upstream = httpRequest(
-      { hostname, port, method: req.method, path: req.url, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...added });
-        answer.pipe(res);
-      },
-    );
-    upstream.on('error', () => res.destroy());
-    req.pipe(upstream);
+    const forward = () => {
+      const upstream = httpRequest(
+        { hostname, port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...added });
+          answer.pipe(res);
+        },
+      );
+      upstream.on('error', () => res.destroy());
+      req.pipe(upstream);
+    };
+    if (held) {
+      req.pause();
+      held.then(forward, forward);
+    } else forward();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;

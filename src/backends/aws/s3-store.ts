@@ -67,13 +67,20 @@ export class S3RevisionStore implements RevisionStore {
     const Key = this.key(input.appName, name, 'zip');
     const where = `s3://${Bucket}/${Key}`;
     const s3 = await this.s3();
-    try {
-      // Unregister an older revision of this name before its zip is replaced.
-      await s3.deleteObject({ Bucket, Key: this.key(input.appName, name, 'json') }, input.signal);
-    } catch (err) {
-      throw toIonflowError(err, `upload ${where}`);
-    }
-    const digest = new DigestStream();
+    // Unregister an older revision of this name before its zip is replaced:
+    // the zip is replaced only by the PutObject or CompleteMultipartUpload sent
+    // once the body has ended, and the digest holds the end back until the
+    // metadata is gone. The upload starts meanwhile, so the round trip costs
+    // the push nothing. (Settles with the failure, if any, never rejects.)
+    const unregistered = s3.deleteObject({ Bucket, Key: this.key(input.appName, name, 'json') }, input.signal).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    const digest = new DigestStream({
+      endAfter: unregistered.then((err) => {
+        if (err) throw err;
+      }),
+    });
     const feeding = pipeline(input.body, digest).catch((err: unknown) => err);
     // lib-storage is only needed to upload: a skipped push never loads it.
     const { Upload } = requireSdk('lib-storage');
@@ -100,7 +107,9 @@ export class S3RevisionStore implements RevisionStore {
       digest.destroy();
       if (upload.uploadId) await s3.abortMultipartUpload({ Bucket, Key, UploadId: upload.uploadId }).catch(() => undefined);
       const fed = await feeding;
-      throw toIonflowError(input.signal?.aborted ? new InterruptedError() : (fed ?? err), `upload ${where}`);
+      // What failed first: the unregistering, else the body (git), else the upload itself.
+      const cause = (await unregistered) ?? fed ?? err;
+      throw toIonflowError(input.signal?.aborted ? new InterruptedError() : cause, `upload ${where}`);
     } finally {
       input.signal?.removeEventListener('abort', onAbort);
     }

@@ -42,7 +42,7 @@ export class LocalRevisionStore implements RevisionStore {
     const { folder, zip, json } = this.paths(input.appName, revisionName(input.name));
     await mkdir(folder, { recursive: true });
     const temp = tempPathFor(zip);
-    const digest = new DigestStream(input.onProgress);
+    const digest = new DigestStream({ onProgress: input.onProgress });
     try {
       await pipeline(input.body, digest, createWriteStream(temp), { signal: input.signal });
       // Unregister any older revision of this name before its zip is replaced.
