@@ -7,10 +7,11 @@ import { Transform, type TransformCallback } from 'node:stream';
 export interface DigestOptions {
   onProgress?: (bytes: number) => void;
   /**
-   * The stream does not end before this settles (and fails if it rejects):
-   * what must happen before a store may act on the whole body.
+   * Run once the whole body has been read, before the stream ends (its
+   * failure fails the stream): what must happen before a store may act on
+   * the complete body, done no earlier than needed.
    */
-  endAfter?: Promise<unknown>;
+  beforeEnd?: () => Promise<void>;
 }
 
 export class DigestStream extends Transform {
@@ -18,17 +19,12 @@ export class DigestStream extends Transform {
   // Not `size`: lib-storage reads a body's `size` as its total length.
   bytes = 0;
   private readonly onProgress: ((bytes: number) => void) | undefined;
-  private readonly endAfter: Promise<unknown> | undefined;
+  private readonly beforeEnd: (() => Promise<void>) | undefined;
 
   constructor(options: DigestOptions = {}) {
     super({ highWaterMark: 256 * 1024 });
     this.onProgress = options.onProgress;
-    this.endAfter = options.endAfter;
-  }
-
-  override _flush(callback: TransformCallback): void {
-    if (!this.endAfter) callback();
-    else this.endAfter.then(() => callback(), (err: unknown) => callback(err as Error));
+    this.beforeEnd = options.beforeEnd;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -36,6 +32,11 @@ export class DigestStream extends Transform {
     this.bytes += chunk.length;
     this.onProgress?.(this.bytes);
     callback(null, chunk);
+  }
+
+  override _flush(callback: TransformCallback): void {
+    if (!this.beforeEnd) callback();
+    else this.beforeEnd().then(() => callback(), (err: unknown) => callback(err as Error));
   }
 
   /** The hex sha256 of everything that went through; call once, after the end. */

@@ -102,42 +102,48 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     expect((await store().get('shop', 'versioned-multi'))?.s3?.version).toBe('v-multi');
   });
 
-  it('deletes the old metadata while the upload runs, and replaces the zip only once it is gone', async () => {
-    await store().put(input(randomBytes(100_000), { name: { uname: 'replaced' } }));
+  it('a uname: deletes the old metadata before the new zip replaces the old one, and keeps it when the upload fails', async () => {
+    const old = await store().put(input(randomBytes(100_000), { name: { uname: 'replaced' } }));
+    const oldZip = await objectBytes('datomic/apps/shop/replaced.zip');
+    // Parts that keep failing: the upload gives up before the body has ended, and the old revision stays whole.
+    const before = aws.proxy.requests.length;
+    aws.proxy.setRule((req) => (isUploadPart(req) ? { status: 500, code: 'InternalError' } : undefined));
+    // Streamed in pieces, as git's archive comes (one 11 MiB piece would end the body at once).
+    const pieces = (b: Buffer) => Readable.from(Array.from({ length: Math.ceil(b.length / 65536) }, (_, i) => b.subarray(i * 65536, (i + 1) * 65536)));
+    await expect(store().put(input(pieces(randomBytes(11 * MiB)), { name: { uname: 'replaced' } }))).rejects.toThrow(/InternalError/);
+    expect(aws.proxy.requests.slice(before).some((r) => r.method === 'DELETE' && r.url.includes('/replaced.json'))).toBe(false);
+    expect(await store().get('shop', 'replaced')).toEqual(old);
+    expect((await objectBytes('datomic/apps/shop/replaced.zip')).equals(oldZip)).toBe(true);
+
+    // A slow delete: the last part and CompleteMultipartUpload wait for its answer.
     const seen: string[] = [];
-    let released = false;
-    let release = () => {};
-    const slowDelete = new Promise<void>((resolve) => {
-      release = () => {
-        released = true;
-        seen.push('delete answered');
-        resolve();
-      };
-    });
-    // Without a concurrent upload no part ever comes: give up waiting for them then.
-    const fallback = setTimeout(() => release(), 5000);
-    let parts = 0;
     aws.proxy.setRule((req) => {
       if (req.method === 'DELETE' && req.url.includes('/replaced.json')) {
         seen.push('delete');
-        return { until: slowDelete };
+        return { until: new Promise((resolve) => setTimeout(resolve, 300)).then(() => seen.push('delete answered')) };
       }
-      if (isUploadPart(req)) {
-        seen.push('part');
-        // Two full parts of the 11 MiB body are sent while the delete is held (the last
-        // one waits for the body's end). Let it go a little later: long enough for the
-        // last part and CompleteMultipartUpload of an upload that would not wait for it.
-        if (++parts === 2) setTimeout(release, 300);
-      }
-      if (isComplete(req)) seen.push(released ? 'complete' : 'complete before the delete was answered');
+      if (isUploadPart(req)) seen.push(`part ${new URL(req.url, 'http://x').searchParams.get('partNumber')}`);
+      if (isComplete(req)) seen.push('complete');
       return undefined;
     });
     const body = randomBytes(11 * MiB);
-    const meta = await store().put(input(body, { name: { uname: 'replaced' } }));
-    clearTimeout(fallback);
-    expect(seen).toEqual(['delete', 'part', 'part', 'delete answered', 'part', 'complete']);
+    const meta = await store().put(input(pieces(body), { name: { uname: 'replaced' } }));
+    expect(seen.slice(seen.indexOf('delete answered'))).toEqual(['delete answered', 'part 3', 'complete']);
     expect(sha256(await objectBytes('datomic/apps/shop/replaced.zip'))).toBe(sha256(body));
     expect(await store().get('shop', 'replaced')).toEqual(meta);
+  });
+
+  it('a commit: never deletes its metadata, so a failed forced push leaves the revision as it was', async () => {
+    const rev = { rev: 'c'.repeat(40) };
+    const before = aws.proxy.requests.length;
+    const old = await store().put(input(randomBytes(100_000), { name: rev }));
+    aws.proxy.setRule((req) => (req.method === 'PUT' && req.url.includes('.zip') ? { status: 500, code: 'InternalError' } : undefined));
+    await expect(store().put(input(randomBytes(100_000), { name: rev }))).rejects.toThrow(/InternalError/);
+    expect(await store().get('shop', rev.rev)).toEqual(old);
+    aws.proxy.setRule(() => undefined);
+    const again = await store().put(input(randomBytes(100_000), { name: rev }));
+    expect(await store().get('shop', rev.rev)).toEqual(again);
+    expect(aws.proxy.requests.slice(before).filter((r) => r.method === 'DELETE')).toEqual([]);
   });
 
   it('a failing delete of the old metadata fails the upload with its own error, and registers nothing', async () => {

@@ -51,6 +51,15 @@ function setup(files: Record<string, string> = {}, bucket = aws.s3.bucket, awsPr
   return repo;
 }
 
+/** A repo whose zip takes several parts, so git is still streaming while the first ones upload. */
+function bigRepo(): TempRepo {
+  const r = setup();
+  for (let i = 0; i < 3; i++) writeFileSync(join(r.dir, `blob-${i}.bin`), randomBytes(8 * 1024 * 1024));
+  r.git('-c', 'core.looseCompression=0', 'add', '-A');
+  r.git('commit', '-q', '-m', 'big');
+  return r;
+}
+
 const env = (r: TempRepo) => ({
   ...r.env,
   ...aws.env,
@@ -132,11 +141,31 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
     expect(aws.fake.callsOf('ListDeploymentGroups').length).toBeGreaterThanOrEqual(3);
   });
 
+  it('parts that keep failing while git still streams exit 1 with the S3 error and hint, not as interrupted', async () => {
+    const r = bigRepo();
+    aws.proxy.setRule((req) => (isUploadPart(req) ? { status: 500, code: 'InternalError', message: 'parts down' } : undefined));
+    const result = await runCli(['push'], { cwd: r.dir, env: env(r) });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^error: upload s3:\/\/.*\.zip: InternalError: parts down\nhint: the AWS service kept failing/m);
+    expect(await exists(`datomic/apps/shop/${r.head()}.zip`)).toBe(false);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  });
+
+  it('a uname push whose old metadata cannot be deleted exits 1 with error and hint lines, never a crash', async () => {
+    const r = bigRepo();
+    aws.proxy.setRule((req) =>
+      req.method === 'DELETE' && req.url.includes('/try-1.json') ? { status: 403, code: 'AccessDenied', message: 'no deleting' } : undefined,
+    );
+    const result = await runCli(['push', '--uname', 'try-1'], { cwd: r.dir, env: env(r) });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(/^error: upload s3:\/\/.*\/try-1\.zip: AccessDenied: no deleting\nhint: the credentials in use are not allowed/m);
+    expect(result.stderr).not.toMatch(/^\s+at |Node\.js v/m);
+    expect(await exists('datomic/apps/shop/try-1.zip')).toBe(false);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  });
+
   it('SIGINT during the upload exits 130: no object, no metadata, nothing registered', async () => {
-    const r = setup();
-    for (let i = 0; i < 3; i++) writeFileSync(join(r.dir, `blob-${i}.bin`), randomBytes(8 * 1024 * 1024));
-    r.git('-c', 'core.looseCompression=0', 'add', '-A');
-    r.git('commit', '-q', '-m', 'big');
+    const r = bigRepo();
     const sha = r.head();
     aws.proxy.setRule((req) => (isUploadPart(req) ? { hang: true } : undefined));
     const seen = aws.proxy.requests.length;

@@ -2,7 +2,8 @@
 // uploaded as a streamed multipart upload, `<name>.json` metadata beside it
 // written only once the zip is complete, then the zip registered as a
 // CodeDeploy application revision. A failed or interrupted upload is aborted
-// and nothing is registered.
+// and nothing is registered; the revision of that name, if any, stays as it
+// was (for a uname, unless the failure came after its old metadata went).
 
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { InterruptedError } from '../../errors.js';
+import { InterruptedError, isAbortError } from '../../errors.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta, revisionName } from '../revision-meta.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
@@ -67,20 +68,25 @@ export class S3RevisionStore implements RevisionStore {
     const Key = this.key(input.appName, name, 'zip');
     const where = `s3://${Bucket}/${Key}`;
     const s3 = await this.s3();
-    // Unregister an older revision of this name before its zip is replaced:
-    // the zip is replaced only by the PutObject or CompleteMultipartUpload sent
-    // once the body has ended, and the digest holds the end back until the
-    // metadata is gone. The upload starts meanwhile, so the round trip costs
-    // the push nothing. (Settles with the failure, if any, never rejects.)
-    const unregistered = s3.deleteObject({ Bucket, Key: this.key(input.appName, name, 'json') }, input.signal).then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    const digest = new DigestStream({
-      endAfter: unregistered.then((err) => {
-        if (err) throw err;
-      }),
-    });
+    // A commit is the same tree at every push (SPEC §5; with the same ionflow
+    // and Node, the same bytes), so its metadata stays true while its zip is
+    // replaced, and is rewritten after: a failed --force keeps the revision
+    // deployable, and pushing a commit needs no s3:DeleteObject. A uname's
+    // content changes from push to push: its metadata is deleted before the
+    // new zip can replace the old one, and no earlier. The zip is replaced only
+    // by the PutObject or CompleteMultipartUpload sent after the body has
+    // ended, and the digest deletes the metadata just before it lets the body
+    // end, so an upload that fails on the way leaves the old revision whole.
+    let unregisterFailure: unknown;
+    const unregister = async () => {
+      try {
+        await s3.deleteObject({ Bucket, Key: this.key(input.appName, name, 'json') }, input.signal);
+      } catch (err) {
+        unregisterFailure = err;
+        throw err;
+      }
+    };
+    const digest = new DigestStream({ beforeEnd: input.name.rev ? undefined : unregister });
     const feeding = pipeline(input.body, digest).catch((err: unknown) => err);
     // lib-storage is only needed to upload: a skipped push never loads it.
     const { Upload } = requireSdk('lib-storage');
@@ -107,8 +113,12 @@ export class S3RevisionStore implements RevisionStore {
       digest.destroy();
       if (upload.uploadId) await s3.abortMultipartUpload({ Bucket, Key, UploadId: upload.uploadId }).catch(() => undefined);
       const fed = await feeding;
+      // A body stopped because the upload failed (lib-storage or the line
+      // above stop reading it) ends in an abort or a premature close: not a
+      // failure of its own, like git's, which would be the cause.
+      const bodyFailure = fed && !isAbortError(fed) && (fed as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE' ? fed : undefined;
       // What failed first: the unregistering, else the body (git), else the upload itself.
-      const cause = (await unregistered) ?? fed ?? err;
+      const cause = unregisterFailure ?? bodyFailure ?? err;
       throw toIonflowError(input.signal?.aborted ? new InterruptedError() : cause, `upload ${where}`);
     } finally {
       input.signal?.removeEventListener('abort', onAbort);
