@@ -27,6 +27,8 @@ export interface PushResult {
   meta: RevisionMeta;
   skipped: boolean;
   deployGroups: string[];
+  /** The group `:deploy-command` names: the app's first in deploy.yaml (CodeDeploy-only groups cannot be deployed to by name). */
+  firstGroup: string | undefined;
   store: RevisionStore;
 }
 
@@ -35,12 +37,20 @@ export const DIRTY_MESSAGE = 'You must either specify a uname or push from a cle
 // A uname becomes a file name and an S3 key: keep it to one safe path segment.
 const UNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** The app's groups in deploy.yaml, in its order. */
+const groupsOf = (config: DeployConfig, appKey: string) => Object.values(config.groups).filter((g) => g.app === appKey);
+
+/**
+ * `:deploy-groups`: the app's groups in deploy.yaml, in its order, then the
+ * app's other CodeDeploy deployment groups, sorted. A CodeDeploy group that an
+ * aws group of deploy.yaml deploys to is listed once, by that group's key: the
+ * name `ionflow deploy --group` takes.
+ */
 async function configGroups(config: DeployConfig, appKey: string, store: RevisionStore, app: AppConfig) {
-  const local = Object.values(config.groups)
-    .filter((g) => g.app === appKey)
-    .map((g) => g.key);
-  const remote = await store.remoteDeployGroups(app.name);
-  return [...new Set([...local, ...remote])].sort();
+  const declared = groupsOf(config, appKey);
+  const covered = new Set(declared.flatMap((g) => (g.kind === 'aws' ? [g.deploymentGroup] : [])));
+  const others = (await store.remoteDeployGroups(app.name)).filter((name) => !covered.has(name)).sort();
+  return [...new Set([...declared.map((g) => g.key), ...others])];
 }
 
 /** Start work now, await it later: a failure only surfaces where it is awaited. */
@@ -76,6 +86,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   }
   const { signal } = options;
   const say = options.onProgress ?? (() => {});
+  const firstGroup = groupsOf(config, appKey)[0]?.key;
   // Loading the store (for S3, the AWS SDK) overlaps with the git work below.
   const storeP = early(createStore(config, appKey, options.backend));
   const excludes = ownFolders(config, app);
@@ -116,7 +127,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
     say(describeEntryPoints(existing.entryPoints));
     const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
-    return { meta: existing, skipped: true, deployGroups, store };
+    return { meta: existing, skipped: true, deployGroups, firstGroup, store };
   }
 
   // Archiving goes on while the entry points are read (it waits on the pipe, never buffers it all).
@@ -152,5 +163,5 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
   say(describeEntryPoints(meta.entryPoints));
-  return { meta, skipped: false, deployGroups: await askGroups(), store };
+  return { meta, skipped: false, deployGroups: await askGroups(), firstGroup, store };
 }

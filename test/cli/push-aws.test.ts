@@ -81,8 +81,9 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
     const map = parseEDNString(first.stdout.trim(), { mapAs: 'object', keywordAs: 'string' }) as Record<string, unknown>;
     expect(map).toMatchObject({
       rev: sha,
-      'deploy-groups': ['canary', 'prod', 'staging'],
-      'deploy-command': `ionflow deploy --group canary --rev ${sha}`,
+      // deploy.yaml's groups in its order (canary deploys to CodeDeploy's staging), then CodeDeploy's others.
+      'deploy-groups': ['staging', 'canary', 'prod'],
+      'deploy-command': `ionflow deploy --group staging --rev ${sha}`,
     });
     expect(await exists(`datomic/apps/shop/${sha}.zip`)).toBe(true);
     expect(await exists(`datomic/apps/shop/${sha}.json`)).toBe(true);
@@ -97,6 +98,18 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
     expect(second.stderr).toMatch(/skipped \(up to date\)/);
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(2);
     expect(aws.fake.callsOf('RegisterApplicationRevision')[1]?.input).toEqual(register?.input);
+  });
+
+  it(':deploy-groups names a CodeDeploy group by the deploy.yaml group that deploys to it; :deploy-command a declared group', async () => {
+    const r = setup({
+      'deploy.yaml': yaml(aws.s3.bucket).replace('pipelines:', '  live:\n    app: shop\n    aws: { profile: test, deployment-group: prod }\npipelines:'),
+    });
+    const result = await runCli(['push', '--json'], { cwd: r.dir, env: env(r) });
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      'deploy-groups': ['staging', 'canary', 'live'],
+      'deploy-command': `ionflow deploy --group staging --rev ${r.head()}`,
+    });
   });
 
   it('a persistent S3 failure exits 1 with error and hint lines, and registers nothing', async () => {

@@ -30,12 +30,12 @@ export function chooseApp(config: DeployConfig, wanted: string | undefined): str
 }
 
 export function pushOutput(result: PushResult): OutputMap {
-  const { meta, deployGroups } = result;
+  const { meta, deployGroups, firstGroup } = result;
   const which = meta.rev ? `--rev ${meta.rev}` : `--uname ${meta.uname}`;
   return {
     ...(meta.rev ? { rev: meta.rev } : { uname: meta.uname ?? meta.name }),
     'deploy-groups': deployGroups,
-    'deploy-command': `ionflow deploy --group ${deployGroups[0] ?? '<group>'} ${which}`,
+    'deploy-command': `ionflow deploy --group ${firstGroup ?? '<group>'} ${which}`,
     doc: 'To deploy, issue the :deploy-command, or run a pipeline: ionflow run <pipeline>',
   };
 }
