@@ -56,6 +56,12 @@ export interface RevisionStore {
   get(appName: string, name: string): Promise<RevisionMeta | undefined>;
   /** Stream a zip in; atomic: on failure or abort nothing is left registered. */
   put(input: PutRevisionInput): Promise<RevisionMeta>;
+  /**
+   * Whether the zip the metadata describes is still there as it was pushed
+   * (same size locally; same ETag and version on S3): metadata alone does not
+   * make a push up to date.
+   */
+  holds(meta: RevisionMeta, signal?: AbortSignal): Promise<boolean>;
   /** For an already stored revision: make sure it is registered (CodeDeploy); no-op locally. */
   ensureRegistered(meta: RevisionMeta, signal?: AbortSignal): Promise<void>;
   /** A local file holding the zip (downloaded to a temp file for S3). */

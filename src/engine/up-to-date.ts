@@ -1,10 +1,11 @@
 // The make-style question `plan` asks without changing anything: would a
 // push or deploy step be skipped as up to date? The same rules as the run
 // (SPEC §3): a push is up to date when the store holds the revision with the
-// same content (git tree), a deploy when the group's latest successful
-// deployment is that revision with the same content — asked of the deploy
-// module's own isDeployedAlready, the check `run` makes, so the two agree. A push a run would refuse (a dirty tree without
-// --rev/--uname, no commit yet) is reported blocked with the run's reason.
+// same content (git tree) and its zip as recorded; a deploy when the group's
+// latest successful deployment is that revision with the same content, asked
+// of the deploy module's own isDeployedAlready, the check `run` makes, so the
+// two agree. A push a run would refuse (a dirty tree without --rev/--uname, no
+// commit yet) is reported blocked with the run's reason.
 // Back ends are reached through their factories, loaded only when a push or
 // deploy step is asked about.
 
@@ -64,12 +65,15 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     return loc.head === undefined ? undefined : { name: loc.head, rev: loc.head, loc };
   });
 
-  // What the app's store holds under that name (asked by its push and by its deploys).
+  // The app's store, and what it holds under that name (asked by its push and by its deploys).
+  const storeFor = memo(async (appKey) => {
+    const { createStore } = await import('../backends/store-factory.js');
+    return createStore(config, appKey, opts.backend);
+  });
   const storedFor = memo(async (appKey): Promise<RevisionMeta | undefined> => {
     const which = await nameFor(appKey);
     if (!which) return undefined;
-    const { createStore } = await import('../backends/store-factory.js');
-    return (await createStore(config, appKey, opts.backend)).get(config.apps[appKey]!.name, which.name);
+    return (await storeFor(appKey)).get(config.apps[appKey]!.name, which.name);
   });
 
   // A plain run pushes HEAD and refuses a dirty tree or a repository without commits (SPEC §5).
@@ -96,7 +100,8 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     if (refused) return refused;
     if (!app || !which) return undefined;
     const meta = await storedFor(appKey);
-    if (!meta) return false;
+    // Metadata whose zip is gone or changed is pushed again, as a run would.
+    if (!meta || !(await (await storeFor(appKey)).holds(meta, opts.signal))) return false;
     // A uname's content is the work tree, which only a push reads: the store holding the name is all plan can tell.
     if (which.rev === undefined) return undefined;
     if (which.loc) return which.loc.headTree === meta.tree;

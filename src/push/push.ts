@@ -97,8 +97,10 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const sha = options.uname ? undefined : options.rev ? await resolveRev(loc.top, options.rev, signal) : commitOrRefuse(loc.head);
   const name: RevisionName = sha ? { rev: sha } : { uname: options.uname! };
   const label = sha ?? options.uname!;
-  // --force pushes whatever the store holds: no need to look.
+  // --force pushes whatever the store holds: no need to look. Metadata found
+  // counts only while the zip it describes is still there, unchanged.
   const existingP = options.force ? Promise.resolve(undefined) : early(storeP.then((s) => s.get(app.name, label)));
+  const intactP = early(existingP.then(async (found) => (found ? (await storeP).holds(found, signal) : false)));
   // The deploy groups are only shown at the end, and asking loads CodeDeploy's
   // client (for S3, ~100 ms of the main thread). When the store already has
   // this commit the push is probably skipped: ask at once (registering needs
@@ -123,7 +125,10 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
 
   const store = await storeP;
   const existing = await existingP;
-  if (existing && existing.tree === source.tree && !options.force) {
+  const sameTree = existing !== undefined && existing.tree === source.tree;
+  if (sameTree && !(await intactP)) {
+    say(`${app.name} ${label} is recorded in ${store.where}, but its zip is missing or not the one recorded: pushing it again`);
+  } else if (existing && sameTree) {
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
     say(describeEntryPoints(existing.entryPoints));
     const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);

@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseEDNString } from 'edn-data';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -67,8 +67,12 @@ const env = (r: TempRepo) => ({
   AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url,
 });
 
+/** s3rver itself, not through the fault proxy. */
+const direct = () =>
+  new S3Client({ endpoint: aws.s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+
 const exists = (key: string) =>
-  new S3Client({ endpoint: aws.s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } })
+  direct()
     .send(new HeadObjectCommand({ Bucket: aws.s3.bucket, Key: key }))
     .then(() => true, () => false);
 
@@ -98,6 +102,21 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
     expect(second.stderr).toMatch(/skipped \(up to date\)/);
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(2);
     expect(aws.fake.callsOf('RegisterApplicationRevision')[1]?.input).toEqual(register?.input);
+  });
+
+  it('a push whose zip was deleted from S3 behind its back uploads it again instead of skipping', async () => {
+    const r = setup();
+    const key = `datomic/apps/shop/${r.head()}.zip`;
+    expect((await runCli(['push'], { cwd: r.dir, env: env(r) })).code).toBe(0);
+    await direct().send(new DeleteObjectCommand({ Bucket: aws.s3.bucket, Key: key }));
+    aws.fake.calls.length = 0;
+    const again = await runCli(['push'], { cwd: r.dir, env: env(r) });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/its zip is missing or not the one recorded: pushing it again/);
+    expect(again.stderr).not.toMatch(/skipped/);
+    const head = await direct().send(new HeadObjectCommand({ Bucket: aws.s3.bucket, Key: key }));
+    const [register] = aws.fake.callsOf('RegisterApplicationRevision');
+    expect(register?.input).toMatchObject({ revision: { s3Location: { key, eTag: head.ETag!.replaceAll('"', '') } } });
   });
 
   it(':deploy-groups names a CodeDeploy group by the deploy.yaml group that deploys to it; :deploy-command a declared group', async () => {

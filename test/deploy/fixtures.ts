@@ -72,6 +72,7 @@ export const zipStore: RevisionStore = {
   put: async () => {
     throw new Error('not in tests');
   },
+  holds: async () => true,
   ensureRegistered: async () => {},
   fetchZip: async (meta) => ({ path: meta.location, cleanup: async () => {} }),
   list: async () => [],

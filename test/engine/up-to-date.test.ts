@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
 import { upToDateCheck } from '../../src/engine/up-to-date.js';
@@ -43,6 +45,17 @@ describe('upToDateCheck (what plan shows)', () => {
     ]);
     // A uname never pushed would run.
     expect((await states(repo, { uname: 'never' }))[0]).toEqual(['push-shop', false]);
+  });
+
+  it('a push whose stored zip is gone is not up to date, as run would push it again', async () => {
+    repo = appRepo();
+    expect((await runCli(['run', 'dev', '--output', 'jsonl'], { cwd: repo.dir, env: repo.env })).code).toBe(0);
+    expect((await states(repo))[0]).toEqual(['push-shop', true]);
+    const config = await loadConfig({ cwd: repo.dir });
+    const app = config.apps.shop!;
+    if (app.store.kind !== 'local') throw new Error('the fixture has a local store');
+    rmSync(join(app.store.dir, app.name, `${repo.head()}.zip`));
+    expect((await states(repo))[0]).toEqual(['push-shop', false]);
   });
 
   it('a uname deployed before but pushed again with new content is not up to date: plan agrees with run', async () => {

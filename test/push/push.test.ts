@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IonflowError } from '../../src/errors.js';
@@ -59,6 +59,39 @@ describe('pushApp with the local store', () => {
     expect(second.skipped).toBe(true);
     expect(second.meta).toEqual(first.meta);
     expect(progress.join('\n')).toMatch(/same content: skipped \(up to date\)/);
+  });
+
+  it('pushes again, not skipped, when the recorded zip is missing or not the size recorded', async () => {
+    repo = makeRepo({ 'a.txt': 'a'.repeat(5000) });
+    const config = pushConfig({ dir: repo.dir });
+    const first = await pushApp(config, 'shop');
+    const zip = join(repo.dir, '.ionflow/store/shop', `${first.meta.name}.zip`);
+    const bytes = readFileSync(zip);
+    for (const damage of [() => rmSync(zip), () => writeFileSync(zip, bytes.subarray(0, 100))]) {
+      damage();
+      const progress: string[] = [];
+      const again = await pushApp(config, 'shop', { onProgress: (m) => progress.push(m) });
+      expect(again.skipped).toBe(false);
+      expect(progress.join('\n')).toMatch(/its zip is missing or not the one recorded: pushing it again/);
+      expect(readFileSync(zip).equals(bytes)).toBe(true);
+    }
+    expect((await pushApp(config, 'shop')).skipped).toBe(true);
+  });
+
+  it('names the metadata file that cannot be read', async () => {
+    repo = makeRepo({ 'a.txt': 'a' });
+    const config = pushConfig({ dir: repo.dir });
+    const first = await pushApp(config, 'shop');
+    const json = join(repo.dir, '.ionflow/store/shop', `${first.meta.name}.json`);
+    writeFileSync(json, '{ not json');
+    const err = (await pushApp(config, 'shop').catch((e: unknown) => e)) as IonflowError;
+    expect(err).toBeInstanceOf(IonflowError);
+    expect(err.message).toContain(`${json} is not revision metadata:`);
+    expect(err.hint).toMatch(/--force/);
+    expect(err.exitCode).toBe(1);
+    // --force does not read it, and rewrites it.
+    expect((await pushApp(config, 'shop', { force: true })).skipped).toBe(false);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toMatchObject({ name: first.meta.name });
   });
 
   it('refuses a dirty tree (untracked files count) with the exact error, exit 3', async () => {

@@ -145,6 +145,20 @@ export class S3RevisionStore implements RevisionStore {
     return meta;
   }
 
+  async holds(meta: RevisionMeta, signal?: AbortSignal): Promise<boolean> {
+    const Key = meta.s3?.key ?? this.key(meta.appName, meta.name, 'zip');
+    try {
+      const head = await (await this.s3()).headObject(
+        { Bucket: this.options.bucket, Key, ...(meta.s3?.version ? { VersionId: meta.s3.version } : {}) },
+        signal,
+      );
+      return (head.ETag ?? '').replaceAll('"', '') === meta.s3?.eTag;
+    } catch (err) {
+      if (MISSING.has((err as Error).name)) return false;
+      throw toIonflowError(err, `checking s3://${this.options.bucket}/${Key}`);
+    }
+  }
+
   /** RegisterApplicationRevision is idempotent: registering again is how we make sure. */
   async ensureRegistered(meta: RevisionMeta, signal?: AbortSignal): Promise<void> {
     if (!meta.s3) return;

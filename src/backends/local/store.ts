@@ -4,20 +4,30 @@
 // registered, so an interrupted push leaves nothing a reader would take.
 
 import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { IonflowError } from '../../errors.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta, revisionName } from '../revision-meta.js';
 import { tempPathFor, writeFileAtomic } from './atomic-write.js';
 
 async function readMeta(path: string): Promise<RevisionMeta | undefined> {
+  let text: string;
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as RevisionMeta;
+    text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
+  }
+  try {
+    return JSON.parse(text) as RevisionMeta;
+  } catch (err) {
+    throw new IonflowError('stepFailed', `${path} is not revision metadata: ${(err as Error).message}`, {
+      hint: 'push that revision again with --force to rewrite it',
+      cause: err,
+    });
   }
 }
 
@@ -55,6 +65,11 @@ export class LocalRevisionStore implements RevisionStore {
     const meta = await revisionMeta(input, digest, zip);
     await writeFileAtomic(json, `${JSON.stringify(meta, null, 2)}\n`);
     return meta;
+  }
+
+  async holds(meta: RevisionMeta): Promise<boolean> {
+    const info = await stat(this.paths(meta.appName, meta.name).zip).catch(() => undefined);
+    return info?.isFile() === true && info.size === meta.size;
   }
 
   async ensureRegistered(): Promise<void> {}
