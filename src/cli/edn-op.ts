@@ -16,6 +16,13 @@ const OP_KEYS: Record<OpInvocation['command'], Record<string, string>> = {
   'deploy-status': { 'execution-arn': 'executionArn', 'deployment-id': 'deploymentId', group: 'group', wait: 'wait' },
 };
 
+// The keys that are flags take true or false; every other key a string (or a symbol or keyword, read as one).
+const FLAGS = new Set(['force', 'wait']);
+
+/** A value as the message shows it (JSON.stringify would throw on an EDN big integer). */
+const shown = (raw: unknown) =>
+  typeof raw === 'string' ? JSON.stringify(raw) : raw === null || raw === undefined ? 'nil' : typeof raw === 'object' ? 'a collection' : String(raw);
+
 const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
 export function parseOpMap(text: string): OpInvocation {
@@ -44,7 +51,9 @@ export function parseOpMap(text: string): OpInvocation {
     }
     const option = allowed[key];
     if (!option) throw usageError(`:${key} is not a key of {:op :${op}}`);
-    if (typeof raw !== 'string' && typeof raw !== 'boolean') throw usageError(`:${key} must be a string`);
+    if (FLAGS.has(key)) {
+      if (typeof raw !== 'boolean') throw usageError(`:${key} must be true or false, got ${shown(raw)}`);
+    } else if (typeof raw !== 'string') throw usageError(`:${key} must be a string, got ${shown(raw)}`);
     result.options[option] = raw;
   }
   return result;

@@ -23,6 +23,9 @@ describe('usage errors', () => {
     [['{:op :launch}'], 'unknown :op launch'],
     [['{:op :push :colour "red"}'], ':colour is not a key of {:op :push}'],
     [['{:op :push}', '--frob'], "unknown option '--frob'"],
+    [['{:op :push :uname true}'], ':uname must be a string, got true'],
+    [['{:op :push :force "no"}'], ':force must be true or false, got "no"'],
+    [['{:op :deploy :group "dev" :rev 42}'], ':rev must be a string, got 42'],
   ])('ionflow %j exits 2', async (args, message) => {
     const result = await runCli(args, { cwd: dir });
     expect(result.code).toBe(2);
