@@ -31,6 +31,11 @@ export function semanticProblems(src: YamlSource): Problem[] {
   for (const [key, app] of Object.entries(apps)) {
     if (!isRecord(app) || !isRecord(app.store) || !isRecord(app.store.s3)) continue;
     ref(['apps', key, 'store', 's3', 'profile'], 'profile', app.store.s3.profile, profiles);
+    // Keys are <prefix><app-name>/<name>.zip: a prefix without its slash runs into the app-name.
+    const prefix = app.store.s3.prefix;
+    if (typeof prefix === 'string' && prefix !== '' && !prefix.endsWith('/')) {
+      at(['apps', key, 'store', 's3', 'prefix'], `prefix '${prefix}' must end with '/' (else keys read ${prefix}<app-name>/…): write '${prefix}/'`);
+    }
   }
 
   for (const [key, group] of Object.entries(groups)) {
