@@ -4,9 +4,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseEDNString } from 'edn-data';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { zipNames } from '../git/zip-entries.js';
 import { runCli } from '../support/cli.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 import { type AwsHarness, isUploadPart, startAwsHarness } from '../push/aws-harness.js';
@@ -102,6 +103,28 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
     expect(second.stderr).toMatch(/skipped \(up to date\)/);
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(2);
     expect(aws.fake.callsOf('RegisterApplicationRevision')[1]?.input).toEqual(register?.input);
+  });
+
+  it('the zip in S3 holds exactly the commit\'s files, is byte-identical when forced again, and CodeDeploy gets its ETag', async () => {
+    const r = setup({ 'src/shop/core.clj': '(ns shop.core)\n', 'bin/start.sh': '#!/bin/sh\necho start\n' });
+    const sha = r.head();
+    const key = `datomic/apps/shop/${sha}.zip`;
+    const stored = async () => {
+      const out = await direct().send(new GetObjectCommand({ Bucket: aws.s3.bucket, Key: key }));
+      const bytes = Buffer.from(await out.Body!.transformToByteArray());
+      const file = join(r.dir, '..', `${randomUUID()}.zip`);
+      writeFileSync(file, bytes);
+      return { bytes, file, eTag: out.ETag!.replaceAll('"', '') };
+    };
+    expect((await runCli(['push'], { cwd: r.dir, env: env(r) })).code).toBe(0);
+    const first = await stored();
+    expect(await zipNames(first.file)).toEqual(r.git('ls-tree', '-r', '--name-only', sha).split('\n').sort());
+    const forced = await runCli(['push', '--force'], { cwd: r.dir, env: env(r) });
+    expect(forced.code, forced.stderr).toBe(0);
+    const second = await stored();
+    expect(second.bytes.equals(first.bytes)).toBe(true);
+    const registered = aws.fake.callsOf('RegisterApplicationRevision').map((c) => c.input as { revision: { s3Location: { eTag: string } } });
+    expect(registered.map((c) => c.revision.s3Location.eTag)).toEqual([first.eTag, second.eTag]);
   });
 
   it('a push whose zip was deleted from S3 behind its back uploads it again instead of skipping', async () => {
