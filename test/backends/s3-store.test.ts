@@ -100,6 +100,12 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     ]);
     // The metadata keeps the version, so an up-to-date push registers the same one again.
     expect((await store().get('shop', 'versioned-multi'))?.s3?.version).toBe('v-multi');
+    // Checking that the zip is still there asks for the key's current object, not the version
+    // (which would need s3:GetObjectVersion).
+    const before = aws.proxy.requests.length;
+    expect(await store().holds(multi)).toBe(true);
+    const heads = aws.proxy.requests.slice(before).filter((r) => r.method === 'HEAD');
+    expect(heads.map((r) => r.url.includes('versionId'))).toEqual([false]);
   });
 
   it('a uname: deletes the old metadata before the new zip replaces the old one, and keeps it when the upload fails', async () => {
@@ -114,6 +120,19 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     expect(aws.proxy.requests.slice(before).some((r) => r.method === 'DELETE' && r.url.includes('/replaced.json'))).toBe(false);
     expect(await store().get('shop', 'replaced')).toEqual(old);
     expect((await objectBytes('datomic/apps/shop/replaced.zip')).equals(oldZip)).toBe(true);
+
+    // One part that keeps failing while the other uploader reads the body to its end: the
+    // failure is known only after the SDK's retries, and the metadata must outlive it.
+    const later = aws.proxy.requests.length;
+    aws.proxy.setRule((req) =>
+      isUploadPart(req) && new URL(req.url, 'http://x').searchParams.get('partNumber') === '1'
+        ? { status: 500, code: 'InternalError', message: 'part 1 down' }
+        : undefined,
+    );
+    await expect(store().put(input(pieces(randomBytes(11 * MiB)), { name: { uname: 'replaced' } }))).rejects.toThrow(/part 1 down/);
+    expect(aws.proxy.requests.slice(later).filter((r) => isUploadPart(r) && !r.url.includes('partNumber=1'))).not.toEqual([]);
+    expect(aws.proxy.requests.slice(later).some((r) => r.method === 'DELETE' && r.url.includes('/replaced.json'))).toBe(false);
+    expect(await store().get('shop', 'replaced')).toEqual(old);
 
     // A slow delete: the last part and CompleteMultipartUpload wait for its answer.
     const seen: string[] = [];
@@ -151,7 +170,7 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
       req.method === 'DELETE' && req.url.includes('/denied.json') ? { status: 403, code: 'AccessDenied', message: 'no deleting' } : undefined,
     );
     const err = (await store().put(input(randomBytes(11 * MiB), { name: { uname: 'denied' } })).catch((e: unknown) => e)) as IonflowError;
-    expect(err.message).toMatch(/^upload s3:\/\/.*\/denied\.zip: AccessDenied: no deleting$/);
+    expect(err.message).toMatch(/^deleting the old metadata s3:\/\/.*\/denied\.json: AccessDenied: no deleting$/);
     expect(err.hint).toMatch(/not allowed/);
     expect(await exists('datomic/apps/shop/denied.zip')).toBe(false);
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);

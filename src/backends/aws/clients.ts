@@ -130,20 +130,33 @@ function bind<I, O>(client: Sender, Command: new (...args: [NoInfer<I>]) => unkn
   return (input, signal) => client.send(new Command(input), signal ? { abortSignal: signal } : {}) as Promise<O>;
 }
 
+/** An initialize-step middleware, as namesProfile adds it to any client (it reads neither input nor output). */
+type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;
+
 /**
- * `client.send`, with credential failures naming the AWS profile they were
- * looked up in: the SDK's own message ("Could not load credentials from any
- * providers") does not say, and a mistyped --creds-profile looks like expired keys.
+ * Credential failures name the AWS profile they were looked up in: the SDK's
+ * own message ("Could not load credentials from any providers") does not say,
+ * and a mistyped --creds-profile looks like expired keys. A middleware, so
+ * that lib-storage's uploads (which use the client itself) get it too; a new
+ * error each time, since the SDK hands one shared error to concurrent calls.
  */
-function naming(client: Sender, profile: string | undefined): Sender {
-  if (!profile) return client;
-  return {
-    send: (command, options) =>
-      client.send(command, options).catch((err: unknown) => {
-        if (err instanceof Error && err.name === 'CredentialsProviderError') err.message = `AWS profile ${profile}: ${err.message}`;
-        throw err;
-      }),
-  };
+function namesProfile(client: { middlewareStack: unknown }, profile: string | undefined): void {
+  if (!profile) return;
+  // Each client types its stack by its own commands; this middleware fits them all.
+  const stack = client.middlewareStack as { add(middleware: Middleware, options: object): void };
+  stack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (!(err instanceof Error) || err.name !== 'CredentialsProviderError') throw err;
+        const named = new Error(`AWS profile ${profile}: ${err.message}`, { cause: err });
+        named.name = err.name;
+        throw named;
+      }
+    },
+    { step: 'initialize', priority: 'high', name: 'ionflowNamesProfile' },
+  );
 }
 
 // The SDK's loggers are silent by default but for one warning it prints on its
@@ -176,44 +189,44 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
           ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
           : {}),
       });
-      const send = naming(client, settings.profile);
+      namesProfile(client, settings.profile);
       return {
         client,
-        getObject: bind(send, sdk.GetObjectCommand),
-        headObject: bind(send, sdk.HeadObjectCommand),
-        putObject: bind(send, sdk.PutObjectCommand),
-        deleteObject: bind(send, sdk.DeleteObjectCommand),
-        listObjectsV2: bind(send, sdk.ListObjectsV2Command),
-        abortMultipartUpload: bind(send, sdk.AbortMultipartUploadCommand),
+        getObject: bind(client, sdk.GetObjectCommand),
+        headObject: bind(client, sdk.HeadObjectCommand),
+        putObject: bind(client, sdk.PutObjectCommand),
+        deleteObject: bind(client, sdk.DeleteObjectCommand),
+        listObjectsV2: bind(client, sdk.ListObjectsV2Command),
+        abortMultipartUpload: bind(client, sdk.AbortMultipartUploadCommand),
       };
     }),
     codedeploy: once(async () => {
       const sdk = requireSdk('client-codedeploy');
       const settings = clientSettings('codedeploy', profile, options);
       const client = new sdk.CodeDeployClient({ ...settings, logger: SILENT });
-      const send = naming(client, settings.profile);
+      namesProfile(client, settings.profile);
       return {
         client,
-        registerApplicationRevision: bind(send, sdk.RegisterApplicationRevisionCommand),
-        getApplicationRevision: bind(send, sdk.GetApplicationRevisionCommand),
-        listDeploymentGroups: bind(send, sdk.ListDeploymentGroupsCommand),
-        getDeploymentGroup: bind(send, sdk.GetDeploymentGroupCommand),
-        createDeployment: bind(send, sdk.CreateDeploymentCommand),
-        getDeployment: bind(send, sdk.GetDeploymentCommand),
-        listDeployments: bind(send, sdk.ListDeploymentsCommand),
+        registerApplicationRevision: bind(client, sdk.RegisterApplicationRevisionCommand),
+        getApplicationRevision: bind(client, sdk.GetApplicationRevisionCommand),
+        listDeploymentGroups: bind(client, sdk.ListDeploymentGroupsCommand),
+        getDeploymentGroup: bind(client, sdk.GetDeploymentGroupCommand),
+        createDeployment: bind(client, sdk.CreateDeploymentCommand),
+        getDeployment: bind(client, sdk.GetDeploymentCommand),
+        listDeployments: bind(client, sdk.ListDeploymentsCommand),
       };
     }),
     sfn: once(async () => {
       const sdk = requireSdk('client-sfn');
       const settings = clientSettings('sfn', profile, options);
       const client = new sdk.SFNClient({ ...settings, logger: SILENT });
-      const send = naming(client, settings.profile);
+      namesProfile(client, settings.profile);
       return {
         client,
-        listStateMachines: bind(send, sdk.ListStateMachinesCommand),
-        startExecution: bind(send, sdk.StartExecutionCommand),
-        describeExecution: bind(send, sdk.DescribeExecutionCommand),
-        listExecutions: bind(send, sdk.ListExecutionsCommand),
+        listStateMachines: bind(client, sdk.ListStateMachinesCommand),
+        startExecution: bind(client, sdk.StartExecutionCommand),
+        describeExecution: bind(client, sdk.DescribeExecutionCommand),
+        listExecutions: bind(client, sdk.ListExecutionsCommand),
       };
     }),
   };

@@ -77,13 +77,39 @@ export class S3RevisionStore implements RevisionStore {
     // by the PutObject or CompleteMultipartUpload sent after the body has
     // ended, and the digest deletes the metadata just before it lets the body
     // end, so an upload that fails on the way leaves the old revision whole.
+    const metaKey = this.key(input.appName, name, 'json');
+    // lib-storage sends parts side by side, and a part that fails (after the
+    // SDK's retries) is reported only once the others stop, which may be after
+    // they read the body to its end. Its calls are watched: the metadata is
+    // deleted only once every call so far has succeeded, so that what remains
+    // to fail is the last request, the one that replaces the zip.
+    let sendFailure: unknown;
+    const inFlight = new Set<Promise<unknown>>();
+    const client = new Proxy(s3.client, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        type Send = typeof target.send;
+        return (command: Parameters<Send>[0], options?: Parameters<Send>[1]) => {
+          const sent = target.send(command, options).catch((err: unknown) => {
+            sendFailure ??= err;
+            throw err;
+          });
+          inFlight.add(sent);
+          const settled = () => inFlight.delete(sent);
+          sent.then(settled, settled);
+          return sent;
+        };
+      },
+    });
     let unregisterFailure: unknown;
     const unregister = async () => {
+      await Promise.allSettled([...inFlight]);
+      if (sendFailure) throw sendFailure;
       try {
-        await s3.deleteObject({ Bucket, Key: this.key(input.appName, name, 'json') }, input.signal);
+        await s3.deleteObject({ Bucket, Key: metaKey }, input.signal);
       } catch (err) {
-        unregisterFailure = err;
-        throw err;
+        unregisterFailure = toIonflowError(err, `deleting the old metadata s3://${Bucket}/${metaKey}`);
+        throw unregisterFailure;
       }
     };
     const digest = new DigestStream({ beforeEnd: input.name.rev ? undefined : unregister });
@@ -91,7 +117,7 @@ export class S3RevisionStore implements RevisionStore {
     // lib-storage is only needed to upload: a skipped push never loads it.
     const { Upload } = requireSdk('lib-storage');
     const upload = new Upload({
-      client: s3.client,
+      client,
       params: { Bucket, Key, Body: digest, ContentType: 'application/zip' },
       partSize: this.options.partSize ?? 5 * 1024 * 1024,
       queueSize: this.options.queueSize ?? 2,
@@ -118,7 +144,7 @@ export class S3RevisionStore implements RevisionStore {
       // failure of its own, like git's, which would be the cause.
       const bodyFailure = fed && !isAbortError(fed) && (fed as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE' ? fed : undefined;
       // What failed first: the unregistering, else the body (git), else the upload itself.
-      const cause = unregisterFailure ?? bodyFailure ?? err;
+      const cause = unregisterFailure ?? bodyFailure ?? sendFailure ?? err;
       throw toIonflowError(input.signal?.aborted ? new InterruptedError() : cause, `upload ${where}`);
     } finally {
       input.signal?.removeEventListener('abort', onAbort);
@@ -148,10 +174,9 @@ export class S3RevisionStore implements RevisionStore {
   async holds(meta: RevisionMeta, signal?: AbortSignal): Promise<boolean> {
     const Key = meta.s3?.key ?? this.key(meta.appName, meta.name, 'zip');
     try {
-      const head = await (await this.s3()).headObject(
-        { Bucket: this.options.bucket, Key, ...(meta.s3?.version ? { VersionId: meta.s3.version } : {}) },
-        signal,
-      );
+      // The key's current object, as a deploy downloads it: no VersionId,
+      // which would need s3:GetObjectVersion on a versioned bucket.
+      const head = await (await this.s3()).headObject({ Bucket: this.options.bucket, Key }, signal);
       return (head.ETag ?? '').replaceAll('"', '') === meta.s3?.eTag;
     } catch (err) {
       if (MISSING.has((err as Error).name)) return false;
