@@ -33,6 +33,16 @@ describe('AWS error hints', () => {
     expect(hintFor(named('SomethingElse'))).toBeUndefined();
   });
 
+  it('reads an answer without a code (an S3 HEAD) by its status', () => {
+    const status = (name: string, code: number) => Object.assign(named(name, 'UnknownError'), { $metadata: { httpStatusCode: code } });
+    const forbidden = toIonflowError(status('Unknown', 403), 'checking s3://b/k');
+    expect(forbidden.message).toBe('checking s3://b/k: HTTP 403 Forbidden');
+    expect(forbidden.hint).toMatch(/not allowed/);
+    expect(toIonflowError(status('Unknown', 500), 'x').message).toBe('x: HTTP 500');
+    // A 403 that has a code of its own is not taken for AccessDenied.
+    expect(hintFor(status('RequestTimeTooSkewed', 403))).toBeUndefined();
+  });
+
   it('keeps aborts as interruptions and IonflowErrors as they are', () => {
     expect(toIonflowError(named('AbortError'), 'x').kind).toBe('interrupted');
     const own = new IonflowError('precondition', 'busy');

@@ -176,6 +176,17 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
   });
 
+  it('checking that a zip is still there: gone is false; a refused HEAD is an error with its hint', async () => {
+    const meta = await store().put(input(randomBytes(100_000), { name: { uname: 'checked' } }));
+    expect(await store().holds(meta)).toBe(true);
+    expect(await store().holds({ ...meta, s3: { ...meta.s3!, eTag: 'other' } })).toBe(false);
+    expect(await store().holds({ ...meta, s3: { ...meta.s3!, key: 'datomic/apps/shop/gone.zip' } })).toBe(false);
+    aws.proxy.setRule((req) => (req.method === 'HEAD' ? { status: 403, code: 'AccessDenied' } : undefined));
+    const err = (await store().holds(meta).catch((e: unknown) => e)) as IonflowError;
+    expect(err.message).toBe(`checking s3://${aws.s3.bucket}/datomic/apps/shop/checked.zip: HTTP 403 Forbidden`);
+    expect(err.hint).toMatch(/not allowed/);
+  });
+
   it('registers no version for an unversioned bucket', async () => {
     await store().put(input(randomBytes(100_000), { name: { uname: 'unversioned' } }));
     const calls = aws.fake.callsOf('RegisterApplicationRevision');

@@ -56,8 +56,13 @@ export function errorKey(err: unknown): string | undefined {
   if (/Region is missing/i.test(message)) return 'RegionMissing';
   if ((e.code && UNREACHABLE.has(e.code)) || (e.name && UNREACHABLE.has(e.name))) return 'EndpointUnreachable';
   if (/ECONNREFUSED|ENOTFOUND|getaddrinfo|socket hang up/.test(message)) return 'EndpointUnreachable';
+  // An answer without a body (S3 HEAD) has no error code, only its status.
+  const bare = !e.name || e.name === 'Unknown' || e.name === 'Forbidden' || /^\d+$/.test(e.name);
+  if (bare && statusOf(err) === 403) return 'AccessDenied';
   return undefined;
 }
+
+const statusOf = (err: unknown) => (err as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
 
 export function hintFor(err: unknown): string | undefined {
   const key = errorKey(err);
@@ -72,7 +77,12 @@ export function hintFor(err: unknown): string | undefined {
 export function toIonflowError(err: unknown, context: string): IonflowError {
   if (err instanceof IonflowError) return err;
   if (isAbortError(err)) return new InterruptedError();
-  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } } | null;
+  const e = err as { name?: string; message?: string } | null;
+  const status = statusOf(err);
+  // The SDK calls an answer it cannot read (no body, no code) Unknown/UnknownError: its status says more.
+  if (e?.name === 'Unknown' && status) {
+    return new IonflowError('stepFailed', `${context}: HTTP ${status}${status === 403 ? ' Forbidden' : ''}`, { hint: hintFor(err), cause: err });
+  }
   const name = e?.name && e.name !== 'Error' ? e.name : undefined;
   const firstLine = String(e?.message ?? err).split('\n')[0];
   // S3 HEAD/GET errors without a body come back as a bare status code ("NotFound", "403").
