@@ -18,6 +18,7 @@ import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js'
 import { requireSdk } from '../../vendor/aws-sdk.js';
 import type { AwsClients, S3Api } from './clients.js';
 import { toIonflowError } from './hints.js';
+import { watchCalls } from './watched-client.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -75,36 +76,15 @@ export class S3RevisionStore implements RevisionStore {
     // content changes from push to push: its metadata is deleted before the
     // new zip can replace the old one, and no earlier. The zip is replaced only
     // by the PutObject or CompleteMultipartUpload sent after the body has
-    // ended, and the digest deletes the metadata just before it lets the body
-    // end, so an upload that fails on the way leaves the old revision whole.
+    // ended; the digest deletes the metadata just before it lets the body end,
+    // once every upload call so far has succeeded, so what can still fail
+    // after the delete is only the request that replaces the zip.
     const metaKey = this.key(input.appName, name, 'json');
-    // lib-storage sends parts side by side, and a part that fails (after the
-    // SDK's retries) is reported only once the others stop, which may be after
-    // they read the body to its end. Its calls are watched: the metadata is
-    // deleted only once every call so far has succeeded, so that what remains
-    // to fail is the last request, the one that replaces the zip.
-    let sendFailure: unknown;
-    const inFlight = new Set<Promise<unknown>>();
-    const client = new Proxy(s3.client, {
-      get(target, prop, receiver) {
-        if (prop !== 'send') return Reflect.get(target, prop, receiver);
-        type Send = typeof target.send;
-        return (command: Parameters<Send>[0], options?: Parameters<Send>[1]) => {
-          const sent = target.send(command, options).catch((err: unknown) => {
-            sendFailure ??= err;
-            throw err;
-          });
-          inFlight.add(sent);
-          const settled = () => inFlight.delete(sent);
-          sent.then(settled, settled);
-          return sent;
-        };
-      },
-    });
+    const calls = watchCalls(s3.client);
     let unregisterFailure: unknown;
     const unregister = async () => {
-      await Promise.allSettled([...inFlight]);
-      if (sendFailure) throw sendFailure;
+      await calls.settled();
+      if (calls.failure()) throw calls.failure();
       try {
         await s3.deleteObject({ Bucket, Key: metaKey }, input.signal);
       } catch (err) {
@@ -117,7 +97,7 @@ export class S3RevisionStore implements RevisionStore {
     // lib-storage is only needed to upload: a skipped push never loads it.
     const { Upload } = requireSdk('lib-storage');
     const upload = new Upload({
-      client,
+      client: calls.client,
       params: { Bucket, Key, Body: digest, ContentType: 'application/zip' },
       partSize: this.options.partSize ?? 5 * 1024 * 1024,
       queueSize: this.options.queueSize ?? 2,
@@ -144,7 +124,7 @@ export class S3RevisionStore implements RevisionStore {
       // failure of its own, like git's, which would be the cause.
       const bodyFailure = fed && !isAbortError(fed) && (fed as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE' ? fed : undefined;
       // What failed first: the unregistering, else the body (git), else the upload itself.
-      const cause = unregisterFailure ?? bodyFailure ?? sendFailure ?? err;
+      const cause = unregisterFailure ?? bodyFailure ?? calls.failure() ?? err;
       throw toIonflowError(input.signal?.aborted ? new InterruptedError() : cause, `upload ${where}`);
     } finally {
       input.signal?.removeEventListener('abort', onAbort);
