@@ -22,6 +22,11 @@ export async function createGroup(config: DeployConfig, groupKey: string, opts: 
     const { LocalComputeGroup } = await import('./local/group.js');
     return new LocalComputeGroup(group, app.name);
   }
+  if (group.kind === 'ion-dev') {
+    if (app.store.kind !== 'ion-dev') throw usageError(`group ${groupKey}: app ${group.app} is not an ion-dev app`);
+    const [{ IonDevComputeGroup }, { ledgerFor }] = await Promise.all([import('./ion-dev/group.js'), import('./ion-dev/ledger.js')]);
+    return new IonDevComputeGroup(group, { name: app.name, root: app.root, ionDev: app.store }, ledgerFor(config, app.name), opts);
+  }
   const profile = group.profile ? config.profiles[group.profile] : undefined;
   if (group.profile && !profile) throw usageError(`group ${groupKey}: unknown profile ${group.profile}`);
   const [{ createAwsClients }, { AwsComputeGroup }] = await Promise.all([

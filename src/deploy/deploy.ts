@@ -16,6 +16,8 @@ export interface DeployOptions {
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
   backend?: BackendOptions;
+  /** The pipeline run deploying, for the deployment's record. */
+  run?: string;
 }
 
 export interface DeployResult {
@@ -89,6 +91,7 @@ export async function deployToGroup(config: DeployConfig, groupKey: string, opti
     store,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.run ? { run: options.run } : {}),
   });
   return { record, skipped: false };
 }

@@ -41,6 +41,8 @@ export interface StepInfo {
   group?: string;
   deployment?: string;
   where?: string;
+  /** An ion-dev push: lib → the version Datomic Cloud uses instead (SPEC §16). */
+  dependencyConflicts?: Record<string, string>;
 }
 
 export interface StepEndEvent {
@@ -90,6 +92,7 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         status: event.status,
         duration_ms: event.duration_ms,
         detail: event.detail,
+        ...(event.info?.dependencyConflicts ? { 'dependency-conflicts': event.info.dependencyConflicts } : {}),
       };
     case 'run-end':
       return { type: event.type, run: event.run, status: event.status, duration_ms: event.duration_ms };

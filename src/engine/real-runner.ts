@@ -53,7 +53,9 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
         const res = await pushApp(config, step.app, { ...which, force, ...common(input) });
         const revision: RevisionRef = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
-        const info = { ...revision, where: res.store.where };
+        const conflicts = res.ionDev?.conflicts ?? {};
+        const info = { ...revision, where: res.store.where, ...(Object.keys(conflicts).length ? { dependencyConflicts: conflicts } : {}) };
+        if (res.ionDev) return { detail: `pushed ${shortName(revision)} through ${res.store.where}`, pushed: { app: step.app, revision }, info };
         return res.skipped
           ? { skipped: true, detail: `up to date: ${shortName(revision)} is already in ${res.store.where}`, pushed: { app: step.app, revision }, info }
           : { detail: `pushed ${shortName(revision)} (${res.meta.fileCount} files) to ${res.store.where}`, pushed: { app: step.app, revision }, info };
@@ -63,7 +65,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
         if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
         const { deployToGroup } = await import('../deploy/deploy.js');
-        const res = await deployToGroup(config, step.group, { revision, force, ...common(input) });
+        const res = await deployToGroup(config, step.group, { revision, force, run: input.run.id, ...common(input) });
         const { record } = res;
         const id = deploymentIdText(record.id);
         const info = { ...revision, group: step.group, deployment: id };

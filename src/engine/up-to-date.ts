@@ -118,7 +118,8 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     const which = group && (await nameFor(group.app));
     if (!group || !app || !which) return undefined;
     // A push earlier in this run decides what is deployed: new content is deployed, not skipped.
-    if (opts.steps?.some((s) => s.kind === 'push' && s.app === group.app)) {
+    // (ion-dev pushes every time, and names the commit as before: its ledger alone decides.)
+    if (app.store.kind !== 'ion-dev' && opts.steps?.some((s) => s.kind === 'push' && s.app === group.app)) {
       const pushed = await pushCheck(group.app);
       if (pushed !== true) return pushed === false ? false : undefined;
     }

@@ -30,6 +30,8 @@ export interface PushResult {
   /** The group `:deploy-command` names: the app's first in deploy.yaml (CodeDeploy-only groups cannot be deployed to by name). */
   firstGroup: string | undefined;
   store: RevisionStore;
+  /** An ion-dev app: ion-dev's own answer and the dependency conflicts it reported (SPEC §16). */
+  ionDev?: { result: Record<string, unknown>; conflicts: Record<string, string> };
 }
 
 export const DIRTY_MESSAGE = 'You must either specify a uname or push from a clean git commit';
@@ -83,6 +85,12 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   if (options.rev && options.uname) throw usageError('give --rev or --uname, not both');
   if (options.uname !== undefined && !UNAME.test(options.uname)) {
     throw usageError(`--uname ${JSON.stringify(options.uname)} must be letters, digits, '.', '_' or '-' (at most 128)`);
+  }
+  if (app.store.kind === 'ion-dev') {
+    const { pushWithIonDev } = await import('../backends/ion-dev/push.js');
+    const pushed = await pushWithIonDev(config, appKey, { ...options, dirtyMessage: DIRTY_MESSAGE });
+    const { meta, deployGroups, firstGroup, store, result, conflicts } = pushed;
+    return { meta, skipped: false, deployGroups, firstGroup, store, ionDev: { result, conflicts } };
   }
   const { signal } = options;
   const say = options.onProgress ?? (() => {});
