@@ -55,7 +55,7 @@ describe('problem output (built binary)', () => {
     expect(r.stderr).toBe(
       [
         'error: 1 problem in deploy.yaml',
-        "deploy.yaml:4:5: unknown key 'stor' (allowed: root, ion-config, name, store)",
+        "deploy.yaml:4:5: unknown key 'stor' (allowed: root, ion-config, name, store, ion-dev, dependency-conflicts, allow-conflicts)",
         '  3 |   shop:',
         '> 4 |     stor: x',
         '    |     ^',
