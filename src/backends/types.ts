@@ -156,4 +156,6 @@ export interface BackendOptions {
   region?: string;
   /** The environment to read AWS_* variables from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The run's abort signal (Ctrl-C, SIGTERM): every AWS call gives up when it aborts. */
+  signal?: AbortSignal;
 }
