@@ -3,6 +3,8 @@
 // The fields of SPEC §8 are exactly the jsonl schema; `info`, `error` and
 // `notRun` are extra detail for the human renderers and never reach jsonl.
 
+import { failureMap } from '../backends/failure.js';
+import type { DeploymentFailure } from '../backends/types.js';
 import type { StepKind } from '../config/types.js';
 import type { ErrorKind } from '../errors.js';
 
@@ -34,6 +36,15 @@ export interface StepProgressEvent {
   message: string;
 }
 
+/** One line of output of a step's command: a hook's (with its lifecycle `event`) or a `run` step's. */
+export interface LogEvent {
+  type: 'log';
+  run: string;
+  step: string;
+  event?: string;
+  line: string;
+}
+
 /** What a finished step did, for the summary: the revision, where it went, the deployment id. */
 export interface StepInfo {
   rev?: string;
@@ -52,7 +63,8 @@ export interface StepEndEvent {
   detail: string;
   /** The step never started: something it needs failed, or the run was interrupted. */
   notRun?: boolean;
-  error?: { kind: ErrorKind; message: string; hint?: string; output?: string };
+  /** `failure`: where a failed deployment failed (SPEC §13); it reaches jsonl. */
+  error?: { kind: ErrorKind; message: string; hint?: string; output?: string; failure?: DeploymentFailure };
   info?: StepInfo;
 }
 
@@ -69,7 +81,7 @@ export interface WatchTriggerEvent {
   subject: string;
 }
 
-export type EngineEvent = RunStartEvent | StepStartEvent | StepProgressEvent | StepEndEvent | RunEndEvent | WatchTriggerEvent;
+export type EngineEvent = RunStartEvent | StepStartEvent | StepProgressEvent | LogEvent | StepEndEvent | RunEndEvent | WatchTriggerEvent;
 
 export type EventSink = (event: EngineEvent) => void;
 
@@ -90,7 +102,10 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         status: event.status,
         duration_ms: event.duration_ms,
         detail: event.detail,
+        ...(event.error?.failure ? { failure: failureMap(event.error.failure) } : {}),
       };
+    case 'log':
+      return { type: event.type, run: event.run, step: event.step, ...(event.event !== undefined ? { event: event.event } : {}), line: event.line };
     case 'run-end':
       return { type: event.type, run: event.run, status: event.status, duration_ms: event.duration_ms };
     case 'watch-trigger':

@@ -63,7 +63,8 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
         if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
         const { deployToGroup } = await import('../deploy/deploy.js');
-        const res = await deployToGroup(config, step.group, { revision, force, ...common(input) });
+        const onLog = (event: string, line: string) => input.log(line, event);
+        const res = await deployToGroup(config, step.group, { revision, force, onLog, ...common(input) });
         const { record } = res;
         const id = deploymentIdText(record.id);
         const info = { ...revision, group: step.group, deployment: id };
@@ -71,9 +72,12 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, info };
         }
         if (FAILED.has(record.status.deployStatus)) {
-          throw stepError(`deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`, {
-            hint: `see what happened: ionflow history ${step.group} --json`,
-          });
+          const { DeploymentFailedError } = await import('../deploy/failed-error.js');
+          throw new DeploymentFailedError(
+            `deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`,
+            record.status.failure,
+            `see what happened: ionflow history ${step.group} --json`,
+          );
         }
         if (input.signal.aborted && record.status.deployStatus === 'RUNNING') input.progress(`deployment ${id} was already started: it is left to finish`);
         return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, info };
