@@ -22,7 +22,8 @@ export function editDistance(a: string, b: string, limit: number): number | unde
 
 /** `; did you mean hello?` (up to three names at the nearest distance), else the names there are, else ''. */
 export function didYouMean(name: string, known: string[]): string {
-  const limit = Math.max(2, Math.floor(name.length / 3));
+  // A one-letter name is as near to every other one-letter name: no suggestion beats a list there.
+  const limit = Math.min(name.length - 1, Math.max(2, Math.floor(name.length / 3)));
   let nearest: string[] = [];
   let best = limit + 1;
   for (const candidate of known) {
