@@ -15,6 +15,8 @@ export interface DeployOptions {
   force?: boolean;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** A local group's hook output, line by line (SPEC §13). */
+  onLog?: (event: string, line: string) => void;
   backend?: BackendOptions;
   /** The pipeline run deploying, for the deployment's record. */
   run?: string;
@@ -91,6 +93,7 @@ export async function deployToGroup(config: DeployConfig, groupKey: string, opti
     store,
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onLog ? { onLog: options.onLog } : {}),
     ...(options.run ? { run: options.run } : {}),
   });
   return { record, skipped: false };
