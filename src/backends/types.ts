@@ -140,7 +140,7 @@ export interface DeployInput {
 /** What a status look may use: Ctrl-C, and where a look that runs a tool (ion-dev) shows its lines. */
 export interface StatusOptions {
   signal?: AbortSignal;
-  onProgress?: DeployProgress;
+  onLog?: (line: string) => void;
 }
 
 export interface ComputeGroup {

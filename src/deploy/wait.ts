@@ -17,6 +17,8 @@ export interface WaitOptions {
   pollMs?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Each line a status look prints (ion-dev's), when it runs a tool. */
+  onLog?: (line: string) => void;
   backend?: BackendOptions;
 }
 
@@ -56,7 +58,7 @@ export async function pollStatus(
   let last: DeploymentStatus | undefined;
   let lastWord = '';
   const check = async (): Promise<boolean> => {
-    const status = await group.status(id, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+    const status = await group.status(id, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onLog ? { onLog: options.onLog } : {}) });
     last = status;
     const word = `${status.deployStatus}/${status.codeDeployStatus}`;
     if (word !== lastWord) options.onProgress?.(`${group.key}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})`);

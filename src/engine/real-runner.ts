@@ -51,7 +51,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const { pushApp } = await import('../push/push.js');
         const r = input.run.revision;
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
-        const res = await pushApp(config, step.app, { ...which, force, ...common(input) });
+        const res = await pushApp(config, step.app, { ...which, force, onLog: (line: string) => input.log(line), ...common(input) });
         const revision: RevisionRef = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
         const conflicts = res.ionDev?.conflicts ?? {};
         const info = { ...revision, where: res.store.where, ...(Object.keys(conflicts).length ? { dependencyConflicts: conflicts } : {}) };
@@ -65,7 +65,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
         if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
         const { deployToGroup } = await import('../deploy/deploy.js');
-        const onLog = (event: string, line: string) => input.log(line, event);
+        const onLog = (event: string, line: string) => input.log(line, event || undefined);
         const res = await deployToGroup(config, step.group, { revision, force, onLog, run: input.run.id, ...common(input) });
         const { record } = res;
         const id = deploymentIdText(record.id);
@@ -91,6 +91,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           for: step.for,
           timeoutMs: step.timeoutMs,
           ...(step.pollMs !== undefined ? { pollMs: step.pollMs } : {}),
+          onLog: (line: string) => input.log(line),
           ...common(input),
         }).catch((err: unknown) => {
           // Waiting stops; the deployment does not: say so, and how to follow it.

@@ -20,6 +20,8 @@ export interface PushOptions {
   force?: boolean;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Each line a push tool prints (ion-dev's); default onProgress. */
+  onLog?: (line: string) => void;
   backend?: BackendOptions;
 }
 

@@ -187,6 +187,13 @@ describe.concurrent('ionflow deploy, deploy-status and run (ion-dev groups)', ()
         'com.cognitect/transit-java': '0.8.332',
         'com.fasterxml.jackson.core/jackson-core': '2.10.1',
       });
+      // Every line ion-dev printed is a log event of its step, as it came.
+      const logs = events(r.stdout).filter((e) => e.type === 'log') as unknown as { step: string; line: string; event?: string }[];
+      for (const step of ['push-shop', 'deploy-shop-query', 'wait-shop-query']) {
+        expect(logs).toContainEqual(expect.objectContaining({ step, line: 'Downloading: com/datomic/ion-dev/1.0.306/ion-dev-1.0.306.pom from datomic-cloud' }));
+      }
+      expect(logs).toContainEqual(expect.objectContaining({ step: 'wait-shop-query', line: '{:deploy-status "RUNNING", :code-deploy-status "InProgress"}' }));
+      expect(logs.some((l) => 'event' in l)).toBe(false);
       const ops = calls().map((c) => c.argv[1]);
       expect(ops[1]).toBe(`{:op :deploy :group "acme-query" :rev "${sha}" :creds-profile "acme" :region "us-east-1"}`);
       expect(ops.slice(2)).toHaveLength(2);

@@ -1,11 +1,9 @@
 // How the ion-dev back end starts ion-dev: the one interface it needs from a
 // process runner (own process group, a timeout that stops the whole group,
 // Ctrl-C through an AbortSignal, each output line as it comes, stdout kept for
-// the result map). Written against this small interface so that moving to the
-// project's general runner is a change to this file only.
+// the result map), so tests and the back end see only this.
 
-import { spawn } from 'node:child_process';
-import { StringDecoder } from 'node:string_decoder';
+import { runProcess } from '../../process.js';
 
 export interface ExecRequest {
   argv: string[];
@@ -26,8 +24,8 @@ export interface ExecResult {
   tail: string[];
   timedOut: boolean;
   aborted: boolean;
-  /** Set when the command could not be started (ENOENT: not on PATH; EACCES …). */
-  startError?: NodeJS.ErrnoException;
+  /** Set when the command could not be started: the errno code (ENOENT: not on PATH) and why in words. */
+  startError?: { code: string; reason: string; cwdMissing: boolean };
 }
 
 export type Exec = (request: ExecRequest) => Promise<ExecResult>;
@@ -35,96 +33,35 @@ export type Exec = (request: ExecRequest) => Promise<ExecResult>;
 /** ion-dev's result map is small; Maven noise before it can be long. Keep the end. */
 const STDOUT_CAP = 4 * 1024 * 1024;
 const TAIL_LINES = 20;
-/** A timed-out group gets this long after SIGTERM; an interrupted one much less (SPEC §16: "at once"). */
-const KILL_AFTER_TIMEOUT_MS = 5000;
-const KILL_AFTER_ABORT_MS = 500;
+/** An interrupted op's group gets this long after SIGTERM (SPEC §16: "at once"); a timed-out one the runner's 5 s. */
+const ABORT_GRACE_MS = 300;
 
-function splitter(onLine: (line: string) => void) {
-  const decoder = new StringDecoder('utf8');
-  let partial = '';
-  const emit = (line: string) => onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
-  return {
-    write(chunk: Buffer) {
-      const lines = (partial + decoder.write(chunk)).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) emit(line);
+/** Through the project's one process runner (src/process/group.ts), keeping stdout apart for the result map. */
+export const execIonDev: Exec = async (request) => {
+  const [file, ...args] = request.argv;
+  const stdout: string[] = [];
+  let stdoutChars = 0;
+  const result = await runProcess(file!, args, {
+    cwd: request.cwd,
+    ...(request.env ? { env: request.env } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    abortGraceMs: ABORT_GRACE_MS,
+    timeoutMs: request.timeoutMs,
+    onLine: (line, stream) => {
+      if (stream === 'stdout') {
+        stdout.push(line);
+        stdoutChars += line.length + 1;
+        while (stdoutChars > STDOUT_CAP && stdout.length > 1) stdoutChars -= stdout.shift()!.length + 1;
+      }
+      request.onLine(line, stream);
     },
-    end() {
-      const rest = partial + decoder.end();
-      partial = '';
-      if (rest !== '') emit(rest);
-    },
-  };
-}
-
-export const execIonDev: Exec = (request) =>
-  new Promise((resolve) => {
-    const [file, ...args] = request.argv;
-    const child = spawn(file!, args, {
-      cwd: request.cwd,
-      env: request.env ?? process.env,
-      detached: true, // its own process group: a kill reaches the JVM and whatever it started
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    const tail: string[] = [];
-    let timedOut = false;
-    let aborted = false;
-    let startError: NodeJS.ErrnoException | undefined;
-    let killTimer: NodeJS.Timeout | undefined;
-
-    const line = (stream: 'stdout' | 'stderr') => (text: string) => {
-      tail.push(text);
-      if (tail.length > TAIL_LINES) tail.shift();
-      request.onLine(text, stream);
-    };
-    const out = splitter(line('stdout'));
-    const err = splitter(line('stderr'));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-      if (stdout.length > STDOUT_CAP * 2) stdout = stdout.slice(-STDOUT_CAP);
-      out.write(chunk);
-    });
-    child.stderr.on('data', (chunk: Buffer) => err.write(chunk));
-
-    const stopGroup = (graceMs: number) => {
-      const kill = (signal: NodeJS.Signals) => {
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, signal);
-        } catch {
-          // The group is gone already.
-        }
-      };
-      kill('SIGTERM');
-      killTimer ??= setTimeout(() => kill('SIGKILL'), graceMs);
-    };
-    const onAbort = () => {
-      aborted = true;
-      stopGroup(KILL_AFTER_ABORT_MS);
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stopGroup(KILL_AFTER_TIMEOUT_MS);
-    }, request.timeoutMs);
-    request.signal?.addEventListener('abort', onAbort, { once: true });
-    if (request.signal?.aborted) onAbort();
-
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      startError = e;
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      clearTimeout(killTimer);
-      request.signal?.removeEventListener('abort', onAbort);
-      out.end();
-      err.end();
-      resolve({
-        exitCode: timedOut || aborted || startError ? undefined : (code ?? undefined),
-        stdout: stdout.length > STDOUT_CAP ? stdout.slice(-STDOUT_CAP) : stdout,
-        tail,
-        timedOut,
-        aborted,
-        ...(startError ? { startError } : {}),
-      });
-    });
   });
+  return {
+    exitCode: result.timedOut || result.aborted || result.exitCode === null ? undefined : result.exitCode,
+    stdout: stdout.join('\n'),
+    tail: result.output.split('\n').slice(-TAIL_LINES),
+    timedOut: result.timedOut,
+    aborted: result.aborted,
+    ...(result.startError ? { startError: result.startError } : {}),
+  };
+};

@@ -52,7 +52,9 @@ export class IonDevComputeGroup implements ComputeGroup {
     const which = revision.rev ? { rev: revision.rev } : { uname: revision.uname ?? revision.name };
     input.onProgress?.(`ion-dev deploy of ${revision.name} to compute group ${this.group.computeGroup}`);
     const startedAt = new Date().toISOString();
-    const map = await this.ionDev.call('deploy', { group: this.group.computeGroup, ...which }, { signal: input.signal, onLine: input.onProgress });
+    // ion-dev's lines are the step's log (no lifecycle event: ion-dev has none).
+    const onLine = input.onLog ? (line: string) => input.onLog!('', line) : input.onProgress;
+    const map = await this.ionDev.call('deploy', { group: this.group.computeGroup, ...which }, { signal: input.signal, onLine });
     const executionArn = text(map, 'execution-arn');
     if (!executionArn) throw stepError('ion-dev deploy answered without an :execution-arn', { hint: 'see the lines it printed above' });
     await this.ledger.put({
@@ -78,7 +80,7 @@ export class IonDevComputeGroup implements ComputeGroup {
 
   async status(id: DeploymentId, options: StatusOptions = {}): Promise<DeploymentStatus> {
     if (!('executionArn' in id)) throw stepError(`ion-dev deployments are named by execution ARN, not ${id.deploymentId}`);
-    const map = await this.ionDev.call('deploy-status', { 'execution-arn': id.executionArn }, { signal: options.signal, onLine: options.onProgress });
+    const map = await this.ionDev.call('deploy-status', { 'execution-arn': id.executionArn }, { signal: options.signal, onLine: options.onLog });
     const status = statusOf(map);
     await this.remember(id.executionArn, status);
     return status;

@@ -79,9 +79,10 @@ export class IonDev {
     });
     const tool = this.cfg.command[0]!;
     if (result.aborted || options.signal?.aborted) throw new InterruptedError(`interrupted: ion-dev ${op} was stopped`);
+    if (result.startError?.cwdMissing) throw new IonDevError('stepFailed', `cannot run ion-dev: the app root ${this.cwd} does not exist`, []);
     if (result.startError) {
       const missing = result.startError.code === 'ENOENT';
-      throw new IonDevError('stepFailed', missing ? `cannot run ion-dev: ${tool} is not on PATH` : `cannot run ion-dev (${tool}): ${result.startError.message}`, [], {
+      throw new IonDevError('stepFailed', missing ? `cannot run ion-dev: ${tool} is not on PATH` : `cannot run ion-dev: ${tool}: ${result.startError.reason}`, [], {
         hint: missing
           ? 'install the Clojure CLI (https://clojure.org/guides/install_clojure) and give it an :ion-dev alias for com.datomic/ion-dev (Datomic Cloud docs: "ion-dev"), or set ion-dev.command in deploy.yaml'
           : `check ion-dev.command in deploy.yaml (${this.cfg.command.join(' ')})`,

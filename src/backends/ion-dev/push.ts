@@ -17,6 +17,7 @@ export interface IonDevPushOptions {
   uname?: string | undefined;
   signal?: AbortSignal | undefined;
   onProgress?: ((message: string) => void) | undefined;
+  onLog?: ((line: string) => void) | undefined;
   backend?: BackendOptions | undefined;
   /** The message of a dirty tree, shared with the other back ends. */
   dirtyMessage: string;
@@ -67,7 +68,7 @@ export async function pushWithIonDev(config: DeployConfig, appKey: string, optio
   const say = options.onProgress ?? (() => {});
   const ionDev = new IonDev(cfg, app.root, options.backend);
   say(`ion-dev push of ${app.name}${options.uname !== undefined ? ` as ${options.uname}` : ''}: ${shellLine(ionDev.argv('push', { uname: options.uname }))}`);
-  const result = await ionDev.call('push', { uname: options.uname }, { signal: options.signal, onLine: say });
+  const result = await ionDev.call('push', { uname: options.uname }, { signal: options.signal, onLine: options.onLog ?? say });
   const rev = text(result, 'rev');
   const uname = text(result, 'uname');
   if (!rev && !uname) throw stepError('ion-dev push answered without :rev or :uname', { hint: 'see the lines it printed above' });

@@ -79,7 +79,7 @@ export default async function deployStatus(ctx: CliContext, options: DeployStatu
   if (!id) throw preconditionError(`group ${groupKey} has no deployments yet`);
   let status: DeploymentStatus;
   if (options.wait) {
-    const outcome = await pollStatus(group, id, { timeoutMs: WAIT_TIMEOUT_MS, signal: ctx.signal, onProgress: (m) => ctx.log(m) });
+    const outcome = await pollStatus(group, id, { timeoutMs: WAIT_TIMEOUT_MS, signal: ctx.signal, onProgress: (m) => ctx.log(m), onLog: (m) => ctx.log(m) });
     if (outcome.state === 'timeout') {
       if (outcome.status) ctx.print(statusMap(outcome.status));
       throw new IonflowError('timeout', `the deployment did not finish within ${formatDuration(WAIT_TIMEOUT_MS)}`, {
@@ -88,7 +88,7 @@ export default async function deployStatus(ctx: CliContext, options: DeployStatu
     }
     status = outcome.status;
   } else {
-    status = await group.status(id, { signal: ctx.signal, onProgress: (m) => ctx.log(m) });
+    status = await group.status(id, { signal: ctx.signal, onLog: (m) => ctx.log(m) });
   }
   ctx.print(statusMap(status));
   if (isFailed(status)) {
