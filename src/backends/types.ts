@@ -111,6 +111,8 @@ export interface DeployInput {
   store: RevisionStore;
   signal?: AbortSignal;
   onProgress?: DeployProgress;
+  /** Told once the deployment exists (before a local one runs its hooks), so the ledger can record it. */
+  onStarted?: (deployment: DeploymentRecord) => Promise<void>;
 }
 
 export interface ComputeGroup {

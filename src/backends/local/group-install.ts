@@ -45,6 +45,7 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
     const previous = await readCurrent(dir);
     if (previous) record.previous = previous;
     await writeRecord(dir, record);
+    await input.onStarted?.(toDeploymentRecord(record));
     onProgress?.(`deploying ${revision.name} to ${config.key} (${record.executionArn})`);
     try {
       const failure = await install(dir, record, input);

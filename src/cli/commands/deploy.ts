@@ -13,6 +13,7 @@ export interface DeployCommandOptions {
   group?: string;
   rev?: string;
   uname?: string;
+  overrideGate?: string;
 }
 
 export default async function deploy(ctx: CliContext, options: DeployCommandOptions): Promise<number> {
@@ -25,6 +26,7 @@ export default async function deploy(ctx: CliContext, options: DeployCommandOpti
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
     backend: backendOptions(ctx),
+    ...(options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {}),
   });
   return reportDeploy(ctx, options.group, record);
 }
