@@ -9,7 +9,7 @@
 // "interrupted". Everything observable goes out as events, in the order it happens.
 
 import { randomBytes } from 'node:crypto';
-import type { DeploymentId } from '../backends/types.js';
+import type { DeploymentFailure, DeploymentId } from '../backends/types.js';
 import type { DeployConfig, PipelineConfig, StepConfig } from '../config/types.js';
 import { ExitCode, IonflowError, isAbortError } from '../errors.js';
 import type { EventSink, RunStatus, StepEndEvent, StepStatus } from './events.js';
@@ -65,11 +65,11 @@ export function newRunId(): string {
 }
 
 function errorFields(err: unknown): NonNullable<StepEndEvent['error']> {
-  const e = err as { message?: string; hint?: string; output?: string; stderrTail?: string };
+  const e = err as { message?: string; hint?: string; output?: string; stderrTail?: string; failure?: DeploymentFailure };
   const kind = err instanceof IonflowError ? err.kind : isAbortError(err) ? 'interrupted' : 'stepFailed';
   const message = (e?.message ?? String(err)).split('\n')[0] ?? '';
   const output = e?.output ?? (e?.stderrTail || undefined);
-  return { kind, message, ...(e?.hint ? { hint: e.hint } : {}), ...(output ? { output } : {}) };
+  return { kind, message, ...(e?.hint ? { hint: e.hint } : {}), ...(output ? { output } : {}), ...(e?.failure ? { failure: e.failure } : {}) };
 }
 
 export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> {

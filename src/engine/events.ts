@@ -3,6 +3,8 @@
 // The fields of SPEC §8 are exactly the jsonl schema; `info`, `error` and
 // `notRun` are extra detail for the human renderers and never reach jsonl.
 
+import { failureMap } from '../backends/failure.js';
+import type { DeploymentFailure } from '../backends/types.js';
 import type { StepKind } from '../config/types.js';
 import type { ErrorKind } from '../errors.js';
 
@@ -52,7 +54,8 @@ export interface StepEndEvent {
   detail: string;
   /** The step never started: something it needs failed, or the run was interrupted. */
   notRun?: boolean;
-  error?: { kind: ErrorKind; message: string; hint?: string; output?: string };
+  /** `failure`: where a failed deployment failed (SPEC §13); it reaches jsonl. */
+  error?: { kind: ErrorKind; message: string; hint?: string; output?: string; failure?: DeploymentFailure };
   info?: StepInfo;
 }
 
@@ -90,6 +93,7 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         status: event.status,
         duration_ms: event.duration_ms,
         detail: event.detail,
+        ...(event.error?.failure ? { failure: failureMap(event.error.failure) } : {}),
       };
     case 'run-end':
       return { type: event.type, run: event.run, status: event.status, duration_ms: event.duration_ms };

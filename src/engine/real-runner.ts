@@ -74,9 +74,12 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, info };
         }
         if (FAILED.has(record.status.deployStatus)) {
-          throw stepError(`deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`, {
-            hint: `see what happened: ionflow history ${step.group} --json`,
-          });
+          const { DeploymentFailedError } = await import('../deploy/failed-error.js');
+          throw new DeploymentFailedError(
+            `deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`,
+            record.status.failure,
+            `see what happened: ionflow history ${step.group} --json`,
+          );
         }
         if (input.signal.aborted && record.status.deployStatus === 'RUNNING') input.progress(`deployment ${id} was already started: it is left to finish`);
         return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, info };
