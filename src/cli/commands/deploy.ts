@@ -25,6 +25,7 @@ export default async function deploy(ctx: CliContext, options: DeployCommandOpti
     force: true,
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
+    onLog: (event, line) => ctx.log(`${event}: ${line}`),
     backend: backendOptions(ctx),
     ...(options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {}),
   });

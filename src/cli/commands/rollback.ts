@@ -76,6 +76,7 @@ export default async function rollback(ctx: CliContext, options: RollbackOptions
     force: true,
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
+    onLog: (event, line) => ctx.log(`${event}: ${line}`),
     backend,
     ...gate,
   });
