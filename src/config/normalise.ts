@@ -71,7 +71,14 @@ export function normalise(
 
   const groups: Record<string, GroupConfig> = {};
   for (const [key, g] of entries(raw.groups)) {
-    const common = { key, app: String(g.app), keepReleases: typeof g['keep-releases'] === 'number' ? g['keep-releases'] : DEFAULTS.keepReleases };
+    const gate = g['promote-from'];
+    const promoteFrom = typeof gate === 'string' ? [gate] : Array.isArray(gate) ? gate.map(String) : undefined;
+    const common = {
+      key,
+      app: String(g.app),
+      keepReleases: typeof g['keep-releases'] === 'number' ? g['keep-releases'] : DEFAULTS.keepReleases,
+      ...(promoteFrom ? { promoteFrom } : {}),
+    };
     if (isRecord(g['ion-dev'])) {
       groups[key] = { kind: 'ion-dev', ...common, computeGroup: str(g['ion-dev'].group) ?? key };
     } else if (isRecord(g.aws)) {

@@ -63,6 +63,8 @@ export interface LocalGroupConfig {
   key: string;
   app: string;
   keepReleases: number;
+  /** Promotion gate (SPEC §11): groups a revision must have SUCCEEDED on first. */
+  promoteFrom?: string[];
   /** Absolute path of the compute group's folder. */
   dir: string;
 }
@@ -72,6 +74,7 @@ export interface AwsGroupConfig {
   key: string;
   app: string;
   keepReleases: number;
+  promoteFrom?: string[];
   profile?: string;
   via: Via;
   /** A name or an ARN; default `datomic-<group key>`. */
@@ -87,6 +90,7 @@ export interface IonDevGroupConfig {
   key: string;
   app: string;
   keepReleases: number;
+  promoteFrom?: string[];
   /** The compute group's name, ion-dev's `:group`; default the group key. */
   computeGroup: string;
 }

@@ -1,13 +1,14 @@
 // A Datomic Cloud compute group deployed through ion-dev (SPEC §16): deploy
 // is `{:op :deploy :group "<compute group>" :rev "…"}` (or :uname), status is
-// `{:op :deploy-status :execution-arn "…"}`, and history is ionflow's own
-// ledger of the deployments it started, updated whenever a status is final.
+// `{:op :deploy-status :execution-arn "…"}`, and history is the app's ledger
+// (SPEC §11), where ionflow records the deployments it starts and how they end.
 
 import type { IonDevConfig, IonDevGroupConfig } from '../../config/types.js';
 import { stepError } from '../../errors.js';
 import type { BackendOptions, CodeDeployStatus, ComputeGroup, DeployInput, DeploymentId, DeploymentRecord, DeploymentStatus, DeployStatus, StatusOptions } from '../types.js';
 import { IonDev } from './ion-dev.js';
-import { deployer, type IonDevLedger, toDeployment } from './ledger.js';
+import { newestFirst, toDeployment } from '../../ledger/record.js';
+import type { LedgerStore } from '../../ledger/store.js';
 import { type IonDevMap, text } from './result.js';
 
 const DEPLOY_WORDS = new Set<DeployStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
@@ -38,13 +39,13 @@ export class IonDevComputeGroup implements ComputeGroup {
 
   constructor(
     private readonly group: IonDevGroupConfig,
-    private readonly app: { name: string; root: string; ionDev: IonDevConfig },
-    private readonly ledger: IonDevLedger,
+    app: { root: string; ionDev: IonDevConfig },
+    /** The app's ledger: deployToGroup records there what this group starts, wait and deploy-status how it ends. */
+    private readonly ledger: LedgerStore,
     backend: BackendOptions = {},
-    ionDev?: IonDev,
   ) {
     this.key = group.key;
-    this.ionDev = ionDev ?? new IonDev(app.ionDev, app.root, backend);
+    this.ionDev = new IonDev(app.ionDev, app.root, backend);
   }
 
   async deploy(input: DeployInput): Promise<DeploymentRecord> {
@@ -57,20 +58,10 @@ export class IonDevComputeGroup implements ComputeGroup {
     const map = await this.ionDev.call('deploy', { group: this.group.computeGroup, ...which }, { signal: input.signal, onLine });
     const executionArn = text(map, 'execution-arn');
     if (!executionArn) throw stepError('ion-dev deploy answered without an :execution-arn', { hint: 'see the lines it printed above' });
-    await this.ledger.put({
-      group: this.key,
-      app: this.app.name,
-      ...which,
-      'execution-arn': executionArn,
-      'deploy-status': 'RUNNING',
-      'started-at': startedAt,
-      by: await deployer(this.app.root),
-      ...(input.run ? { run: input.run } : {}),
-    });
     return {
       id: { executionArn },
       group: this.key,
-      appName: this.app.name,
+      appName: revision.appName,
       name: revision.name,
       ...which,
       status: { deployStatus: 'RUNNING', codeDeployStatus: 'RUNNING' },
@@ -81,25 +72,10 @@ export class IonDevComputeGroup implements ComputeGroup {
   async status(id: DeploymentId, options: StatusOptions = {}): Promise<DeploymentStatus> {
     if (!('executionArn' in id)) throw stepError(`ion-dev deployments are named by execution ARN, not ${id.deploymentId}`);
     const map = await this.ionDev.call('deploy-status', { 'execution-arn': id.executionArn }, { signal: options.signal, onLine: options.onLog });
-    const status = statusOf(map);
-    await this.remember(id.executionArn, status);
-    return status;
-  }
-
-  /** Rewrite the ledger record once ionflow sees the deployment end. */
-  private async remember(executionArn: string, status: DeploymentStatus): Promise<void> {
-    if (status.deployStatus === 'RUNNING') return;
-    const record = await this.ledger.get(this.key, executionArn);
-    if (!record || record['deploy-status'] === status.deployStatus) return;
-    await this.ledger.put({
-      ...record,
-      'deploy-status': status.deployStatus,
-      ...(status.error ? { error: status.error } : {}),
-      'ended-at': new Date().toISOString(),
-    });
+    return statusOf(map);
   }
 
   async history(limit = 20): Promise<DeploymentRecord[]> {
-    return (await this.ledger.list(this.key)).slice(0, limit).map(toDeployment);
+    return (await this.ledger.list(this.key)).map(toDeployment).sort(newestFirst).slice(0, limit);
   }
 }

@@ -13,6 +13,7 @@ import { failureLines } from '../../backends/failure.js';
 import { statusMap } from '../../deploy/output.js';
 import { formatDuration, isFailed, pollStatus, statusCommandFor } from '../../deploy/wait.js';
 import { ExitCode, IonflowError, preconditionError, usageError } from '../../errors.js';
+import { noteOutcome } from '../../ledger/track.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface DeployStatusOptions {
@@ -66,7 +67,7 @@ async function ionDevTarget(config: DeployConfig, options: DeployStatusOptions):
   const arn = options.executionArn;
   if (!arn || options.group || options.deploymentId || parseLocalArn(arn)) return undefined;
   if (!Object.values(config.groups).some((g) => g.kind === 'ion-dev')) return undefined;
-  const { ionDevGroupOfExecution } = await import('../../backends/ion-dev/ledger.js');
+  const { ionDevGroupOfExecution } = await import('../../backends/ion-dev/find-group.js');
   const groupKey = await ionDevGroupOfExecution(config, arn);
   return groupKey === undefined ? undefined : { groupKey, id: { executionArn: arn } };
 }
@@ -90,6 +91,7 @@ export default async function deployStatus(ctx: CliContext, options: DeployStatu
   } else {
     status = await group.status(id, { signal: ctx.signal, onLog: (m) => ctx.log(m) });
   }
+  await noteOutcome(config, groupKey, id, status, backendOptions(ctx));
   ctx.print(statusMap(status));
   if (isFailed(status)) {
     ctx.log(`error: the deployment ${status.deployStatus === 'RUNNING' ? status.codeDeployStatus : status.deployStatus}${status.error ? `: ${status.error}` : ''}`);
