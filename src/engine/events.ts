@@ -1,12 +1,14 @@
 // What the engine tells the world (SPEC §8). The core never prints: renderers
 // (live, plain, jsonl) and the summary are built from these events only.
-// The fields of SPEC §8 are exactly the jsonl schema; `info`, `error` and
-// `notRun` are extra detail for the human renderers and never reach jsonl.
+// `toJsonlRecord` is the jsonl schema: every field it writes is documented in
+// README.md ("Events: --output jsonl"). Keys on the wire are kebab-case except
+// v1's `duration_ms`; `StepFacts` is kept in wire form so it is copied as is.
 
 import type { StepKind } from '../config/types.js';
 import type { ErrorKind } from '../errors.js';
 
-export type StepStatus = 'succeeded' | 'failed' | 'skipped';
+/** `not-run`: never started (something it needs failed, or the run stopped). `skipped`: up to date. */
+export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'not-run';
 export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunStartEvent {
@@ -34,13 +36,42 @@ export interface StepProgressEvent {
   message: string;
 }
 
-/** What a finished step did, for the summary: the revision, where it went, the deployment id. */
-export interface StepInfo {
+/** One line of a step's own output (a `run` command's stdout/stderr): jsonl `log`. */
+export interface LogEvent {
+  type: 'log';
+  run: string;
+  step: string;
+  line: string;
+  /** A deploy hook's lifecycle event (ApplicationStart …), when the line comes from a hook. */
+  event?: string;
+}
+
+/**
+ * The facts a finished step reports as jsonl fields (SPEC §8), in their wire
+ * names. push: `rev` or `uname`, `store`, `uploaded`. deploy and wait: `group`,
+ * `execution-arn` or `deployment-id`, `deploy-status`.
+ */
+export interface StepFacts {
   rev?: string;
   uname?: string;
+  /** Where the revision is stored: a folder, or s3://bucket/prefix/app/ */
+  store?: string;
+  /** false when the push was up to date and nothing was uploaded. */
+  uploaded?: boolean;
   group?: string;
-  deployment?: string;
-  where?: string;
+  'execution-arn'?: string;
+  'deployment-id'?: string;
+  'deploy-status'?: string;
+}
+
+/** Why a step failed. jsonl carries `message` as `error`; the rest is for the human renderers. */
+export interface StepError {
+  kind: ErrorKind;
+  /** One line. */
+  message: string;
+  hint?: string;
+  /** The tail of a failed command's output, shown under the step. */
+  output?: string;
 }
 
 export interface StepEndEvent {
@@ -50,10 +81,9 @@ export interface StepEndEvent {
   status: StepStatus;
   duration_ms: number;
   detail: string;
-  /** The step never started: something it needs failed, or the run was interrupted. */
-  notRun?: boolean;
-  error?: { kind: ErrorKind; message: string; hint?: string; output?: string };
-  info?: StepInfo;
+  facts?: StepFacts;
+  /** Set exactly when status is `failed`. */
+  error?: StepError;
 }
 
 export interface RunEndEvent {
@@ -61,6 +91,8 @@ export interface RunEndEvent {
   run: string;
   status: RunStatus;
   duration_ms: number;
+  /** A failed run: the first failed step's one-line error, as `step <id> failed: …`. */
+  error?: string;
 }
 
 export interface WatchTriggerEvent {
@@ -69,7 +101,7 @@ export interface WatchTriggerEvent {
   subject: string;
 }
 
-export type EngineEvent = RunStartEvent | StepStartEvent | StepProgressEvent | StepEndEvent | RunEndEvent | WatchTriggerEvent;
+export type EngineEvent = RunStartEvent | StepStartEvent | StepProgressEvent | LogEvent | StepEndEvent | RunEndEvent | WatchTriggerEvent;
 
 export type EventSink = (event: EngineEvent) => void;
 
@@ -82,6 +114,8 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
     }
     case 'step-start':
       return { type: event.type, run: event.run, step: event.step, kind: event.kind, target: event.target };
+    case 'log':
+      return { type: event.type, run: event.run, step: event.step, ...(event.event !== undefined ? { event: event.event } : {}), line: event.line };
     case 'step-end':
       return {
         type: event.type,
@@ -90,9 +124,17 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         status: event.status,
         duration_ms: event.duration_ms,
         detail: event.detail,
+        ...event.facts,
+        ...(event.error ? { error: event.error.message } : {}),
       };
     case 'run-end':
-      return { type: event.type, run: event.run, status: event.status, duration_ms: event.duration_ms };
+      return {
+        type: event.type,
+        run: event.run,
+        status: event.status,
+        duration_ms: event.duration_ms,
+        ...(event.error !== undefined ? { error: event.error } : {}),
+      };
     case 'watch-trigger':
       return { type: event.type, sha: event.sha, subject: event.subject };
     default:

@@ -2,8 +2,8 @@
 // through /bin/sh -c; ionflow's environment plus the step's `env` and the
 // IONFLOW_* variables (passed as environment, never pasted into the command);
 // the app root as working folder unless `cwd` says otherwise. Every line of
-// output goes out as progress (plain/CI logs show them all, the live renderer
-// the latest); on failure the tail of its output goes with the error, and a
+// output goes out as a log event (plain/CI logs and jsonl show them all, the
+// live renderer the latest); on failure the tail of its output goes with the error, and a
 // command that could not start says why.
 
 import type { RunStep } from '../config/types.js';
@@ -31,7 +31,8 @@ export interface CommandContext {
   defaultCwd: string;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
-  progress?: (message: string) => void;
+  /** Each line of the command's output, as it arrives. */
+  log?: (line: string) => void;
 }
 
 export function commandEnv(step: RunStep, c: CommandContext): Record<string, string | undefined> {
@@ -44,6 +45,9 @@ export function commandEnv(step: RunStep, c: CommandContext): Record<string, str
     IONFLOW_APP: c.app ?? '',
   };
 }
+
+/** A line longer than this is cut: a log line, not a dump. */
+const MAX_LINE = 4000;
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 
@@ -67,13 +71,13 @@ export async function runCommand(step: RunStep, c: CommandContext): Promise<stri
   const cwd = step.cwd ?? c.defaultCwd;
   let partial = '';
   const say = (line: string) => {
-    if (line.trim() !== '') c.progress?.(line.slice(0, 200));
+    if (line.trim() !== '') c.log?.(line.slice(0, MAX_LINE));
   };
   const result = await runTree(file, args, {
     cwd,
     env: commandEnv(step, c),
     signal: c.signal,
-    // Every complete line, as progress; a chunk may end mid-line.
+    // Every complete line, as a log line; a chunk may end mid-line.
     onOutput: (chunk) => {
       const lines = (partial + chunk).split('\n');
       partial = lines.pop() ?? '';

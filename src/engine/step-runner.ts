@@ -3,9 +3,10 @@
 // step. The real runner delegates to push/deploy/wait/process modules; tests
 // inject fakes. Nothing here imports a back end (STYLE.md #2, #7).
 
-import type { StepConfig } from '../config/types.js';
 import type { DeploymentId } from '../backends/types.js';
-import type { StepInfo } from './events.js';
+import type { StepConfig } from '../config/types.js';
+import { IonflowError, type IonflowErrorOptions } from '../errors.js';
+import type { StepFacts } from './events.js';
 
 /** A revision by name: a pushed commit or an unreproducible push. */
 export type RevisionRef = { rev: string; uname?: undefined } | { uname: string; rev?: undefined };
@@ -34,6 +35,8 @@ export interface StepInput {
   signal: AbortSignal;
   /** Live detail for renderers (never printed by the runner itself). */
   progress(message: string): void;
+  /** One line of the step's own output (a `run` command's): a jsonl `log` event. */
+  log(line: string): void;
   /** The revision a deploy of `app` uses: pushed in this run, else the run's (SPEC §3). */
   revisionFor(app: string): RevisionRef | undefined;
   /** The deployment this run started (or found up to date) for a group. */
@@ -49,7 +52,18 @@ export interface StepOutcome {
   pushed?: { app: string; revision: RevisionRef };
   /** deploy: the deployment to wait on. */
   deployment?: { group: string; id: DeploymentId };
-  info?: StepInfo;
+  /** What the step did, as step-end fields (SPEC §8). */
+  facts?: StepFacts;
+}
+
+/** A failed step that still has facts to report (a FAILED deployment's id and status). */
+export class StepFailedError extends IonflowError {
+  readonly facts: StepFacts;
+  constructor(message: string, facts: StepFacts, options?: IonflowErrorOptions) {
+    super('stepFailed', message, options);
+    this.name = 'StepFailedError';
+    this.facts = facts;
+  }
 }
 
 export type StepRunner = (step: StepConfig, input: StepInput) => Promise<StepOutcome>;

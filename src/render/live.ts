@@ -62,8 +62,8 @@ export class LiveRenderer implements Renderer {
         if (w.task.state !== ListrTaskState.STARTED) w.task.state$ = ListrTaskState.STARTED;
         w.title = this.title(id, `${time} ${e.detail}`);
         slot.resolve?.();
-      } else if (e.status === 'skipped') {
-        w.skip(this.title(id, e.notRun ? e.detail : `${time} ${e.detail}`));
+      } else if (e.status === 'skipped' || e.status === 'not-run') {
+        w.skip(this.title(id, e.status === 'not-run' ? e.detail : `${time} ${e.detail}`));
         slot.resolve?.();
       } else {
         w.title = this.title(id, `${time} failed`);
@@ -131,6 +131,9 @@ export class LiveRenderer implements Renderer {
         break;
       case 'step-progress':
         if (slot) slot.progress = e.message;
+        break;
+      case 'log':
+        if (slot) slot.progress = e.line.slice(0, 200);
         break;
       case 'step-end':
         if (slot) slot.end = e;

@@ -7,7 +7,7 @@
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
-import { type RunResult, runPipeline } from '../../engine/engine.js';
+import { failureLine, type RunResult, runPipeline } from '../../engine/engine.js';
 import { appRoot, pipelineApp, realRunner } from '../../engine/real-runner.js';
 import type { RunRevision, StepRunner } from '../../engine/step-runner.js';
 import { InterruptedError, IonflowError, usageError } from '../../errors.js';
@@ -56,11 +56,11 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
 export function outcomeError(result: RunResult): IonflowError | undefined {
   if (result.status === 'interrupted') return new InterruptedError();
   if (result.status !== 'failed') return undefined;
-  const err = result.failure?.error;
-  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const failure = result.failure ?? { step: '?', error: 'failed' };
+  const err = failure.error;
   const kind = err instanceof IonflowError ? err.kind : 'stepFailed';
   const hint = err instanceof IonflowError ? err.hint : undefined;
-  return new IonflowError(kind, `step ${result.failure?.step} failed: ${message}`, { hint, cause: err });
+  return new IonflowError(kind, failureLine(failure), { hint, cause: err });
 }
 
 async function runRevision(repoDir: string, options: RunCommandOptions, signal: AbortSignal): Promise<RunRevision> {
