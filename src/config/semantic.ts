@@ -4,6 +4,7 @@
 // run next to the schema check and every problem is reported at once.
 
 import { findCycle } from '../graph/graph.js';
+import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
 import type { Problem } from './problems.js';
 import { isRecord, rawSteps, type RawStep } from './steps.js';
@@ -13,7 +14,7 @@ const keysOf = (v: unknown): string[] => (isRecord(v) ? Object.keys(v) : []);
 
 function unknownRef(what: string, name: string, known: string[]): string {
   const list = known.length ? `known ${what}s: ${known.join(', ')}` : `no ${what}s are defined`;
-  return `unknown ${what} '${name}' (${list})`;
+  return `unknown ${what} '${name}'${didYouMean(name, known)} (${list})`;
 }
 
 export function semanticProblems(src: YamlSource): Problem[] {
@@ -102,7 +103,7 @@ function pipelineProblems(src: YamlSource, key: string, steps: unknown, apps: st
     (s.raw.needs as unknown[]).forEach((need, i) => {
       if (typeof need === 'string' && !firstById.has(need)) {
         const known = [...firstById.keys()].join(', ');
-        at([...base(s), 'needs', i], `step '${s.id}' needs unknown step '${need}' (steps of '${key}': ${known})`);
+        at([...base(s), 'needs', i], `step '${s.id}' needs unknown step '${need}'${didYouMean(need, [...firstById.keys()])} (steps of '${key}': ${known})`);
       }
     });
   }

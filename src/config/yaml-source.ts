@@ -4,6 +4,7 @@
 
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from '../vendor/yaml.js';
 import type { Problem } from './problems.js';
+import { indentationSlips } from './yaml-slips.js';
 
 export type PathSegment = string | number;
 
@@ -27,7 +28,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const { line, col } = posOf(offset);
     return { file, line, col, message, source: text };
   };
-  const problems = doc.errors.map((e) => problem(e.pos[0], yamlMessage(e.message)));
+  const problems = parseProblems(doc, text, posOf).map((p) => ({ file, ...p, source: text }));
   const value = problems.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
 
   const at = (path: readonly PathSegment[], message: string, options: { key?: boolean } = {}): Problem => {
@@ -53,6 +54,18 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     return problem(offset, message);
   };
   return { file, text, doc, value, problems, at };
+}
+
+/**
+ * The parse errors as the user should read them: a mis-indented line as one
+ * plain problem on that line; otherwise the parser's first message on each line.
+ */
+function parseProblems(doc: Document.Parsed, text: string, posOf: (offset: number) => { line: number; col: number }) {
+  const errors = doc.errors.map((e) => ({ ...posOf(e.pos[0]), message: yamlMessage(e.message) }));
+  if (errors.length === 0) return [];
+  const slips = indentationSlips(text, errors.map((e) => e.line));
+  if (slips.length > 0) return slips;
+  return errors.filter((e, i) => errors.findIndex((o) => o.line === e.line) === i);
 }
 
 function rangeStart(node: unknown): number | undefined {

@@ -4,6 +4,7 @@
 // (a step failed 1, precondition 3, wait timeout 4, interrupted 130).
 // `watch` reuses the same setup for each of its runs.
 
+import { unknownNameMessage } from '../../config/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
@@ -21,6 +22,8 @@ export interface RunCommandOptions {
   force?: boolean;
   concurrency?: number;
   output?: OutputOption;
+  /** Not a flag of run/watch (they print events, not a map): refused with the one that is. */
+  json?: boolean;
 }
 
 export interface Session {
@@ -33,10 +36,11 @@ export interface Session {
 }
 
 export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
+  if (options.json) throw usageError('run and watch print no result map to turn into JSON', { hint: 'for events as JSON lines use --output jsonl' });
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
   if (!pipeline) {
-    throw usageError(`unknown pipeline ${pipelineKey}; deploy.yaml has ${Object.keys(config.pipelines).join(', ') || 'none'}`, {
+    throw usageError(unknownNameMessage('pipeline', pipelineKey ?? '', Object.keys(config.pipelines)), {
       hint: 'see them with: ionflow list',
     });
   }
