@@ -79,6 +79,26 @@ export interface DeploymentStatus {
   deployStatus: DeployStatus;
   codeDeployStatus: CodeDeployStatus;
   error?: string;
+  /** Where and why a FAILED deployment failed (SPEC §13). */
+  failure?: DeploymentFailure;
+}
+
+/**
+ * SPEC §13: the lifecycle event that failed, on which target (local: the
+ * group; CodeDeploy: the instance or target id), the script, how it ended,
+ * and the last lines of its log. Step Functions adds the failed state.
+ */
+export interface DeploymentFailure {
+  event?: string;
+  target?: string;
+  script?: string;
+  exitCode?: number;
+  timedOut?: boolean;
+  message: string;
+  /** At most the last 20 lines. */
+  logTail?: string;
+  /** via: step-functions: the state that failed. */
+  state?: string;
 }
 
 /** How a deployment is addressed: the ion-dev `:execution-arn` or `:deployment-id`. */
@@ -134,4 +154,6 @@ export interface BackendOptions {
   region?: string;
   /** The environment to read AWS_* variables from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The run's abort signal (Ctrl-C, SIGTERM): every AWS call gives up when it aborts. */
+  signal?: AbortSignal;
 }

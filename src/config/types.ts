@@ -12,6 +12,7 @@ export interface Endpoints {
   s3?: string;
   codedeploy?: string;
   sfn?: string;
+  sts?: string;
 }
 
 export interface ProfileConfig {

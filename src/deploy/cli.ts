@@ -1,6 +1,7 @@
 // What the deploy and rollback commands share: the revision named on the
 // command line, and how a started deployment is reported (SPEC §6).
 
+import { failureLines } from '../backends/failure.js';
 import { groupConfig } from '../backends/group-factory.js';
 import type { DeploymentRecord, RevisionName } from '../backends/types.js';
 import type { CliContext } from '../cli/context.js';
@@ -33,6 +34,7 @@ export function reportDeploy(ctx: CliContext, groupKey: string, record: Deployme
   const { deployStatus, error } = record.status;
   if (deployStatus === 'FAILED' || deployStatus === 'ABORTED') {
     ctx.log(`error: deployment ${idText(record.id)} of ${record.name} to group ${groupKey} ${deployStatus}${error ? `: ${error}` : ''}`);
+    if (record.status.failure) for (const line of failureLines(record.status.failure)) ctx.log(line);
     ctx.log(`hint: see each hook's output with: ionflow history ${groupKey} --json`);
     return ExitCode.stepFailed;
   }

@@ -1,5 +1,6 @@
 // The ion-dev compatible result maps of `deploy` and `deploy-status` (SPEC §6).
 
+import { failureMap } from '../backends/failure.js';
 import type { DeploymentId, DeploymentStatus } from '../backends/types.js';
 import { statusCommandFor } from './wait.js';
 
@@ -13,10 +14,11 @@ export function deployMap(groupKey: string, id: DeploymentId): Record<string, st
   };
 }
 
-export function statusMap(status: DeploymentStatus): Record<string, string> {
+export function statusMap(status: DeploymentStatus): Record<string, string | Record<string, string | number | boolean>> {
   return {
     'deploy-status': status.deployStatus,
     'code-deploy-status': status.codeDeployStatus,
     ...(status.error ? { error: status.error } : {}),
+    ...(status.failure ? { failure: failureMap(status.failure) } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { createGroup } from '../backends/group-factory.js';
 import type { BackendOptions, ComputeGroup, DeploymentId, DeploymentStatus } from '../backends/types.js';
 import type { DeployConfig } from '../config/types.js';
 import { InterruptedError, IonflowError, preconditionError } from '../errors.js';
+import { DeploymentFailedError } from './failed-error.js';
 
 export interface WaitOptions {
   for?: 'SUCCEEDED' | 'RUNNING';
@@ -109,11 +110,13 @@ export async function waitForDeployment(
     });
   }
   if (isFailed(outcome.status)) {
-    const { deployStatus, codeDeployStatus, error } = outcome.status;
+    const { deployStatus, codeDeployStatus, error, failure } = outcome.status;
     const word = FAILED_DEPLOY.has(deployStatus) ? deployStatus : codeDeployStatus;
-    throw new IonflowError('stepFailed', `deployment ${shown} of group ${groupKey} ${word}${error ? `: ${error}` : ''}`, {
-      hint: group.kind === 'local' ? `see its hooks' output: ionflow history ${groupKey} --json` : undefined,
-    });
+    throw new DeploymentFailedError(
+      `deployment ${shown} of group ${groupKey} ${word}${error ? `: ${error}` : ''}`,
+      failure,
+      group.kind === 'local' ? `see its hooks' output: ionflow history ${groupKey} --json` : undefined,
+    );
   }
   return outcome.status;
 }

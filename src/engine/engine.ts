@@ -9,7 +9,7 @@
 // "interrupted". Everything observable goes out as events, in the order it happens.
 
 import { randomBytes } from 'node:crypto';
-import type { DeploymentId } from '../backends/types.js';
+import type { DeploymentFailure, DeploymentId } from '../backends/types.js';
 import type { DeployConfig, PipelineConfig, StepConfig } from '../config/types.js';
 import { ExitCode, IonflowError, isAbortError } from '../errors.js';
 import type { EventSink, RunStatus, StepEndEvent, StepStatus } from './events.js';
@@ -19,7 +19,7 @@ import {
   type RevisionRef,
   type RunInfo,
   type RunRevision,
-  StepFailedError,
+  factsOf,
   type StepOutcome,
   type StepRunner,
   stepTarget,
@@ -66,11 +66,11 @@ export function newRunId(): string {
 }
 
 function errorFields(err: unknown): NonNullable<StepEndEvent['error']> {
-  const e = err as { message?: string; hint?: string; output?: string; stderrTail?: string };
+  const e = err as { message?: string; hint?: string; output?: string; stderrTail?: string; failure?: DeploymentFailure };
   const kind = err instanceof IonflowError ? err.kind : isAbortError(err) ? 'interrupted' : 'stepFailed';
   const message = (e?.message ?? String(err)).split('\n')[0] ?? '';
   const output = e?.output ?? (e?.stderrTail || undefined);
-  return { kind, message, ...(e?.hint ? { hint: e.hint } : {}), ...(output ? { output } : {}) };
+  return { kind, message, ...(e?.hint ? { hint: e.hint } : {}), ...(output ? { output } : {}), ...(e?.failure ? { failure: e.failure } : {}) };
 }
 
 /** The one line a failed run ends with (run-end's `error`, and the CLI's `error:` line). */
@@ -163,7 +163,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           if (!failure && fields.kind !== 'interrupted') failure = { step: step.id, error: err };
           // An interrupted step may say what it left behind ("deployment … continues").
           const detail = fields.kind === 'interrupted' && !/^interrupted$|abort/i.test(fields.message) ? `interrupted: ${fields.message}` : fields.kind === 'interrupted' ? 'interrupted' : fields.message;
-          endStep(step, 'failed', t0, detail, { error: fields, ...(err instanceof StepFailedError ? { facts: err.facts } : {}) });
+          endStep(step, 'failed', t0, detail, { error: fields, ...(factsOf(err) ? { facts: factsOf(err) } : {}) });
         },
       )
       .finally(() => {

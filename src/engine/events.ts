@@ -4,6 +4,8 @@
 // README.md ("Events: --output jsonl"). Keys on the wire are kebab-case except
 // v1's `duration_ms`; `StepFacts` is kept in wire form so it is copied as is.
 
+import { failureMap } from '../backends/failure.js';
+import type { DeploymentFailure } from '../backends/types.js';
 import type { StepKind } from '../config/types.js';
 import type { ErrorKind } from '../errors.js';
 
@@ -72,6 +74,8 @@ export interface StepError {
   hint?: string;
   /** The tail of a failed command's output, shown under the step. */
   output?: string;
+  /** Where a failed deployment failed (SPEC §13): jsonl `failure`. */
+  failure?: DeploymentFailure;
 }
 
 export interface StepEndEvent {
@@ -126,6 +130,7 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         detail: event.detail,
         ...event.facts,
         ...(event.error ? { error: event.error.message } : {}),
+        ...(event.error?.failure ? { failure: failureMap(event.error.failure) } : {}),
       };
     case 'run-end':
       return {

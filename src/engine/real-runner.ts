@@ -12,11 +12,11 @@ import { runCommand } from './run-command.js';
 import {
   deploymentIdText,
   type RevisionRef,
-  StepFailedError,
   type StepInput,
   type StepOutcome,
   type StepRunner,
   shortName,
+  withFacts,
 } from './step-runner.js';
 
 export interface RealRunnerOptions {
@@ -86,8 +86,9 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, facts };
         }
         if (FAILED.has(record.status.deployStatus)) {
+          const { DeploymentFailedError } = await import('../deploy/failed-error.js');
           const message = `deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`;
-          throw new StepFailedError(message, facts, { hint: `see what happened: ionflow history ${step.group} --json` });
+          throw withFacts(new DeploymentFailedError(message, record.status.failure, `see what happened: ionflow history ${step.group} --json`), facts);
         }
         if (input.signal.aborted && record.status.deployStatus === 'RUNNING') input.progress(`deployment ${id} was already started: it is left to finish`);
         return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, facts };

@@ -5,7 +5,6 @@
 
 import type { DeploymentId } from '../backends/types.js';
 import type { StepConfig } from '../config/types.js';
-import { IonflowError, type IonflowErrorOptions } from '../errors.js';
 import type { StepFacts } from './events.js';
 
 /** A revision by name: a pushed commit or an unreproducible push. */
@@ -56,14 +55,13 @@ export interface StepOutcome {
   facts?: StepFacts;
 }
 
-/** A failed step that still has facts to report (a FAILED deployment's id and status). */
-export class StepFailedError extends IonflowError {
-  readonly facts: StepFacts;
-  constructor(message: string, facts: StepFacts, options?: IonflowErrorOptions) {
-    super('stepFailed', message, options);
-    this.name = 'StepFailedError';
-    this.facts = facts;
-  }
+/** A failed step's error that still reports facts (a FAILED deployment's id and status) on its step-end. */
+export function withFacts<E extends Error>(err: E, facts: StepFacts): E {
+  return Object.assign(err, { stepFacts: facts });
+}
+
+export function factsOf(err: unknown): StepFacts | undefined {
+  return (err as { stepFacts?: StepFacts } | null | undefined)?.stepFacts;
 }
 
 export type StepRunner = (step: StepConfig, input: StepInput) => Promise<StepOutcome>;

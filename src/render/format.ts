@@ -1,6 +1,7 @@
 // Shared wording for the human renderers: durations, symbols, colour that
 // honours NO_COLOR (and only colours a terminal).
 
+import { failureText } from '../backends/failure.js';
 import type { StepEndEvent } from '../engine/events.js';
 
 export function formatDuration(ms: number): string {
@@ -39,11 +40,11 @@ export function stepSymbol(end: StepEndEvent, p: Paint): string {
 
 /** The last lines of a failed step's output, indented under it. */
 export function outputTail(end: StepEndEvent, indent = '    '): string[] {
-  const out = end.error?.output;
+  const failure = end.error?.failure;
+  const out = end.error?.output ?? (failure ? failureText(failure) : undefined);
   if (!out) return [];
-  return out
-    .trimEnd()
-    .split('\n')
-    .slice(-20)
+  // A failure's text is its summary line and a log tail already cut to 20 lines.
+  const lines = out.trimEnd().split('\n');
+  return (end.error?.output ? lines.slice(-20) : lines)
     .map((l) => `${indent}│ ${l}`);
 }

@@ -21,6 +21,7 @@ interface Sdk {
   'lib-storage': typeof import('@aws-sdk/lib-storage');
   'client-codedeploy': typeof import('@aws-sdk/client-codedeploy');
   'client-sfn': typeof import('@aws-sdk/client-sfn');
+  'client-sts': typeof import('@aws-sdk/client-sts');
 }
 type Name = keyof Sdk & keyof typeof AWS_SDK_EXPORTS;
 /** What a bundle holds: the listed exports of its package, nothing else. */
@@ -28,7 +29,7 @@ type Bundled<N extends Name> = Pick<Sdk[N], Extract<(typeof AWS_SDK_EXPORTS)[N][
 
 const require = createRequire(import.meta.url);
 const bundlePath = (name: Name) => fileURLToPath(new URL(`./aws-sdk/${name}.cjs`, import.meta.url));
-const NAMES: Name[] = ['client-s3', 'lib-storage', 'client-codedeploy', 'client-sfn'];
+const NAMES: Name[] = ['client-s3', 'lib-storage', 'client-codedeploy', 'client-sfn', 'client-sts'];
 let useBundles: boolean | undefined;
 
 /**

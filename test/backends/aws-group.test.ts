@@ -108,6 +108,8 @@ describe('aws group, via step-functions', () => {
       deployStatus: 'FAILED',
       codeDeployStatus: 'FAILED',
       error: 'States.TaskFailed: {"errorMessage": "CodeDeploy deployment d-123 failed: ValidateService"}',
+      // SPEC §13: the failed state (GetExecutionHistory) and what CodeDeploy said of its deployment.
+      failure: { state: 'Deploy', message: 'SCRIPT_FAILED: Script at specified location: scripts/validate.sh failed with exit code 1' },
     });
     const err = await waitForDeployment(deployConfig(), 'staging', id, { timeoutMs: 5000, pollMs: 10 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IonflowError);

@@ -81,6 +81,14 @@ describe('local compute group', () => {
       deployStatus: 'FAILED',
       codeDeployStatus: 'FAILED',
       error: 'ValidateService hook scripts/validate.sh exited with 3: health check failed on port 8080',
+      failure: {
+        event: 'ValidateService',
+        target: 'dev',
+        script: 'scripts/validate.sh',
+        exitCode: 3,
+        message: 'ValidateService hook scripts/validate.sh exited with 3: health check failed on port 8080',
+        logTail: 'health check failed on port 8080',
+      },
     });
     expect(current()).toBe(join('releases', rev1));
     const rec = record(failed.arn);

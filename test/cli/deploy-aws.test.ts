@@ -76,7 +76,7 @@ describe('ionflow deploy on aws groups', () => {
     const status = await cli('deploy-status', '--deployment-id', id!, '--group', 'direct');
     expect(status.code).toBe(1);
     expect(status.stdout).toBe(
-      '{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "SCRIPT_FAILED: Script at specified location: scripts/validate.sh failed with exit code 1"}\n',
+      '{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "SCRIPT_FAILED: Script at specified location: scripts/validate.sh failed with exit code 1" :failure {:message "SCRIPT_FAILED: Script at specified location: scripts/validate.sh failed with exit code 1"}}\n',
     );
   });
 

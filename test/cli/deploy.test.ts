@@ -64,7 +64,7 @@ describe('ionflow deploy / deploy-status (local group)', () => {
     const status = await cli('deploy-status', '--execution-arn', arn!);
     expect(status.code).toBe(1);
     expect(status.stdout).toBe(
-      '{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "ValidateService hook scripts/validate.sh exited with 1: GET /health: 503"}\n',
+      '{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "ValidateService hook scripts/validate.sh exited with 1: GET /health: 503" :failure {:event "ValidateService" :target "dev" :script "scripts/validate.sh" :exit-code 1 :message "ValidateService hook scripts/validate.sh exited with 1: GET /health: 503" :log-tail "GET /health: 503"}}\n',
     );
   });
 

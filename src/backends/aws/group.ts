@@ -4,7 +4,7 @@
 
 import type { AppConfig, AwsGroupConfig } from '../../config/types.js';
 import { IonflowError } from '../../errors.js';
-import type { ComputeGroup, DeployInput, DeploymentId, DeploymentRecord, DeploymentStatus } from '../types.js';
+import type { ComputeGroup, DeployInput, DeploymentFailure, DeploymentId, DeploymentRecord, DeploymentStatus } from '../types.js';
 import type { AwsClients } from './clients.js';
 import {
   type CodeDeployTarget,
@@ -16,6 +16,7 @@ import {
   s3RevisionOf,
   toRecord,
 } from './codedeploy-group.js';
+import { codeDeployFailure, executionFailure } from './diagnostics.js';
 import { codeDeployWord, codeDeployWordWithout, executionWord, oneLine } from './status.js';
 import { describeExecution, parseExecutionInput, resolveStateMachine, runningExecutionFor, startExecution } from './step-functions.js';
 
@@ -88,10 +89,12 @@ export class AwsComputeGroup implements ComputeGroup {
     if ('deploymentId' in id) {
       const info = await getDeployment(cd, id.deploymentId);
       const error = deploymentError(info);
+      const failed = cdFailed(info.status);
       return {
         deployStatus: toRecord(info, this.key).status.deployStatus,
         codeDeployStatus: codeDeployWord(info.status),
         ...(error && codeDeployWord(info.status) !== 'SUCCEEDED' ? { error } : {}),
+        ...(failed ? { failure: await codeDeployFailure(cd, info) } : {}),
       };
     }
     const sfn = await this.clients.sfn();
@@ -112,11 +115,42 @@ export class AwsComputeGroup implements ComputeGroup {
     const executionError = [execution.error, execution.cause].filter(Boolean).join(': ');
     const error = executionError ? oneLine(executionError) : newest ? deploymentError(newest) : undefined;
     const failed = deployStatus !== 'RUNNING' && deployStatus !== 'SUCCEEDED';
+    const anyFailed = failed || codeDeployStatus === 'FAILED' || codeDeployStatus === 'STOPPED';
+    // SPEC §13: the failed state, plus the CodeDeploy detail of the deployment the execution made.
+    const [state, detail] = anyFailed
+      ? await Promise.all([
+          failed ? executionFailure(sfn, id.executionArn) : undefined,
+          newest && cdFailed(newest.status) ? codeDeployFailure(cd, newest) : undefined,
+        ])
+      : [];
+    const stateError = state && [state.error, state.cause].filter(Boolean).join(': ');
+    const failure: DeploymentFailure | undefined = anyFailed
+      ? {
+          ...(state?.state ? { state: state.state } : {}),
+          ...detail,
+          message: detail?.message ?? oneLine(stateError || error || `execution ${deployStatus}`),
+        }
+      : undefined;
     return {
       deployStatus,
       codeDeployStatus,
-      ...(error && (failed || codeDeployStatus === 'FAILED' || codeDeployStatus === 'STOPPED') ? { error } : {}),
+      ...(error && anyFailed ? { error } : {}),
+      ...(failure ? { failure } : {}),
     };
+  }
+
+  /** History with each failed deployment's failure (SPEC §13), for `history --json`. */
+  async records(limit = 20): Promise<DeploymentRecord[]> {
+    const cd = await this.clients.codedeploy();
+    const ids = await listDeploymentIds(cd, this.target, { limit });
+    const infos = await getDeployments(cd, ids);
+    return Promise.all(
+      infos.map(async (info) => {
+        const record = toRecord(info, this.key);
+        if (!cdFailed(info.status)) return record;
+        return { ...record, status: { ...record.status, failure: await codeDeployFailure(cd, info) } };
+      }),
+    );
   }
 
   async history(limit = 20): Promise<DeploymentRecord[]> {
@@ -125,3 +159,5 @@ export class AwsComputeGroup implements ComputeGroup {
     return (await getDeployments(cd, ids)).map((info) => toRecord(info, this.key));
   }
 }
+
+const cdFailed = (status: string | undefined) => status === 'Failed' || status === 'Stopped';

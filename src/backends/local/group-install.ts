@@ -9,6 +9,7 @@ import type { LocalGroupConfig } from '../../config/types.js';
 import { ExitCode, exitCodeOf, isAbortError } from '../../errors.js';
 import type { DeployInput, DeploymentRecord } from '../types.js';
 import { readAppSpec } from './appspec.js';
+import { hookFailure } from './hook-failure.js';
 import { describeFailure, type HookRun, type HookStep, runHooks } from './hooks.js';
 import { acquireGroupLock } from './lock.js';
 import { type LocalDeploymentFile, localArn, newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
@@ -46,8 +47,10 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
     if (previous) record.previous = previous;
     await writeRecord(dir, record);
     onProgress?.(`deploying ${revision.name} to ${config.key} (${record.executionArn})`);
+    // The lifecycle step a failure outside the hooks is blamed on (SPEC §13).
+    const at = { event: 'DownloadBundle' };
     try {
-      const failure = await install(dir, record, input);
+      const failure = await install(dir, record, input, at);
       record.status = failure ? 'FAILED' : 'SUCCEEDED';
       if (failure) record.error = failure;
     } catch (err) {
@@ -56,6 +59,7 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
       const interrupted = isAbortError(err) || exitCodeOf(err) === ExitCode.interrupted || Boolean(signal?.aborted);
       record.status = interrupted ? 'ABORTED' : 'FAILED';
       record.error = interrupted ? 'interrupted' : err instanceof Error ? err.message.split('\n')[0]! : String(err);
+      if (!interrupted) record.failure = { event: at.event, target: config.key, message: record.error };
       if (interrupted) {
         record.finishedAt = new Date().toISOString();
         await writeRecord(dir, record);
@@ -72,7 +76,7 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
 }
 
 /** Returns the failure (a hook's) or undefined once `current` points at the new release. */
-async function install(groupDir: string, record: LocalDeploymentFile, input: DeployInput): Promise<string | undefined> {
+async function install(groupDir: string, record: LocalDeploymentFile, input: DeployInput, at: { event: string }): Promise<string | undefined> {
   const { revision, store, signal, onProgress } = input;
   const zip = await store.fetchZip(revision, signal);
   try {
@@ -83,6 +87,7 @@ async function install(groupDir: string, record: LocalDeploymentFile, input: Dep
       ...(onProgress ? { onProgress } : {}),
       onRun: async (run: HookRun) => {
         record.hooks.push(run);
+        if (run.exitCode !== 0) record.failure = hookFailure(run, record.group);
         await writeRecord(groupDir, record);
       },
     };
@@ -97,6 +102,7 @@ async function install(groupDir: string, record: LocalDeploymentFile, input: Dep
     // revision `current` points at (forced, or a uname with new content)
     // unpacks into a sibling named after the deployment, and `current` moves
     // to it only on success, so a failing hook leaves the old folder intact.
+    at.event = 'Install';
     const folder = record.previous === revision.name ? `${revision.name}.${record.id}` : revision.name;
     const dir = await installRelease(groupDir, folder, zip.path, signal);
     const spec = await readAppSpec(dir);

@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DeploymentRecord, DeploymentStatus } from '../types.js';
+import type { DeploymentFailure, DeploymentRecord, DeploymentStatus } from '../types.js';
+import { failureOf } from './hook-failure.js';
 import type { HookRun } from './hooks.js';
 
 export type LocalStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
@@ -28,6 +29,8 @@ export interface LocalDeploymentFile {
   /** The release that was current when this deployment started. */
   previous?: string;
   hooks: HookRun[];
+  /** Where a FAILED deployment failed (SPEC §13). */
+  failure?: DeploymentFailure;
 }
 
 const ARN_PREFIX = 'arn:ionflow:local:';
@@ -89,13 +92,14 @@ export async function listRecords(dir: string, limit = Number.POSITIVE_INFINITY)
   return records.filter((r): r is LocalDeploymentFile => r !== undefined);
 }
 
-export function statusOf(record: Pick<LocalDeploymentFile, 'status' | 'error'>): DeploymentStatus {
+export function statusOf(record: Pick<LocalDeploymentFile, 'status' | 'error' | 'group' | 'hooks' | 'failure'>): DeploymentStatus {
   const error = record.error === undefined ? {} : { error: record.error };
+  const failure = failureOf(record);
   switch (record.status) {
     case 'SUCCEEDED':
       return { deployStatus: 'SUCCEEDED', codeDeployStatus: 'SUCCEEDED' };
     case 'FAILED':
-      return { deployStatus: 'FAILED', codeDeployStatus: 'FAILED', ...error };
+      return { deployStatus: 'FAILED', codeDeployStatus: 'FAILED', ...error, ...(failure ? { failure } : {}) };
     case 'ABORTED':
       return { deployStatus: 'ABORTED', codeDeployStatus: 'STOPPED', ...error };
     default:

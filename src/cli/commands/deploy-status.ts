@@ -9,6 +9,7 @@ import { parseLocalArn } from '../../backends/local/records.js';
 import type { DeploymentId, DeploymentStatus } from '../../backends/types.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../config/types.js';
+import { failureLines } from '../../backends/failure.js';
 import { statusMap } from '../../deploy/output.js';
 import { formatDuration, isFailed, pollStatus, statusCommandFor } from '../../deploy/wait.js';
 import { ExitCode, IonflowError, preconditionError, usageError } from '../../errors.js';
@@ -82,6 +83,7 @@ export default async function deployStatus(ctx: CliContext, options: DeployStatu
   ctx.print(statusMap(status));
   if (isFailed(status)) {
     ctx.log(`error: the deployment ${status.deployStatus === 'RUNNING' ? status.codeDeployStatus : status.deployStatus}${status.error ? `: ${status.error}` : ''}`);
+    if (status.failure) for (const line of failureLines(status.failure)) ctx.log(line);
     return ExitCode.stepFailed;
   }
   return ExitCode.ok;

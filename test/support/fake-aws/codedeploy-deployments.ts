@@ -37,6 +37,7 @@ export function startFakeDeployment(
     status: 'Created',
     script: [...state.defaultDeploymentScript],
     createTime: Date.now(),
+    targets: structuredClone(state.defaultTargets ?? []),
     ...extra,
   };
   state.deployments.set(deployment.id, deployment);

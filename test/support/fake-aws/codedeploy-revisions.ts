@@ -71,6 +71,22 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
     return { applicationName: app.name, deploymentGroups: [...app.deploymentGroups.keys()].sort() };
   },
 
+  'codedeploy.GetDeploymentGroup': (input, state) => {
+    const app = application(state, input);
+    const name = String(input.deploymentGroupName ?? '');
+    if (!app.deploymentGroups.has(name)) throw new AwsFault('DeploymentGroupDoesNotExistException', `No Deployment Group found for name: ${name}`);
+    return {
+      deploymentGroupInfo: {
+        applicationName: app.name,
+        deploymentGroupId: `dg-${app.name}-${name}`,
+        deploymentGroupName: name,
+        deploymentConfigName: 'CodeDeployDefault.OneAtATime',
+        serviceRoleArn: `arn:aws:iam::${state.account}:role/codedeploy`,
+        computePlatform: 'Server',
+      },
+    };
+  },
+
   'codedeploy.GetApplication': (input, state) => {
     const app = application(state, input);
     return {

@@ -1,14 +1,16 @@
 // Start the whole fake AWS endpoint: every handler file, one shared state.
 import { handlers as deployments } from './codedeploy-deployments.js';
 import { handlers as revisions } from './codedeploy-revisions.js';
+import { handlers as targets } from './codedeploy-targets.js';
 import { type FakeAwsServer, startFakeAws } from './server.js';
 import { handlers as sfn } from './sfn.js';
+import { handlers as sfnHistory } from './sfn-history.js';
 import { createFakeAwsState, type FakeAwsState } from './state.js';
 
 export type FakeAws = FakeAwsServer<FakeAwsState>;
 
 export function startFakeAwsEndpoint(state: FakeAwsState = createFakeAwsState()): Promise<FakeAws> {
-  return startFakeAws(state, { ...revisions, ...deployments, ...sfn });
+  return startFakeAws(state, { ...revisions, ...deployments, ...targets, ...sfn, ...sfnHistory });
 }
 
 export * from './server.js';

@@ -77,6 +77,10 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
     if (next) {
       e.status = next;
       if (FINAL.has(next)) e.stopDate = Date.now();
+      const failure = state.defaultExecutionFailure;
+      if (next === 'FAILED' && failure && !e.error) {
+        Object.assign(e, { error: failure.error, cause: failure.cause, ...(failure.state ? { failedState: failure.state } : {}) });
+      }
     }
     return {
       ...listItem(e),

@@ -35,6 +35,22 @@ export interface FakeDeployment {
   completeTime?: number;
   errorInformation?: { code: string; message: string };
   autoRollbackConfiguration?: unknown;
+  /** The instances it deploys to, with their lifecycle events (ListDeploymentTargets …). */
+  targets: FakeTarget[];
+}
+
+/** A lifecycle event of a target, in CodeDeploy's shape (diagnostics only where it ran). */
+export interface FakeLifecycleEvent {
+  lifecycleEventName: string;
+  status: string;
+  diagnostics?: { errorCode: string; scriptName: string; message: string; logTail: string };
+}
+
+export interface FakeTarget {
+  id: string;
+  /** Pending | InProgress | Succeeded | Failed | Skipped | Unknown | Ready */
+  status: string;
+  lifecycleEvents: FakeLifecycleEvent[];
 }
 
 export interface FakeExecution {
@@ -49,6 +65,8 @@ export interface FakeExecution {
   stopDate?: number;
   error?: string;
   cause?: string;
+  /** The state that fails when the execution FAILS (GetExecutionHistory); default "Deploy". */
+  failedState?: string;
 }
 
 export interface FakeAwsState {
@@ -65,6 +83,12 @@ export interface FakeAwsState {
   oneDeploymentAtATime?: boolean;
   /** false: StartExecution does not start a CodeDeploy deployment (default: it does, like Datomic's). */
   executionsDeploy?: boolean;
+  /** The targets each new deployment gets (copied), e.g. one whose ValidateService fails. */
+  defaultTargets?: FakeTarget[];
+  /** What every new execution fails with, once its script reaches FAILED. */
+  defaultExecutionFailure?: { error: string; cause: string; state?: string };
+  /** Step Functions state machines' definitions are not kept; STS answers as this identity. */
+  callerArn?: string;
 }
 
 export function createFakeAwsState(): FakeAwsState {
