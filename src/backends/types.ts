@@ -131,6 +131,8 @@ export interface DeployInput {
   store: RevisionStore;
   signal?: AbortSignal;
   onProgress?: DeployProgress;
+  /** Each line a local group's hook prints, as it arrives, with its lifecycle event. */
+  onLog?: (event: string, line: string) => void;
 }
 
 export interface ComputeGroup {

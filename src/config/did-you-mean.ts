@@ -16,12 +16,17 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+const MAX_KNOWN = 200;
+
 /** The known names close enough to `name` to be what was meant (case is ignored). */
 export function similarNames(name: string, known: readonly string[]): string[] {
   const wanted = name.toLowerCase();
   // A third of the name's length, at least 1: `stor` → store, not `s3` → sfn.
   const limit = Math.max(1, Math.floor(wanted.length / 3));
+  // A guess among thousands of names is noise, and each costs a comparison with every one (validate stays linear).
+  if (known.length > MAX_KNOWN) return [];
   return known
+    .filter((k) => Math.abs(k.length - wanted.length) <= limit)
     .map((k) => ({ k, d: editDistance(wanted, k.toLowerCase()) }))
     .filter(({ d }) => d <= limit)
     .sort((x, y) => x.d - y.d)

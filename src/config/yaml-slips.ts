@@ -6,6 +6,8 @@
 // reported, saying which line it should line up with. Only when no such line is
 // found do the parser's own messages stand, one per line.
 
+const MAX_LOOKED_AT = 10;
+
 export interface Slip {
   /** 1-based line and column of the line at fault. */
   line: number;
@@ -95,7 +97,9 @@ function diagnose(lines: (Line | undefined)[], index: number): Slip | undefined 
 export function indentationSlips(source: string, errorLines: number[]): Slip[] {
   const lines = readLines(source);
   const slips = new Map<number, Slip>();
-  for (const n of [...new Set(errorLines)].sort((a, b) => a - b)) {
+  // The first few lines the parser stumbled on: what follows a slip is mostly its echo,
+  // and each look back may read the whole file (validate stays linear in its size).
+  for (const n of [...new Set(errorLines)].sort((a, b) => a - b).slice(0, MAX_LOOKED_AT)) {
     for (const index of [n - 1, n]) {
       const slip = diagnose(lines, index);
       if (slip) {

@@ -38,14 +38,13 @@ export interface StepProgressEvent {
   message: string;
 }
 
-/** One line of a step's own output (a `run` command's stdout/stderr): jsonl `log`. */
+/** One line of output of a step's command: a hook's (with its lifecycle `event`) or a `run` step's. */
 export interface LogEvent {
   type: 'log';
   run: string;
   step: string;
-  line: string;
-  /** A deploy hook's lifecycle event (ApplicationStart …), when the line comes from a hook. */
   event?: string;
+  line: string;
 }
 
 /**
@@ -118,8 +117,6 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
     }
     case 'step-start':
       return { type: event.type, run: event.run, step: event.step, kind: event.kind, target: event.target };
-    case 'log':
-      return { type: event.type, run: event.run, step: event.step, ...(event.event !== undefined ? { event: event.event } : {}), line: event.line };
     case 'step-end':
       return {
         type: event.type,
@@ -132,6 +129,8 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         ...(event.error ? { error: event.error.message } : {}),
         ...(event.error?.failure ? { failure: failureMap(event.error.failure) } : {}),
       };
+    case 'log':
+      return { type: event.type, run: event.run, step: event.step, ...(event.event !== undefined ? { event: event.event } : {}), line: event.line };
     case 'run-end':
       return {
         type: event.type,

@@ -133,7 +133,8 @@ export class LiveRenderer implements Renderer {
         if (slot) slot.progress = e.message;
         break;
       case 'log':
-        if (slot) slot.progress = e.line.slice(0, 200);
+        // The output bar under the step keeps the latest lines.
+        if (slot) slot.progress = e.event !== undefined ? `${e.event}: ${e.line}` : e.line;
         break;
       case 'step-end':
         if (slot) slot.end = e;

@@ -35,7 +35,8 @@ export class PlainRenderer implements Renderer {
         this.line(`    ${p.dim(`${e.step}: ${e.message}`)}`);
         break;
       case 'log':
-        this.line(`    ${p.dim(`${e.step}${e.event !== undefined ? ` ${e.event}` : ''}: ${e.line}`)}`);
+        // SPEC §13: `<step> <event>: <line>`, every line as it arrives.
+        this.line(`    ${e.step}${e.event !== undefined ? ` ${e.event}` : ''}: ${e.line}`);
         break;
       case 'step-end': {
         const time = e.status === 'not-run' ? '' : ` ${p.dim(`(${formatDuration(e.duration_ms)})`)}`;
