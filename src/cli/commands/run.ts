@@ -37,7 +37,7 @@ export interface Session {
 
 export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
   if (options.json) throw usageError('run and watch print no result map to turn into JSON', { hint: 'for events as JSON lines use --output jsonl' });
-  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
   if (!pipeline) {
     throw usageError(unknownNameMessage('pipeline', pipelineKey ?? '', Object.keys(config.pipelines)), {
