@@ -112,6 +112,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
   runFlags(program.command('run').description('run a pipeline'))
     .option('--rev <commit>', 'use this commit instead of HEAD')
     .option('--uname <name>', 'push the working tree as an unreproducible revision named <name>')
+    .option('--override-gate <reason>', 'deploy past promotion gates, recording why')
     .action(action(() => import('./commands/run.js')));
 
   // watch always follows HEAD: --rev/--uname are not listed, and refused with the reason (watch.ts).
@@ -141,6 +142,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .requiredOption('--group <g>', 'the compute group')
     .option('--rev <sha>', 'the revision (a pushed commit)')
     .option('--uname <name>', 'the revision (an unreproducible push)')
+    .option('--override-gate <reason>', 'deploy past the group’s promotion gate, recording why')
     .action(action(() => import('./commands/deploy.js')));
 
   program
@@ -163,7 +165,15 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .command('rollback')
     .description('deploy again the newest successful revision that differs from the current one')
     .argument('<group>', 'the compute group')
+    .option('--to <rev|uname>', 'roll back to this revision (it must have SUCCEEDED on the group before)')
+    .option('--dry-run', 'say what would be deployed; change nothing')
+    .option('--override-gate <reason>', 'deploy past the group’s promotion gate, recording why')
     .action(action(() => import('./commands/rollback.js')));
+
+  program
+    .command('status')
+    .description('every group: the revision it runs, its status, when, by whom, whether it is behind')
+    .action(action(() => import('./commands/status.js')));
 
   for (const command of program.commands) {
     if (JSON_COMMANDS.has(command.name()) && !command.options.some((o) => o.long === '--json')) command.option('--json', JSON_HELP);
