@@ -23,6 +23,9 @@ const PIPELINE = `pipelines:
     steps:
       - push: sample
       - deploy: dev
+  say:
+    steps:
+      - run: echo "secret=$AWS_SECRET_ACCESS_KEY"
 `;
 
 /** One hook event → one script (`scripts/<name>`), with a timeout in seconds; committed and pushed. */
