@@ -233,10 +233,12 @@ describe.concurrent('ionflow deploy, deploy-status and run (ion-dev groups)', ()
       expect(record['ended-at']).toEqual(expect.any(String));
     }));
 
-  it('fails the wait of a FAILED deployment (exit 1); deploy-status --wait looks first at 2 s', () =>
+  it('fails the wait of a FAILED deployment (exit 1), the summary warning of conflicts; deploy-status --wait looks first at 2 s', () =>
     withRepo(yaml(), async ({ repo, run, calls }) => {
-      const failed = await run(['run', 'ship'], { FAKE_ION_DEV_STATUS: 'FAILED' });
+      const failed = await run(['run', 'ship'], { FAKE_ION_DEV_STATUS: 'FAILED', FAKE_ION_DEV_PUSH: 'conflicts' });
       expect(failed.code).toBe(1);
+      // The summary warns of the push's conflicts, lib by lib.
+      expect(failed.stderr).toContain('warning: push-shop: ion-dev reported dependency conflicts; Datomic Cloud uses com.cognitect/transit-java 0.8.332, com.fasterxml.jackson.core/jackson-core 2.10.1');
       expect(failed.stderr).toMatch(/error: .*deployment arn:aws:states:\S+ of group shop-query FAILED/);
       const arn = /"(arn:aws:states:[^"]+)"/.exec(calls()[2]!.argv[1]!)?.[1];
 
