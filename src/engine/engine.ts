@@ -42,6 +42,8 @@ export interface RunPipelineOptions {
    * `reason`, when a string, says why in the not-run steps' detail.
    */
   stop?: AbortSignal;
+  /** The command that would resume this run (SPEC §12), given in run-end when it fails after a deployment started. */
+  resumeCommand?: string;
 }
 
 export interface StepFailure {
@@ -56,6 +58,8 @@ export interface RunResult {
   durationMs: number;
   /** The first step that failed, for the closing `error:` line. */
   failure?: StepFailure;
+  /** The command that resumes the run, when run-end gave one. */
+  resume?: string;
 }
 
 type State = 'pending' | 'running' | StepStatus | 'not-run';
@@ -90,6 +94,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   let running = 0;
   let failure: StepFailure | undefined;
   let interrupted = false;
+  let deploymentStarted = false;
 
   const runRef: RevisionRef | undefined =
     opts.revision.uname !== undefined ? { uname: opts.revision.uname } : opts.revision.rev ? { rev: opts.revision.rev } : undefined;
@@ -119,6 +124,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const record = (step: StepConfig, out: StepOutcome, t0: number) => {
     if (out.pushed) pushed.set(out.pushed.app, out.pushed.revision);
     if (out.deployment) deployments.set(out.deployment.group, out.deployment.id);
+    if (out.started) deploymentStarted = true;
     state.set(step.id, out.skipped ? 'skipped' : 'succeeded');
     endStep(step, out.skipped ? 'skipped' : 'succeeded', t0, out.detail, out.info ? { info: out.info } : {});
   };
@@ -216,7 +222,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const failed = [...state.values()].some((s) => s === 'failed');
   const status: RunStatus = interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded';
   const durationMs = Date.now() - started;
-  emit({ type: 'run-end', run: runId, status, duration_ms: durationMs });
+  const resume = status !== 'succeeded' && deploymentStarted && opts.resumeCommand ? { resume: opts.resumeCommand } : {};
+  emit({ type: 'run-end', run: runId, status, duration_ms: durationMs, ...resume });
   const exitCode =
     status === 'interrupted'
       ? ExitCode.interrupted
@@ -225,5 +232,5 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           ? failure.error.exitCode
           : ExitCode.stepFailed
         : ExitCode.ok;
-  return { run: runId, status, exitCode, durationMs, ...(failure ? { failure } : {}) };
+  return { run: runId, status, exitCode, durationMs, ...(failure ? { failure } : {}), ...resume };
 }

@@ -73,6 +73,8 @@ export interface RunEndEvent {
   run: string;
   status: RunStatus;
   duration_ms: number;
+  /** SPEC §12: the command that resumes a run that failed or was interrupted after a deployment started. */
+  resume?: string;
 }
 
 export interface WatchTriggerEvent {
@@ -107,7 +109,7 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
     case 'log':
       return { type: event.type, run: event.run, step: event.step, ...(event.event !== undefined ? { event: event.event } : {}), line: event.line };
     case 'run-end':
-      return { type: event.type, run: event.run, status: event.status, duration_ms: event.duration_ms };
+      return { type: event.type, run: event.run, status: event.status, duration_ms: event.duration_ms, ...(event.resume ? { resume: event.resume } : {}) };
     case 'watch-trigger':
       return { type: event.type, sha: event.sha, subject: event.subject };
     default:

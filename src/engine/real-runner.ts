@@ -83,7 +83,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           );
         }
         if (input.signal.aborted && record.status.deployStatus === 'RUNNING') input.progress(`deployment ${id} was already started: it is left to finish`);
-        return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, info };
+        return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, info, started: true };
       }
       case 'wait': {
         const { statusCommandFor, waitForDeployment } = await import('../deploy/wait.js');

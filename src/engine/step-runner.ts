@@ -52,6 +52,8 @@ export interface StepOutcome {
   /** deploy: the deployment to wait on. */
   deployment?: { group: string; id: DeploymentId };
   info?: StepInfo;
+  /** deploy: this run started (or, resumed, took over) a deployment that was still going. */
+  started?: boolean;
 }
 
 export type StepRunner = (step: StepConfig, input: StepInput) => Promise<StepOutcome>;
