@@ -1,13 +1,12 @@
 // Run journals (SPEC §12): `.ionflow/runs/<run-id>.jsonl` beside deploy.yaml,
-// the §8 events of every `run` and of each run of `watch`, plus what a resume
-// needs: each step's revision and deployment id. Appended line by line as the
+// the §8 events of every `run` and of each run of `watch`, whose step-end
+// facts are what a resume needs: each step's revision and deployment id. Appended line by line as the
 // run goes, so a run killed half-way leaves what it did. Only the newest 50
 // journals are kept.
 
 import { appendFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EngineEvent } from '../engine/events.js';
-import { toJsonlRecord } from '../engine/events.js';
+import { type EngineEvent, toJsonlRecord } from '../engine/events.js';
 
 export const KEEP_JOURNALS = 50;
 
@@ -27,21 +26,8 @@ export function journalIds(dir: string): string[] {
     .sort();
 }
 
-/** The journal line of an event: its jsonl form, plus the facts a resume reads back. */
-export function journalLine(event: EngineEvent): Record<string, unknown> | undefined {
-  const line = toJsonlRecord(event);
-  if (!line || event.type !== 'step-end') return line;
-  const info = event.info ?? {};
-  const deployment = info.deployment;
-  return {
-    ...line,
-    ...(event.notRun ? { 'not-run': true } : {}),
-    ...(info.rev !== undefined ? { rev: info.rev } : {}),
-    ...(info.uname !== undefined ? { uname: info.uname } : {}),
-    ...(info.group !== undefined ? { group: info.group } : {}),
-    ...(deployment ? (deployment.startsWith('arn:') ? { 'execution-arn': deployment } : { 'deployment-id': deployment }) : {}),
-  };
-}
+/** The journal line of an event: its jsonl form, whose step-end facts (revision, deployment id) a resume reads back. */
+export const journalLine = (event: EngineEvent): Record<string, unknown> | undefined => toJsonlRecord(event);
 
 /**
  * An event sink that journals each run under `configDir`. A journal that

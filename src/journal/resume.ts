@@ -57,13 +57,13 @@ export async function planResume(
 
   for (const step of pipeline.steps) {
     const end = ends.get(step.id);
-    const ok = end !== undefined && (end.status === 'succeeded' || (end.status === 'skipped' && !end['not-run']));
+    const ok = end !== undefined && (end.status === 'succeeded' || end.status === 'skipped');
     if (step.kind === 'deploy') {
       const taken = await takeOver(step, ok ? lineId(end) : undefined);
       if (taken) done.set(step.id, taken);
     } else if (ok && step.kind === 'push') {
       const name = typeof end.uname === 'string' ? { uname: end.uname } : typeof end.rev === 'string' ? { rev: end.rev } : undefined;
-      done.set(step.id, { skipped: true, detail, ...(name ? { pushed: { app: step.app, revision: name }, info: name } : {}) });
+      done.set(step.id, { skipped: true, detail, ...(name ? { pushed: { app: step.app, revision: name }, facts: name } : {}) });
     } else if (ok) done.set(step.id, { skipped: true, detail });
   }
 
@@ -84,7 +84,7 @@ export async function planResume(
       started: status.deployStatus === 'RUNNING',
       detail: `${detail}: deployment ${idText(id)} is ${status.deployStatus}`,
       deployment: { group: step.group, id },
-      info: { group: step.group, deployment: idText(id) },
+      facts: { group: step.group, ...('executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId }), 'deploy-status': status.deployStatus },
     };
   }
 

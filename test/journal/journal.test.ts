@@ -29,7 +29,7 @@ describe('run journals', () => {
       status: 'succeeded',
       duration_ms: 5,
       detail: 'deployed',
-      info: { rev: 'f'.repeat(40), group: 'staging', deployment: 'arn:aws:states:us-east-1:1:execution:sm:x' },
+      facts: { rev: 'f'.repeat(40), group: 'staging', 'execution-arn': 'arn:aws:states:us-east-1:1:execution:sm:x' },
     });
     sink({ type: 'run-end', run: 'b000-111111', status: 'interrupted', duration_ms: 9, resume: 'ionflow run ship --resume b000-111111' });
 
