@@ -7,6 +7,7 @@ import { access, chmod, constants, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import { runCollect, tail } from '../../process.js';
 import type { AppSpec, LifecycleEvent } from './appspec.js';
+import { linkOnPath } from './hook-links.js';
 
 export interface HookRun {
   event: LifecycleEvent;
@@ -63,6 +64,10 @@ async function runScript(
   const rel = relative(step.releaseDir, file);
   if (rel.startsWith(`..${sep}`) || rel === '..') {
     return { ...base, exitCode: null, timedOut: false, durationMs: 0, outputTail: `${location} is outside the release` };
+  }
+  const link = await linkOnPath(step.releaseDir, rel);
+  if (link !== undefined) {
+    return { ...base, exitCode: null, timedOut: false, durationMs: 0, outputTail: `${location} is a link (${link}): hooks never run through links` };
   }
   try {
     await ensureExecutable(file);
