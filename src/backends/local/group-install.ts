@@ -2,7 +2,7 @@
 // record RUNNING → fetch and check the zip → ApplicationStop of the previous
 // release → unpack → BeforeInstall … ValidateService → switch `current` →
 // record the outcome → prune releases. Loaded only when a deployment runs, so
-// status and history never pay for execa, yauzl and yaml.
+// status and history never pay for yauzl and yaml.
 
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -11,8 +11,9 @@ import type { LocalGroupConfig } from '../../config/types.js';
 import { ExitCode, exitCodeOf, isAbortError } from '../../errors.js';
 import type { DeployInput, DeploymentRecord } from '../types.js';
 import { readAppSpec } from './appspec.js';
+import { redactor } from '../../redact.js';
 import { hookFailure } from './hook-failure.js';
-import { describeFailure, type HookRun, type HookStep, runHooks } from './hooks.js';
+import { describeFailure, type HookOptions, type HookRun, type HookStep, runHooks } from './hooks.js';
 import { acquireGroupLock } from './lock.js';
 import { type LocalDeploymentFile, localArn, newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
 import { placeRelease, pruneReleases, readCurrent, releaseDir, stageRelease, switchCurrent } from './releases.js';
@@ -51,6 +52,7 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
     const previous = await readCurrent(dir);
     if (previous) record.previous = previous;
     await writeRecord(dir, record);
+    await input.onStarted?.(toDeploymentRecord(record));
     onProgress?.(`deploying ${revision.name} to ${config.key} (${record.executionArn})`);
     // The lifecycle step a failure outside the hooks is blamed on (SPEC §13).
     const at = { event: 'DownloadBundle' };
@@ -88,7 +90,7 @@ async function install(
   at: { event: string },
   maxUnpackedSize: number,
 ): Promise<string | undefined> {
-  const { revision, store, signal, onProgress } = input;
+  const { revision, store, signal, onProgress, onLog } = input;
   const zip = await store.fetchZip(revision, signal);
   let staged: string | undefined;
   try {
@@ -102,9 +104,11 @@ async function install(
     const guard = { maxBytes: maxUnpackedSize, group: record.group, expect: revision };
     staged = await stageRelease(groupDir, folder, zip.path, { guard, ...(signal ? { signal } : {}) });
     const env = { deploymentId: record.id, appName: record.appName, group: record.group };
-    const hookOptions = {
+    const hookOptions: HookOptions = {
       ...(signal ? { signal } : {}),
       ...(onProgress ? { onProgress } : {}),
+      ...(onLog ? { onLog } : {}),
+      redact: redactor(process.env), // hooks run in ionflow's environment: mask what they may echo of it
       onRun: async (run: HookRun) => {
         record.hooks.push(run);
         if (run.exitCode !== 0) record.failure = hookFailure(run, record.group);
