@@ -10,7 +10,7 @@ import { basename, dirname, isAbsolute, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { IonflowError } from '../../errors.js';
+import { IonflowError, isAbortError } from '../../errors.js';
 import { checkRoom, startVerify, type UnpackGuard, WriteBudget } from './unpack-guards.js';
 import { linkProblems } from './zip-links.js';
 
@@ -193,6 +193,31 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
   for (const d of dirs) await chmod(join(root, d.path), d.mode | 0o700);
 }
 
+/**
+ * Why unpacking failed, as the user should hear it: a zip that is not what
+ * its metadata says often fails to inflate first, and the mismatch is the
+ * cause; an entry that inflates past its header's size is a zip that lies.
+ */
+async function causeOf(err: unknown, name: string, verifying: { verify(): Promise<void>; stop(): void } | undefined): Promise<unknown> {
+  // Our own refusals say what they mean; an interruption is only that.
+  if (err instanceof IonflowError || isAbortError(err)) {
+    verifying?.stop();
+    return err;
+  }
+  const mismatch = await verifying?.verify().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (mismatch) return mismatch;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/too many bytes in the stream/.test(message)) {
+    return new IonflowError('stepFailed', `revision ${name} unpacks to more than its zip's headers say (${message}); nothing was installed`, {
+      hint: 'the zip is damaged or crafted: push the revision again',
+    });
+  }
+  return err;
+}
+
 /** What the zip says its files hold, from the central directory (links and folders are negligible). */
 const declaredSize = (entries: CheckedEntry[]) => entries.reduce((sum, e) => sum + (e.kind === 'file' ? e.entry.uncompressedSize : 0), 0);
 
@@ -222,9 +247,8 @@ export async function unzipRelease(
     await rename(tmp, dest);
     return { files: entries.filter((e) => e.kind === 'file').length };
   } catch (err) {
-    verifying?.stop();
     await rm(tmp, { recursive: true, force: true });
-    throw err;
+    throw await causeOf(err, name, verifying);
   } finally {
     zip?.close();
   }
