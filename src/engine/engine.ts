@@ -19,6 +19,7 @@ import {
   type RevisionRef,
   type RunInfo,
   type RunRevision,
+  factsOf,
   type StepOutcome,
   type StepRunner,
   stepTarget,
@@ -58,7 +59,7 @@ export interface RunResult {
   failure?: StepFailure;
 }
 
-type State = 'pending' | 'running' | StepStatus | 'not-run';
+type State = 'pending' | 'running' | StepStatus;
 
 export function newRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -70,6 +71,13 @@ function errorFields(err: unknown): NonNullable<StepEndEvent['error']> {
   const message = (e?.message ?? String(err)).split('\n')[0] ?? '';
   const output = e?.output ?? (e?.stderrTail || undefined);
   return { kind, message, ...(e?.hint ? { hint: e.hint } : {}), ...(output ? { output } : {}), ...(e?.failure ? { failure: e.failure } : {}) };
+}
+
+/** The one line a failed run ends with (run-end's `error`, and the CLI's `error:` line). */
+export function failureLine(failure: StepFailure): string {
+  const err = failure.error;
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return `step ${failure.step} failed: ${message}`;
 }
 
 export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> {
@@ -104,7 +112,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
     // A wait left out still owes the user its deployment's fate: it runs on without us.
     const left = step.kind === 'wait' ? deployments.get(step.group) : undefined;
     const tail = left ? `; deployment ${deploymentIdText(left)} is left to finish` : '';
-    endStep(step, 'skipped', Date.now(), `not run: ${why}${tail}`, { notRun: true });
+    endStep(step, 'not-run', Date.now(), `not run: ${why}${tail}`);
   };
 
   // Why nothing new may start (and whether a stop or an abort says so), or undefined while the run goes on.
@@ -120,7 +128,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
     if (out.pushed) pushed.set(out.pushed.app, out.pushed.revision);
     if (out.deployment) deployments.set(out.deployment.group, out.deployment.id);
     state.set(step.id, out.skipped ? 'skipped' : 'succeeded');
-    endStep(step, out.skipped ? 'skipped' : 'succeeded', t0, out.detail, out.info ? { info: out.info } : {});
+    endStep(step, out.skipped ? 'skipped' : 'succeeded', t0, out.detail, out.facts ? { facts: out.facts } : {});
   };
 
   let finish: () => void = () => {};
@@ -155,7 +163,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           if (!failure && fields.kind !== 'interrupted') failure = { step: step.id, error: err };
           // An interrupted step may say what it left behind ("deployment … continues").
           const detail = fields.kind === 'interrupted' && !/^interrupted$|abort/i.test(fields.message) ? `interrupted: ${fields.message}` : fields.kind === 'interrupted' ? 'interrupted' : fields.message;
-          endStep(step, 'failed', t0, detail, { error: fields });
+          endStep(step, 'failed', t0, detail, { error: fields, ...(factsOf(err) ? { facts: factsOf(err) } : {}) });
         },
       )
       .finally(() => {
@@ -216,7 +224,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const failed = [...state.values()].some((s) => s === 'failed');
   const status: RunStatus = interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded';
   const durationMs = Date.now() - started;
-  emit({ type: 'run-end', run: runId, status, duration_ms: durationMs });
+  emit({ type: 'run-end', run: runId, status, duration_ms: durationMs, ...(status === 'failed' && failure ? { error: failureLine(failure) } : {}) });
   const exitCode =
     status === 'interrupted'
       ? ExitCode.interrupted

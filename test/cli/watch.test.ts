@@ -118,7 +118,7 @@ describe('ionflow watch', () => {
     // The run step is not killed: it ends on its own, then the deploy is reported as not run.
     expect(ofFirst.map((e) => (e as { step: string }).step)).toEqual(['push-shop', 'run-1', 'deploy-dev']);
     expect(ofFirst[1]).toMatchObject({ status: 'succeeded', detail: 'exited 0: slept' });
-    expect(ofFirst[2]).toMatchObject({ status: 'skipped', detail: `not run: the run was stopped: new commit ${next.slice(0, 7)}` });
+    expect(ofFirst[2]).toMatchObject({ status: 'not-run', detail: `not run: the run was stopped: new commit ${next.slice(0, 7)}` });
     expect(runEnds(evs)[0]).toMatchObject({ run: firstRun, status: 'interrupted' });
     expect(runStarts(evs)[1]).toMatchObject({ rev: next });
     expect(current(repo, 'dev')).toBeUndefined();

@@ -4,10 +4,11 @@
 // (a step failed 1, precondition 3, wait timeout 4, interrupted 130).
 // `watch` reuses the same setup for each of its runs.
 
+import { unknownNameMessage } from '../../config/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
-import { type RunResult, runPipeline } from '../../engine/engine.js';
+import { failureLine, type RunResult, runPipeline } from '../../engine/engine.js';
 import { appRoot, pipelineApp, realRunner } from '../../engine/real-runner.js';
 import type { RunRevision, StepRunner } from '../../engine/step-runner.js';
 import { InterruptedError, IonflowError, usageError } from '../../errors.js';
@@ -22,6 +23,8 @@ export interface RunCommandOptions {
   concurrency?: number;
   output?: OutputOption;
   overrideGate?: string;
+  /** Not a flag of run/watch (they print events, not a map): refused with the one that is. */
+  json?: boolean;
 }
 
 export interface Session {
@@ -34,10 +37,11 @@ export interface Session {
 }
 
 export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
+  if (options.json) throw usageError('run and watch print no result map to turn into JSON', { hint: 'for events as JSON lines use --output jsonl' });
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
   if (!pipeline) {
-    throw usageError(`unknown pipeline ${pipelineKey}; deploy.yaml has ${Object.keys(config.pipelines).join(', ') || 'none'}`, {
+    throw usageError(unknownNameMessage('pipeline', pipelineKey ?? '', Object.keys(config.pipelines)), {
       hint: 'see them with: ionflow list',
     });
   }
@@ -58,11 +62,11 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
 export function outcomeError(result: RunResult): IonflowError | undefined {
   if (result.status === 'interrupted') return new InterruptedError();
   if (result.status !== 'failed') return undefined;
-  const err = result.failure?.error;
-  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const failure = result.failure ?? { step: '?', error: 'failed' };
+  const err = failure.error;
   const kind = err instanceof IonflowError ? err.kind : 'stepFailed';
   const hint = err instanceof IonflowError ? err.hint : undefined;
-  return new IonflowError(kind, `step ${result.failure?.step} failed: ${message}`, { hint, cause: err });
+  return new IonflowError(kind, failureLine(failure), { hint, cause: err });
 }
 
 async function runRevision(repoDir: string, options: RunCommandOptions, signal: AbortSignal): Promise<RunRevision> {
