@@ -112,6 +112,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
   runFlags(program.command('run').description('run a pipeline'))
     .option('--rev <commit>', 'use this commit instead of HEAD')
     .option('--uname <name>', 'push the working tree as an unreproducible revision named <name>')
+    .option('--resume [run-id]', 'resume a run that failed or was interrupted (default: the pipeline’s newest such run)')
     .option('--override-gate <reason>', 'deploy past promotion gates, recording why')
     .action(action(() => import('./commands/run.js')));
 
@@ -174,6 +175,12 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .command('status')
     .description('every group: the revision it runs, its status, when, by whom, whether it is behind')
     .action(action(() => import('./commands/status.js')));
+
+  program
+    .command('runs')
+    .description('recent pipeline runs, from their journals')
+    .addOption(new Option('--limit <n>', 'how many').default(20).argParser(positiveInt))
+    .action(action(() => import('./commands/runs.js')));
 
   for (const command of program.commands) {
     if (JSON_COMMANDS.has(command.name()) && !command.options.some((o) => o.long === '--json')) command.option('--json', JSON_HELP);

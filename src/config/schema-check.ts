@@ -109,6 +109,7 @@ function describeType(type: unknown, path: PathSegment[]): string {
 function patternMessage(pattern: string, value: unknown, name: string): string {
   const shown = JSON.stringify(value);
   if (pattern.includes('(s|m|h)')) return `${name}: ${shown} is not a duration; write a whole number and s, m or h (90s, 15m, 1h)`;
+  if (pattern.includes('KiB|MiB')) return `${name}: ${shown} is not a size; write bytes, or a whole number and KiB, MiB, GiB or TiB (64MiB, 8GiB)`;
   if (pattern.startsWith('^https?')) return `${name}: ${shown} is not an http:// or https:// URL`;
   if (pattern.startsWith('^[A-Za-z_]')) return `${shown} is not a valid environment variable name`;
   return `${shown} is not a valid name; use letters, digits, '.', '_' and '-', starting with a letter or digit`;

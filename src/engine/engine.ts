@@ -43,6 +43,8 @@ export interface RunPipelineOptions {
    * `reason`, when a string, says why in the not-run steps' detail.
    */
   stop?: AbortSignal;
+  /** The command that would resume this run (SPEC §12), given in run-end when it fails after a deployment started. */
+  resumeCommand?: string;
 }
 
 export interface StepFailure {
@@ -57,6 +59,8 @@ export interface RunResult {
   durationMs: number;
   /** The first step that failed, for the closing `error:` line. */
   failure?: StepFailure;
+  /** The command that resumes the run, when run-end gave one. */
+  resume?: string;
 }
 
 type State = 'pending' | 'running' | StepStatus;
@@ -98,6 +102,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   let running = 0;
   let failure: StepFailure | undefined;
   let interrupted = false;
+  let deploymentStarted = false;
 
   const runRef: RevisionRef | undefined =
     opts.revision.uname !== undefined ? { uname: opts.revision.uname } : opts.revision.rev ? { rev: opts.revision.rev } : undefined;
@@ -127,6 +132,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const record = (step: StepConfig, out: StepOutcome, t0: number) => {
     if (out.pushed) pushed.set(out.pushed.app, out.pushed.revision);
     if (out.deployment) deployments.set(out.deployment.group, out.deployment.id);
+    if (out.started) deploymentStarted = true;
     state.set(step.id, out.skipped ? 'skipped' : 'succeeded');
     endStep(step, out.skipped ? 'skipped' : 'succeeded', t0, out.detail, out.facts ? { facts: out.facts } : {});
   };
@@ -224,7 +230,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const failed = [...state.values()].some((s) => s === 'failed');
   const status: RunStatus = interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded';
   const durationMs = Date.now() - started;
-  emit({ type: 'run-end', run: runId, status, duration_ms: durationMs, ...(status === 'failed' && failure ? { error: failureLine(failure) } : {}) });
+  const resume = status !== 'succeeded' && deploymentStarted && opts.resumeCommand ? { resume: opts.resumeCommand } : {};
+  emit({ type: 'run-end', run: runId, status, duration_ms: durationMs, ...(status === 'failed' && failure ? { error: failureLine(failure) } : {}), ...resume });
   const exitCode =
     status === 'interrupted'
       ? ExitCode.interrupted
@@ -233,5 +240,5 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           ? failure.error.exitCode
           : ExitCode.stepFailed
         : ExitCode.ok;
-  return { run: runId, status, exitCode, durationMs, ...(failure ? { failure } : {}) };
+  return { run: runId, status, exitCode, durationMs, ...(failure ? { failure } : {}), ...resume };
 }

@@ -96,6 +96,8 @@ export interface RunEndEvent {
   duration_ms: number;
   /** A failed run: the first failed step's one-line error, as `step <id> failed: …`. */
   error?: string;
+  /** SPEC §12: the command that resumes a run that failed or was interrupted after a deployment started. */
+  resume?: string;
 }
 
 export interface WatchTriggerEvent {
@@ -138,6 +140,7 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         status: event.status,
         duration_ms: event.duration_ms,
         ...(event.error !== undefined ? { error: event.error } : {}),
+        ...(event.resume ? { resume: event.resume } : {}),
       };
     case 'watch-trigger':
       return { type: event.type, sha: event.sha, subject: event.subject };

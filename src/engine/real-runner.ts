@@ -95,7 +95,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           throw withFacts(new DeploymentFailedError(message, record.status.failure, `see what happened: ionflow history ${step.group} --json`), facts);
         }
         if (input.signal.aborted && record.status.deployStatus === 'RUNNING') input.progress(`deployment ${id} was already started: it is left to finish`);
-        return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, facts };
+        return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, facts, started: true };
       }
       case 'wait': {
         const { statusCommandFor, waitForDeployment } = await import('../deploy/wait.js');

@@ -53,6 +53,8 @@ export interface StepOutcome {
   deployment?: { group: string; id: DeploymentId };
   /** What the step did, as step-end fields (SPEC §8). */
   facts?: StepFacts;
+  /** deploy: this run started (or, resumed, took over) a deployment that was still going. */
+  started?: boolean;
 }
 
 /** A failed step's error that still reports facts (a FAILED deployment's id and status) on its step-end. */

@@ -1,4 +1,6 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { appRepo, current, events } from '../engine/cli-repo.js';
@@ -145,5 +147,8 @@ describe('ionflow watch', () => {
     const res = await w.stop();
     expect(res.code).toBe(130);
     expect(res.stderr).toContain('watch stopped');
+    // Each run of the watch is journaled (SPEC §12).
+    const journals = readdirSync(join(repo.dir, '.ionflow/runs')).sort();
+    expect(journals).toEqual(runStarts(w.evs()).map((e) => `${(e as { run: string }).run}.jsonl`).sort());
   });
 });
