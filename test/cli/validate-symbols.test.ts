@@ -3,8 +3,8 @@
 // realistic projects with several layouts), errors at the symbol's
 // line:col, warnings that print but fail nothing.
 
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appRepo, DEV } from '../engine/cli-repo.js';
 import { runCli } from '../support/cli.js';
@@ -24,7 +24,10 @@ function project(name: string, files: Record<string, string> = {}): string {
   const dir = join(makeTempDir(), name);
   temps.push(join(dir, '..'));
   cpSync(join(FIXTURES, name), dir, { recursive: true });
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
   return dir;
 }
 const edit = (dir: string, path: string, from: string, to: string) => {
@@ -104,6 +107,21 @@ describe('ionflow validate resolves ion-config.edn symbols', () => {
     const r = await runCli(['validate'], { cwd: deps });
     expect(problemLines(r.stderr)).toEqual([
       'resources/datomic/ion-config.edn:2:24: orders.api/place-order is not defined in src/orders/api.clj; did you mean place-order*?',
+    ]);
+  });
+
+  it('a .clj anywhere on :paths wins over a .cljc earlier on them, as Clojure loads it', async () => {
+    const dir = project('deps-no-paths', {
+      'deps.edn': '{:paths ["src/cljc" "src/clj"]}\n',
+      'src/cljc/orders/api.cljc': '(ns orders.api)\n\n(defn portable [x] x)\n',
+      'src/clj/orders/api.clj': '(ns orders.api)\n\n(defn place-order [_] "ok")\n',
+    });
+    expect(await runCli(['validate'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' });
+    edit(dir, 'resources/datomic/ion-config.edn', 'orders.api/place-order', 'orders.api/portable');
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(problemLines(r.stderr)).toEqual([
+      'resources/datomic/ion-config.edn:2:24: orders.api/portable is not defined in src/clj/orders/api.clj (it defines place-order)',
     ]);
   });
 });
