@@ -124,6 +124,23 @@ describe('ionflow validate resolves ion-config.edn symbols', () => {
       'resources/datomic/ion-config.edn:2:24: orders.api/portable is not defined in src/clj/orders/api.clj (it defines place-order)',
     ]);
   });
+
+  it("accepts a protocol's methods and a record's constructors: Clojure defines those vars", async () => {
+    const dir = project('deps-no-paths', {
+      'src/orders/api.clj': [
+        '(ns orders.api)',
+        '(defprotocol Priced "What an order costs." :extend-via-metadata true (total [o]) (tax [o] [o rate]))',
+        '(defrecord Order [lines] Priced (total [_] (count lines)) (tax [o] 0) (tax [o r] r))',
+        '(deftype Cart [items])',
+        '',
+      ].join('\n'),
+      'resources/datomic/ion-config.edn':
+        '{:app-name "orders"\n :allow [orders.api/->Order orders.api/map->Order orders.api/->Cart]\n :lambdas {:total {:fn orders.api/total}\n           :tax {:fn orders.api/taxes}}}\n',
+    });
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(problemLines(r.stderr)).toEqual(['resources/datomic/ion-config.edn:4:22: orders.api/taxes is not defined in src/orders/api.clj; did you mean tax?']);
+  });
 });
 
 describe('push and run check the symbols before anything is pushed', () => {
