@@ -82,7 +82,7 @@ describe('runProcess', () => {
     const t0 = Date.now();
     const res = await running;
     expect(res).toMatchObject({ aborted: true, stoppedWhileHeld: false });
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(Date.now() - t0).toBeLessThan(4000); // ~0.4 s idle; loose for a loaded 2-core machine
     expect(pids.length).toBe(1);
     expect(alive(pids[0]!)).toBe(false);
   });
