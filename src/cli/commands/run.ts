@@ -10,7 +10,7 @@ import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
 import type { EventSink } from '../../engine/events.js';
 import { failureLine, newRunId, type RunResult, runPipeline } from '../../engine/engine.js';
-import { journalSink } from '../../journal/journal.js';
+import { journalSink, noteResumes } from '../../journal/journal.js';
 import { appRoot, pipelineApp, realRunner } from '../../engine/real-runner.js';
 import type { RunRevision, StepRunner } from '../../engine/step-runner.js';
 import { ExitCode, InterruptedError, IonflowError, usageError } from '../../errors.js';
@@ -92,6 +92,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
   const session = await openSession(ctx, options, pipelineKey);
   let runner = session.runner;
   let revision: RunRevision;
+  let emit = session.emit;
   if (options.resume !== undefined && options.resume !== false) {
     if (options.rev !== undefined || options.uname !== undefined) throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
     const { planResume } = await import('../../journal/resume.js');
@@ -103,6 +104,11 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
     session.renderer.note(`resuming run ${choice.journal.id} (${choice.journal.status})`);
     revision = choice.revision;
     runner = choice.wrap(runner);
+    const resumed = choice.journal.id;
+    emit = (e) => {
+      session.emit(e);
+      if (e.type === 'run-start') noteResumes(session.config.dir, e.run, resumed);
+    };
   } else {
     revision = await runRevision(session.repoDir, options, ctx.signal);
   }
@@ -113,7 +119,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
     runner,
     revision,
     runId,
-    emit: session.emit,
+    emit,
     force: Boolean(options.force),
     concurrency: options.concurrency ?? 4,
     signal: ctx.signal,
