@@ -57,7 +57,7 @@ ${steps}`,
 const cliIn = (r: TempRepo) => (...args: string[]) =>
   runCli(args, {
     cwd: r.dir,
-    env: { ...r.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url },
+    env: { ...r.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url, AWS_ENDPOINT_URL_STS: aws.fake.url },
   });
 
 const EXPECTED = { event: 'ValidateService', target: 'i-0abc123', script: 'scripts/validate.sh', 'exit-code': 3 };

@@ -21,6 +21,8 @@ export interface RunCommandOptions {
   force?: boolean;
   concurrency?: number;
   output?: OutputOption;
+  /** commander's --no-preflight: false skips the preflight checks (SPEC §14). */
+  preflight?: boolean;
 }
 
 export interface Session {
@@ -49,6 +51,11 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const renderer = await createRenderer(mode, { pipeline, stdout: ctx.stdout, stderr: ctx.stderr, env: ctx.env });
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
   const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx) });
+  // SPEC §14: a wrong profile, region or bucket fails here, in about a second, before any push.
+  if (options.preflight !== false) {
+    const { enforcePreflight } = await import('../../preflight/preflight.js');
+    await enforcePreflight(config, pipeline, backendOptions(ctx), (line) => renderer.note(line));
+  }
   return { config, pipeline, renderer, runner, repoDir: appRoot(config, pipelineApp(config, pipeline)) };
 }
 
