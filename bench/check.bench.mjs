@@ -3,8 +3,7 @@
 // the whole preflight, process start to exit. Target ≤ 1.5 s (SPEC §14:
 // "fails in about a second, not after a push").
 import { spawn } from 'node:child_process';
-import { makeAppRepo, median, ms } from './run.bench.mjs';
-import { BIN } from './run.bench.mjs';
+import { BIN, makeAppRepo, median, ms } from './run.bench.mjs';
 import { loadTestSupport } from './support/compile-support.mjs';
 
 const GROUPS = 10;

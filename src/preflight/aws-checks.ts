@@ -58,6 +58,33 @@ export function awsProblem(subject: string, err: unknown, action: string, profil
   return failed(subject, `${action}: ${message}`, key ? HINTS[key] : undefined);
 }
 
+/**
+ * The profile's clients with the lookups that several groups share asked
+ * once: the application (GetApplication), its deployment groups, the state
+ * machines (ListStateMachines). Ten groups of one app make 24 calls, not 42.
+ */
+export function sharedLookups(clients: AwsClients): AwsClients {
+  const cache = new Map<string, Promise<unknown>>();
+  const once =
+    <I, O>(name: string, call: (input: I, signal?: AbortSignal) => Promise<O>) =>
+    (input: I, signal?: AbortSignal): Promise<O> => {
+      const key = `${name} ${JSON.stringify(input)}`;
+      if (!cache.has(key)) cache.set(key, call(input, signal));
+      return cache.get(key) as Promise<O>;
+    };
+  return {
+    ...clients,
+    codedeploy: async () => {
+      const cd = await clients.codedeploy();
+      return { ...cd, getApplication: once('GetApplication', cd.getApplication), listDeploymentGroups: once('ListDeploymentGroups', cd.listDeploymentGroups) };
+    },
+    sfn: async () => {
+      const sfn = await clients.sfn();
+      return { ...sfn, listStateMachines: once('ListStateMachines', sfn.listStateMachines) };
+    },
+  };
+}
+
 const profileWord = (profile: string | undefined) => (profile ? `profile ${profile}` : 'the default credentials');
 
 /**

@@ -31,7 +31,7 @@ export async function runPreflight(config: DeployConfig, pipeline: PipelineConfi
         checks.push(Promise.resolve(failed(`profile ${key}`, 'not declared in deploy.yaml', `add profiles.${key}, or use a declared profile`)));
         continue;
       }
-      const made = createAwsClients(profile, backend);
+      const made = aws.sharedLookups(createAwsClients(profile, backend));
       clients.set(key, made);
       const storeOnly =
         (profiles.get(key) ?? []).every((s) => s.startsWith('store ')) &&
