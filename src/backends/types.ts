@@ -131,6 +131,8 @@ export interface DeployInput {
   store: RevisionStore;
   signal?: AbortSignal;
   onProgress?: DeployProgress;
+  /** Each line a local group's hook prints, as it arrives, with its lifecycle event. */
+  onLog?: (event: string, line: string) => void;
 }
 
 export interface ComputeGroup {
@@ -154,4 +156,6 @@ export interface BackendOptions {
   region?: string;
   /** The environment to read AWS_* variables from (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** The run's abort signal (Ctrl-C, SIGTERM): every AWS call gives up when it aborts. */
+  signal?: AbortSignal;
 }

@@ -40,6 +40,7 @@ export const backendOptions = (ctx: CliContext): BackendOptions => ({
   credsProfile: ctx.global.credsProfile,
   region: ctx.global.region,
   env: ctx.env,
+  signal: ctx.signal,
 });
 
 /** A command's implementation: parsed options in, exit code out. */

@@ -11,8 +11,19 @@ import type { PathSegment, YamlSource } from './yaml-source.js';
 
 const keysOf = (v: unknown): string[] => (isRecord(v) ? Object.keys(v) : []);
 
-function unknownRef(what: string, name: string, known: string[]): string {
-  const list = known.length ? `known ${what}s: ${known.join(', ')}` : `no ${what}s are defined`;
+/** At most ten names in a message: a file of 20,000 keys must not make 20,000 messages of 20,000 names. */
+function nameList(names: ReadonlySet<string> | readonly string[]): string {
+  const total = 'size' in names ? names.size : names.length;
+  const first: string[] = [];
+  for (const n of names) {
+    if (first.length === 10) break;
+    first.push(n);
+  }
+  return total > 10 ? `${first.join(', ')}, … (${total - 10} more)` : first.join(', ');
+}
+
+function unknownRef(what: string, name: string, known: ReadonlySet<string> | readonly string[]): string {
+  const list = ('size' in known ? known.size : known.length) ? `known ${what}s: ${nameList(known)}` : `no ${what}s are defined`;
   return `unknown ${what} '${name}' (${list})`;
 }
 
@@ -24,8 +35,11 @@ export function semanticProblems(src: YamlSource): Problem[] {
   const profiles = keysOf(root.profiles);
   const apps = isRecord(root.apps) ? root.apps : {};
   const groups = isRecord(root.groups) ? root.groups : {};
+  const appKeys = Object.keys(apps);
+  const sets = new Map<string[], Set<string>>();
   const ref = (path: PathSegment[], what: string, name: unknown, known: string[]) => {
-    if (typeof name === 'string' && !known.includes(name)) at(path, unknownRef(what, name, known));
+    if (!sets.has(known)) sets.set(known, new Set(known));
+    if (typeof name === 'string' && !sets.get(known)!.has(name)) at(path, unknownRef(what, name, known));
   };
 
   for (const [key, app] of Object.entries(apps)) {
@@ -40,7 +54,7 @@ export function semanticProblems(src: YamlSource): Problem[] {
 
   for (const [key, group] of Object.entries(groups)) {
     if (!isRecord(group)) continue;
-    ref(['groups', key, 'app'], 'app', group.app, Object.keys(apps));
+    ref(['groups', key, 'app'], 'app', group.app, appKeys);
     const aws = group.aws;
     if (!isRecord(aws)) continue;
     ref(['groups', key, 'aws', 'profile'], 'profile', aws.profile, profiles);
@@ -51,7 +65,7 @@ export function semanticProblems(src: YamlSource): Problem[] {
     if (via === 'step-functions' && aws.rollback !== undefined) {
       at(['groups', key, 'aws', 'rollback'], `'rollback' is only used with via: codedeploy`, true);
     }
-    const app = typeof group.app === 'string' ? apps[group.app] : undefined;
+    const app = typeof group.app === 'string' && Object.hasOwn(apps, group.app) ? apps[group.app] : undefined;
     if (isRecord(app) && !(isRecord(app.store) && 's3' in app.store)) {
       at(
         ['groups', key, 'aws'],
@@ -62,12 +76,12 @@ export function semanticProblems(src: YamlSource): Problem[] {
   }
 
   for (const [key, pipeline] of Object.entries(isRecord(root.pipelines) ? root.pipelines : {})) {
-    if (isRecord(pipeline)) problems.push(...pipelineProblems(src, key, pipeline.steps, Object.keys(apps), Object.keys(groups)));
+    if (isRecord(pipeline)) problems.push(...pipelineProblems(src, key, pipeline.steps, new Set(appKeys), new Set(Object.keys(groups))));
   }
   return problems;
 }
 
-function pipelineProblems(src: YamlSource, key: string, steps: unknown, apps: string[], groups: string[]): Problem[] {
+function pipelineProblems(src: YamlSource, key: string, steps: unknown, apps: Set<string>, groups: Set<string>): Problem[] {
   const problems: Problem[] = [];
   const base = (s: RawStep): PathSegment[] => ['pipelines', key, 'steps', s.index];
   const at = (path: PathSegment[], message: string, key = false) => problems.push(src.at(path, message, { key }));
@@ -76,10 +90,10 @@ function pipelineProblems(src: YamlSource, key: string, steps: unknown, apps: st
 
   for (const s of list) {
     const w = s.raw.wait;
-    if (s.kind === 'push' && s.target !== undefined && !apps.includes(s.target)) {
+    if (s.kind === 'push' && s.target !== undefined && !apps.has(s.target)) {
       at([...base(s), 'push'], unknownRef('app', s.target, apps));
     }
-    if ((s.kind === 'deploy' || s.kind === 'wait') && s.target !== undefined && !groups.includes(s.target)) {
+    if ((s.kind === 'deploy' || s.kind === 'wait') && s.target !== undefined && !groups.has(s.target)) {
       const path = s.kind === 'wait' && isRecord(w) ? [...base(s), 'wait', 'group'] : [...base(s), s.kind];
       at(path, unknownRef('group', s.target, groups));
     }
@@ -97,11 +111,12 @@ function pipelineProblems(src: YamlSource, key: string, steps: unknown, apps: st
     } else firstById.set(s.id, s);
   }
 
+  const ids = new Set(firstById.keys());
   for (const s of list) {
     if (!s.explicitNeeds) continue;
     (s.raw.needs as unknown[]).forEach((need, i) => {
       if (typeof need === 'string' && !firstById.has(need)) {
-        const known = [...firstById.keys()].join(', ');
+        const known = nameList(ids);
         at([...base(s), 'needs', i], `step '${s.id}' needs unknown step '${need}' (steps of '${key}': ${known})`);
       }
     });

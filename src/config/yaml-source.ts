@@ -2,8 +2,9 @@
 // instancePath or the checks give it) leads to the YAML node, and the node's
 // offset to LINE:COL through yaml's LineCounter.
 
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from '../vendor/yaml.js';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, type YAMLMap } from '../vendor/yaml.js';
 import type { Problem } from './problems.js';
+import { yamlSlips } from './yaml-guards.js';
 
 export type PathSegment = string | number;
 
@@ -21,14 +22,17 @@ export interface YamlSource {
 
 export function parseYamlSource(file: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys and aliases are checked by yamlSlips, in linear time.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const posOf = (offset: number) => lineCounter.linePos(offset);
   const problem = (offset: number, message: string): Problem => {
     const { line, col } = posOf(offset);
     return { file, line, col, message, source: text };
   };
-  const problems = doc.errors.map((e) => problem(e.pos[0], yamlMessage(e.message)));
-  const value = problems.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined;
+  const problems = doc.errors.map((e) => problem(e.pos[0], yamlMessage(e.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply' : e.message)));
+  problems.push(...yamlSlips(doc).map((s) => problem(s.offset, s.message)));
+  const value = problems.length === 0 ? doc.toJS({ maxAliasCount: -1 }) : undefined;
+  const pairsOf = mapIndex();
 
   const at = (path: readonly PathSegment[], message: string, options: { key?: boolean } = {}): Problem => {
     let node: unknown = doc.contents;
@@ -36,7 +40,7 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     for (const [i, seg] of path.entries()) {
       const last = i === path.length - 1;
       if (isMap(node)) {
-        const pair = node.items.find((p) => isPair(p) && keyText(p.key) === String(seg));
+        const pair = pairsOf(node).get(String(seg));
         if (!pair) break;
         if (last && options.key) {
           offset = rangeStart(pair.key) ?? offset;
@@ -53,6 +57,23 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     return problem(offset, message);
   };
   return { file, text, doc, value, problems, at };
+}
+
+/** Each map's pairs by key text, built on first use: one problem per key of a 20,000-key map stays linear. */
+function mapIndex(): (map: YAMLMap) => Map<string, Pair> {
+  const index = new WeakMap<YAMLMap, Map<string, Pair>>();
+  return (map) => {
+    let pairs = index.get(map);
+    if (!pairs) {
+      pairs = new Map();
+      for (const p of map.items) {
+        const key = isPair(p) ? keyText(p.key) : undefined;
+        if (key !== undefined && !pairs.has(key)) pairs.set(key, p as Pair);
+      }
+      index.set(map, pairs);
+    }
+    return pairs;
+  };
 }
 
 function rangeStart(node: unknown): number | undefined {

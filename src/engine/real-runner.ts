@@ -63,7 +63,8 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
         if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
         const { deployToGroup } = await import('../deploy/deploy.js');
-        const res = await deployToGroup(config, step.group, { revision, force, ...common(input) });
+        const onLog = (event: string, line: string) => input.log(line, event);
+        const res = await deployToGroup(config, step.group, { revision, force, onLog, ...common(input) });
         const { record } = res;
         const id = deploymentIdText(record.id);
         const info = { ...revision, group: step.group, deployment: id };

@@ -27,8 +27,12 @@ const CLOSERS: Record<string, string> = { '(': ')', '[': ']', '{': '}', '#{': '}
 const KINDS: Record<string, FormKind> = { '(': 'list', '[': 'vector', '{': 'map', '#{': 'set' };
 const DELIMITERS = new Set([...' \t\r\n,;()[]{}"']);
 
+/** Deeper nesting is refused: ion-config.edn needs four levels, and each level is a frame of the reader's stack. */
+export const MAX_EDN_DEPTH = 100;
+
 export function readEdnForms(text: string): Form[] {
   let i = 0;
+  let depth = 0;
 
   const skipSpace = () => {
     while (i < text.length) {
@@ -48,6 +52,16 @@ export function readEdnForms(text: string): Form[] {
   /** One form, or undefined at a closing bracket or the end (the caller decides whether that is fine). */
   const readForm = (): Form | undefined => {
     skipSpace();
+    if (depth >= MAX_EDN_DEPTH && i < text.length && !')]}'.includes(text[i]!)) throw new EdnSyntaxError(`nested more than ${MAX_EDN_DEPTH} levels deep`, i);
+    depth++;
+    try {
+      return readOne();
+    } finally {
+      depth--;
+    }
+  };
+
+  const readOne = (): Form | undefined => {
     if (i >= text.length) return undefined;
     const start = i;
     const c = text[i]!;
@@ -110,17 +124,25 @@ export function readEdnForms(text: string): Form[] {
   return forms;
 }
 
+/** Where each line starts, for the last text asked about: many problems in one file stay linear. */
+let lineStarts: { text: string; starts: number[] } | undefined;
+
 /** Offset → 1-based line and column. */
 export function linePos(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = 0; k < offset && k < text.length; k++) {
-    if (text[k] === '\n') {
-      line++;
-      lineStart = k + 1;
-    }
+  if (lineStarts?.text !== text) {
+    const starts = [0];
+    for (let k = text.indexOf('\n'); k !== -1; k = text.indexOf('\n', k + 1)) starts.push(k + 1);
+    lineStarts = { text, starts };
   }
-  return { line, col: offset - lineStart + 1 };
+  const { starts } = lineStarts;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { line: lo + 1, col: offset - starts[lo]! + 1 };
 }
 
 export const isKeyword = (f: Form | undefined): boolean => f?.kind === 'scalar' && /^:[^:]/.test(f.text);

@@ -17,5 +17,5 @@ function load(): typeof import('yaml') {
   }
 }
 
-export const { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, parse } = load();
-export type { Document, Node } from 'yaml';
+export const { isAlias, isCollection, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, parse } = load();
+export type { Document, Node, Pair, YAMLMap } from 'yaml';

@@ -20,6 +20,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Called once the process has started (e.g. to send it a signal later). */
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+  /** Leave stdout and stderr unread this long, as a slow pipe reader does, so the pipe fills up. */
+  readDelayMs?: number;
 }
 
 export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
@@ -43,6 +45,14 @@ export function runCli(args: string[], options: CliOptions): Promise<CliResult> 
       clearTimeout(timer);
       resolve({ code, signal, stdout, stderr });
     });
+    if (options.readDelayMs) {
+      child.stdout.pause();
+      child.stderr.pause();
+      setTimeout(() => {
+        child.stdout.resume();
+        child.stderr.resume();
+      }, options.readDelayMs);
+    }
     child.stdin.end(options.input ?? '');
     options.onSpawn?.(child);
   });

@@ -69,6 +69,7 @@ import type { GetCallerIdentityCommandInput, GetCallerIdentityCommandOutput, STS
 import type { ProfileConfig } from '../../config/types.js';
 import { requireSdk } from '../../vendor/aws-sdk.js';
 import type { BackendOptions } from '../types.js';
+import { honourSignal, requestHandlerSettings } from './request-limits.js';
 
 type Call<I, O> = (input: I, signal?: AbortSignal) => Promise<O>;
 /** Every page of a paginated call, through the SDK's own paginator. */
@@ -210,12 +211,19 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 }
 
 export function createAwsClients(profile: ProfileConfig | undefined, options: BackendOptions = {}): AwsClients {
+  // Connection and idle timeouts on every client's request handler (SPEC §17).
+  const limits = { requestHandler: requestHandlerSettings(options) };
   return {
     s3: once(async () => {
       const sdk = requireSdk('client-s3');
       const settings = clientSettings('s3', profile, options);
       const client = new sdk.S3Client({
         ...settings,
+        ...limits,
+        // Parts of a large push meet an S3 5xx now and then: with the SDK's 3
+        // attempts, 1 part in 125 fails at a 20% fault rate, and a 300 MiB
+        // push (60 parts) with it 4 times in 10; with 6, 1 push in 250.
+        maxAttempts: 6,
         logger: SILENT,
         // S3-compatible stores and emulators: no virtual-host buckets, and
         // checksums only where the API requires them (s3rver corrupts streamed
@@ -225,6 +233,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
           : {}),
       });
       namesProfile(client, settings.profile);
+      honourSignal(client, options.signal);
       return {
         client,
         getObject: bind(client, sdk.GetObjectCommand),
@@ -239,8 +248,9 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
     codedeploy: once(async () => {
       const sdk = requireSdk('client-codedeploy');
       const settings = clientSettings('codedeploy', profile, options);
-      const client = new sdk.CodeDeployClient({ ...settings, logger: SILENT });
+      const client = new sdk.CodeDeployClient({ ...settings, ...limits, logger: SILENT });
       namesProfile(client, settings.profile);
+      honourSignal(client, options.signal);
       return {
         client,
         registerApplicationRevision: bind(client, sdk.RegisterApplicationRevisionCommand),
@@ -260,8 +270,9 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
     sfn: once(async () => {
       const sdk = requireSdk('client-sfn');
       const settings = clientSettings('sfn', profile, options);
-      const client = new sdk.SFNClient({ ...settings, logger: SILENT });
+      const client = new sdk.SFNClient({ ...settings, ...limits, logger: SILENT });
       namesProfile(client, settings.profile);
+      honourSignal(client, options.signal);
       return {
         client,
         listStateMachines: bind(client, sdk.ListStateMachinesCommand),

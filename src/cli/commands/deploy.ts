@@ -24,6 +24,7 @@ export default async function deploy(ctx: CliContext, options: DeployCommandOpti
     force: true,
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
+    onLog: (event, line) => ctx.log(`${event}: ${line}`),
     backend: backendOptions(ctx),
   });
   return reportDeploy(ctx, options.group, record);

@@ -30,6 +30,7 @@ export default async function rollback(ctx: CliContext, _options: object, groupK
     force: true,
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
+    onLog: (event, line) => ctx.log(`${event}: ${line}`),
     backend,
   });
   return reportDeploy(ctx, groupKey, record);

@@ -35,7 +35,7 @@ export interface Session {
 }
 
 export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
-  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
   if (!pipeline) {
     throw usageError(`unknown pipeline ${pipelineKey}; deploy.yaml has ${Object.keys(config.pipelines).join(', ') || 'none'}`, {

@@ -28,7 +28,10 @@ export class AwsFault extends Error {
 export interface FaultRule {
   /** `Service.Action` or `*.Action` or `Service.*`. */
   match: string;
-  code: string;
+  /** The AWS error to answer with; without one (a delay rule) the call is answered as usual. */
+  code?: string;
+  /** Hold the answer this long first (a slow or silent endpoint). */
+  delayMs?: number;
   message?: string;
   status?: number;
   /** How many calls fail; default every call. */
@@ -109,8 +112,12 @@ export async function startFakeAws<S>(state: S, handlers: Record<string, Handler
       );
       if (rule) {
         rule.left -= 1;
-        send(res, rule.status ?? 400, { __type: rule.code, message: rule.message ?? rule.code }, rule.code);
-        return;
+        if (rule.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs).unref());
+        if (res.destroyed) return;
+        if (rule.code) {
+          send(res, rule.status ?? 400, { __type: rule.code, message: rule.message ?? rule.code }, rule.code);
+          return;
+        }
       }
       const handler = handlers[`${service}.${action}`];
       if (!handler) {
