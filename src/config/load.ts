@@ -8,7 +8,7 @@ import { IonflowError } from '../errors.js';
 import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIonConfigText } from '../ion/ion-config.js';
 import { findConfig } from './discover.js';
 import { appPaths, normalise } from './normalise.js';
-import { formatProblem, type Problem, problemsError, sortProblems } from './problems.js';
+import { formatProblem, MAX_SHOWN_PROBLEMS, type Problem, problemsError, sortProblems } from './problems.js';
 import { schemaProblems } from './schema-check.js';
 import { semanticProblems } from './semantic.js';
 import { isRecord } from './steps.js';
@@ -54,7 +54,10 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
   const dir = dirname(found.file);
   const { ionConfigs, problems: ionProblems } = await readIonConfigs(src.value as Record<string, unknown>, dir, opts);
   const warnings = ionProblems.filter((p) => p.severity === 'warning');
-  for (const line of sortProblems(warnings).flatMap(formatProblem)) opts.warn?.(line);
+  const sortedWarnings = sortProblems(warnings);
+  for (const line of sortedWarnings.slice(0, MAX_SHOWN_PROBLEMS).flatMap(formatProblem)) opts.warn?.(line);
+  const moreWarnings = sortedWarnings.length - MAX_SHOWN_PROBLEMS;
+  if (moreWarnings > 0) opts.warn?.(`... and ${moreWarnings} more warning${moreWarnings === 1 ? '' : 's'} not shown`);
   problems.push(...ionProblems.filter((p) => p.severity !== 'warning'));
   if (problems.length) throw fail(problems);
 

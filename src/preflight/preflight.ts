@@ -56,7 +56,7 @@ export async function runPreflight(config: DeployConfig, pipeline: PipelineConfi
 }
 
 /**
- * `run` and `watch` before their first step: print each line, and refuse
+ * `run` and `watch` before their first step: print what needs attention, and refuse
  * (exit 3) when any check failed, before anything is pushed.
  */
 export async function enforcePreflight(

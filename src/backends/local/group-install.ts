@@ -47,6 +47,7 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
     const previous = await readCurrent(dir);
     if (previous) record.previous = previous;
     await writeRecord(dir, record);
+    await input.onStarted?.(toDeploymentRecord(record));
     onProgress?.(`deploying ${revision.name} to ${config.key} (${record.executionArn})`);
     // The lifecycle step a failure outside the hooks is blamed on (SPEC §13).
     const at = { event: 'DownloadBundle' };

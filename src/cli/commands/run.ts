@@ -21,6 +21,7 @@ export interface RunCommandOptions {
   force?: boolean;
   concurrency?: number;
   output?: OutputOption;
+  overrideGate?: string;
   /** commander's --no-preflight: false skips the preflight checks (SPEC §14). */
   preflight?: boolean;
 }
@@ -50,7 +51,8 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const mode = resolveOutputMode(options.output, ctx.stderr as { isTTY?: boolean }, ctx.env);
   const renderer = await createRenderer(mode, { pipeline, stdout: ctx.stdout, stderr: ctx.stderr, env: ctx.env });
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
-  const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx) });
+  const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
+  const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
   // SPEC §14: a wrong profile, region or bucket fails here, in about a second, before any push.
   if (options.preflight !== false) {
     const { enforcePreflight } = await import('../../preflight/preflight.js');
