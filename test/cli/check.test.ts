@@ -197,6 +197,7 @@ describe('preflight before run', () => {
     try {
       const url = aws.fake.url;
       repo = makeRepo({
+        '.gitignore': '.ionflow/\n', // run journals
         'deploy.yaml': `version: 1
 profiles:
   test:

@@ -35,6 +35,7 @@ const target = (): FakeTarget =>
 
 function awsRepo(via: string, steps: string): TempRepo {
   return makeRepo({
+    '.gitignore': '.ionflow/\n', // run journals
     'deploy.yaml': `version: 1
 profiles:
   test:
