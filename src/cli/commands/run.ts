@@ -25,6 +25,8 @@ export interface RunCommandOptions {
   concurrency?: number;
   output?: OutputOption;
   overrideGate?: string;
+  /** commander's --no-preflight: false skips the preflight checks (SPEC §14). */
+  preflight?: boolean;
   /** Not a flag of run/watch (they print events, not a map): refused with the one that is. */
   json?: boolean;
   /** --resume [run-id]: true for the pipeline's newest run that did not succeed. */
@@ -61,6 +63,11 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
   const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
   const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
+  // SPEC §14: a wrong profile, region or bucket fails here, in about a second, before any push.
+  if (options.preflight !== false) {
+    const { enforcePreflight } = await import('../../preflight/preflight.js');
+    await enforcePreflight(config, pipeline, backendOptions(ctx), (line) => renderer.note(line));
+  }
   const journal = journalSink(config.dir, (line) => renderer.note(line));
   const emit: EventSink = (e) => {
     journal(e);
