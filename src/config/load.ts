@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { IonflowError } from '../errors.js';
 import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIonConfigText } from '../ion/ion-config.js';
 import { findConfig } from './discover.js';
-import { appPaths, normalise } from './normalise.js';
+import { appPaths, keyed, normalise } from './normalise.js';
 import { type Problem, problemsError } from './problems.js';
 import { schemaProblems } from './schema-check.js';
 import { semanticProblems } from './semantic.js';
@@ -52,7 +52,7 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
   problems.push(...ionProblems);
   if (problems.length) throw fail(problems);
 
-  const appNames = Object.fromEntries(Object.entries(ionConfigs).map(([k, c]) => [k, c.appName]));
+  const appNames = Object.assign(keyed<string | undefined>(), Object.fromEntries(Object.entries(ionConfigs).map(([k, c]) => [k, c.appName])));
   const posOf = (path: (string | number)[]) => {
     const { file, line, col } = src.at(path, '');
     return { file, line, col };
@@ -75,7 +75,7 @@ function checkVersion(src: YamlSource): Problem | undefined {
 async function readIonConfigs(raw: Record<string, unknown>, dir: string, cwd: string) {
   const apps = isRecord(raw.apps) ? raw.apps : {};
   const groups = isRecord(raw.groups) ? raw.groups : {};
-  const ionConfigs: Record<string, IonConfig> = {};
+  const ionConfigs = keyed<IonConfig>();
   const problems: Problem[] = [];
   await Promise.all(
     Object.entries(apps).map(async ([key, app]) => {
