@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { IonflowError } from '../errors.js';
 import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIonConfigText } from '../ion/ion-config.js';
 import { findConfig } from './discover.js';
+import { nameProblems } from './names.js';
 import { appPaths, keyed, normalise } from './normalise.js';
 import { type Problem, problemsError } from './problems.js';
 import { schemaProblems } from './schema-check.js';
@@ -46,7 +47,7 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
   const versionProblem = checkVersion(src);
   if (versionProblem) throw fail([versionProblem]);
 
-  const problems = [...schemaProblems(src), ...semanticProblems(src)];
+  const problems = [...schemaProblems(src), ...semanticProblems(src), ...nameProblems(src)];
   const dir = dirname(found.file);
   const { ionConfigs, problems: ionProblems } = await readIonConfigs(src.value as Record<string, unknown>, dir, opts.cwd);
   problems.push(...ionProblems);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parseEDNString } from '../vendor/edn.js';
 import type { EntryPoints } from '../backends/types.js';
+import { isSafeName, NAME_RULE } from '../config/names.js';
 import { problemsError, type Problem } from '../config/problems.js';
 import {
   EdnSyntaxError,
@@ -91,8 +92,10 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
 
   const appName = seen.get(':app-name');
   if (appName) {
-    if (isString(appName) && ednString(appName).trim() !== '') entryPoints.appName = ednString(appName);
-    else at(appName.start, ':app-name must be a non-empty string');
+    if (!isString(appName) || ednString(appName).trim() === '') at(appName.start, ':app-name must be a non-empty string');
+    // It names the store's folder or S3 prefix of the app (SPEC §17).
+    else if (!isSafeName(ednString(appName))) at(appName.start, `:app-name ${appName.text} is not a valid name: use ${NAME_RULE}`);
+    else entryPoints.appName = ednString(appName);
   }
 
   for (const key of [':allow', ':xforms']) {

@@ -5,6 +5,7 @@
 // `watch` reuses the same setup for each of its runs.
 
 import { loadConfig } from '../../config/load.js';
+import { checkUname } from '../../config/names.js';
 import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
 import { type RunResult, runPipeline } from '../../engine/engine.js';
@@ -41,6 +42,7 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
     });
   }
   if (options.rev !== undefined && options.uname !== undefined) throw usageError('give --rev or --uname, not both');
+  checkUname(options.uname);
   // Refuse before anything is pushed rather than at the confirm step, half-way through.
   const confirm = pipeline.steps.find((s) => s.kind === 'confirm');
   if (confirm && !options.yes && !ctx.stdin.isTTY) throw noTerminalError(confirm.question);
