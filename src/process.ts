@@ -1,4 +1,7 @@
-// The one module that starts processes (node:child_process, execa). Its error keeps argv, exit
+// The one module that starts processes, on node:child_process only. `run` and
+// `spawnStream` are git's fast paths (plumbing to completion, an archive as a
+// stream); `runProcess` (process/group.ts) runs everything that may start
+// processes of its own: hooks, `run` steps. A ProcessError keeps argv, exit
 // code and the tail of stderr so a failure can be reported in one line and
 // explained with --debug.
 
@@ -68,10 +71,9 @@ function describeFailure(argv: string[], err: unknown): { code: number | undefin
 
 /**
  * Run a command to completion, capturing output (no shell). This is the hot
- * path (git plumbing on every run, also when everything is up to date), so it
- * uses node:child_process directly: importing execa costs ~190 ms of startup,
- * more than the rest of an up-to-date `ionflow run`. execa is loaded only by
- * the streaming and process-tree helpers below.
+ * path (git plumbing on every run, also when everything is up to date): the
+ * whole output is kept, no process group, nothing to load beyond
+ * node:child_process (execa, used before, cost ~190 ms of startup).
  */
 export function run(file: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
   const argv = [file, ...args];
@@ -122,8 +124,7 @@ export interface StreamingProcess {
 
 /**
  * Start a command whose stdout is consumed as a stream (e.g. `git archive`),
- * with node:child_process: it is on the push path, where loading execa would
- * cost more than archiving a small repository.
+ * on the push path.
  */
 export function spawnStream(file: string, args: string[], options: { cwd?: string; signal?: AbortSignal } = {}): StreamingProcess {
   const argv = [file, ...args];
@@ -174,105 +175,4 @@ export function spawnStream(file: string, args: string[], options: { cwd?: strin
 
 export { describeFailure };
 
-export interface CollectResult {
-  /** undefined when the process was killed (timeout, signal). */
-  exitCode: number | undefined;
-  /** stdout and stderr interleaved, as a terminal would show them. */
-  output: string;
-  timedOut: boolean;
-  durationMs: number;
-}
-
-/**
- * Run a command to completion without throwing on a non-zero exit (e.g. an
- * appspec hook, whose exit code and output go into a deployment record).
- * Aborting the signal still throws (interrupted).
- */
-export async function runCollect(file: string, args: string[], options: Omit<RunOptions, 'input' | 'failKind'> = {}): Promise<CollectResult> {
-  const started = Date.now();
-  // Loaded on first use only: see run() for why startup cares.
-  const { execa } = await import('execa');
-  const result = await execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
-    cancelSignal: options.signal,
-    timeout: options.timeoutMs,
-    forceKillAfterDelay: 2000,
-    all: true,
-    reject: false,
-    stdin: 'ignore',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  if (options.signal?.aborted) throw new ProcessError('interrupted', [file, ...args], undefined, '', 'interrupted');
-  return {
-    exitCode: result.exitCode,
-    // A command that could not start (ENOENT, EACCES) has no output: say why instead.
-    output: result.exitCode === undefined && !result.timedOut ? `${result.all ?? ''}${result.shortMessage}` : String(result.all ?? ''),
-    timedOut: Boolean(result.timedOut),
-    durationMs: Date.now() - started,
-  };
-}
-
-export interface TreeOptions extends Omit<RunOptions, 'input' | 'failKind'> {
-  /** Each chunk of output (stdout and stderr) as it arrives, e.g. for live progress. */
-  onOutput?: (chunk: string) => void;
-}
-
-/**
- * Like runCollect, for user commands that may start children of their own
- * (`/bin/sh -c 'a && b'`): the command runs in its own process group, and an
- * abort or a timeout stops the whole group (SIGTERM, then SIGKILL after 2 s),
- * so no orphan keeps its output pipe open and the wait ends at once.
- */
-export async function runTree(file: string, args: string[], options: TreeOptions = {}): Promise<CollectResult> {
-  const started = Date.now();
-  // Loaded on first use only: see run() for why startup cares.
-  const { execa } = await import('execa');
-  const child = execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
-    detached: true,
-    all: true,
-    reject: false,
-    stdin: 'ignore',
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  let timedOut = false;
-  let killTimer: NodeJS.Timeout | undefined;
-  const stopGroup = () => {
-    const kill = (signal: NodeJS.Signals) => {
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, signal);
-      } catch {
-        // The group is already gone.
-      }
-    };
-    kill('SIGTERM');
-    killTimer ??= setTimeout(() => kill('SIGKILL'), 2000);
-  };
-  const onAbort = () => stopGroup();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  if (options.signal?.aborted) stopGroup();
-  const timer =
-    options.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          stopGroup();
-        }, options.timeoutMs);
-  if (options.onOutput) child.all?.on('data', (d: Buffer) => options.onOutput!(String(d)));
-  const result = await child;
-  clearTimeout(timer);
-  clearTimeout(killTimer);
-  options.signal?.removeEventListener('abort', onAbort);
-  if (options.signal?.aborted) throw new ProcessError('interrupted', [file, ...args], undefined, '', 'interrupted');
-  const output = String(result.all ?? '');
-  return {
-    exitCode: timedOut ? undefined : result.exitCode,
-    output: result.exitCode === undefined && !timedOut && !result.signal ? `${output}${result.shortMessage}` : output,
-    timedOut,
-    durationMs: Date.now() - started,
-  };
-}
+export { type Holder, type ProcessOptions, type ProcessResult, runProcess } from './process/group.js';

@@ -131,6 +131,10 @@ export interface DeployInput {
   store: RevisionStore;
   signal?: AbortSignal;
   onProgress?: DeployProgress;
+  /** Told once the deployment exists (before a local one runs its hooks), so the ledger can record it. */
+  onStarted?: (deployment: DeploymentRecord) => Promise<void>;
+  /** Each line a local group's hook prints, as it arrives, with its lifecycle event. */
+  onLog?: (event: string, line: string) => void;
 }
 
 export interface ComputeGroup {

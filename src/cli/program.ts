@@ -92,7 +92,9 @@ export function buildProgram(hooks: ProgramHooks): Command {
         new Option('--output <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'jsonl']).default('auto'),
       );
 
-  runFlags(program.command('run').description('run a pipeline')).action(action(() => import('./commands/run.js')));
+  runFlags(program.command('run').description('run a pipeline'))
+    .option('--override-gate <reason>', 'deploy past promotion gates, recording why')
+    .action(action(() => import('./commands/run.js')));
 
   runFlags(program.command('watch').description('run a pipeline now, then again for each new commit'))
     .addOption(new Option('--debounce <ms>', 'fold commits arriving within this window').default(200).argParser(nonNegativeInt))
@@ -118,6 +120,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .requiredOption('--group <g>', 'the compute group')
     .option('--rev <sha>', 'the revision (a pushed commit)')
     .option('--uname <name>', 'the revision (an unreproducible push)')
+    .option('--override-gate <reason>', 'deploy past the group’s promotion gate, recording why')
     .action(action(() => import('./commands/deploy.js')));
 
   program
@@ -140,7 +143,15 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .command('rollback')
     .description('deploy again the newest successful revision that differs from the current one')
     .argument('<group>', 'the compute group')
+    .option('--to <rev|uname>', 'roll back to this revision (it must have SUCCEEDED on the group before)')
+    .option('--dry-run', 'say what would be deployed; change nothing')
+    .option('--override-gate <reason>', 'deploy past the group’s promotion gate, recording why')
     .action(action(() => import('./commands/rollback.js')));
+
+  program
+    .command('status')
+    .description('every group: the revision it runs, its status, when, by whom, whether it is behind')
+    .action(action(() => import('./commands/status.js')));
 
   return program as unknown as Command;
 }

@@ -9,7 +9,7 @@ import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIo
 import { findConfig } from './discover.js';
 import { nameProblems } from './names.js';
 import { appPaths, keyed, normalise } from './normalise.js';
-import { type Problem, problemsError } from './problems.js';
+import { formatProblem, type Problem, problemsError, sortProblems } from './problems.js';
 import { schemaProblems } from './schema-check.js';
 import { semanticProblems } from './semantic.js';
 import { isRecord } from './steps.js';
@@ -20,6 +20,10 @@ export interface LoadOptions {
   /** -c/--config as given, relative to cwd. */
   config?: string | undefined;
   cwd: string;
+  /** Check that the ion-config.edn symbols exist in the app's Clojure source (SPEC §15): validate, run and push. */
+  resolveSymbols?: boolean;
+  /** Where warnings go (printed, never failing); without it they are dropped. */
+  warn?: (line: string) => void;
 }
 
 export interface LoadedConfig {
@@ -49,8 +53,10 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
 
   const problems = [...schemaProblems(src), ...semanticProblems(src), ...nameProblems(src)];
   const dir = dirname(found.file);
-  const { ionConfigs, problems: ionProblems } = await readIonConfigs(src.value as Record<string, unknown>, dir, opts.cwd);
-  problems.push(...ionProblems);
+  const { ionConfigs, problems: ionProblems } = await readIonConfigs(src.value as Record<string, unknown>, dir, opts);
+  const warnings = ionProblems.filter((p) => p.severity === 'warning');
+  for (const line of sortProblems(warnings).flatMap(formatProblem)) opts.warn?.(line);
+  problems.push(...ionProblems.filter((p) => p.severity !== 'warning'));
   if (problems.length) throw fail(problems);
 
   const appNames = Object.assign(keyed<string | undefined>(), Object.fromEntries(Object.entries(ionConfigs).map(([k, c]) => [k, c.appName])));
@@ -73,7 +79,7 @@ function checkVersion(src: YamlSource): Problem | undefined {
   return undefined;
 }
 
-async function readIonConfigs(raw: Record<string, unknown>, dir: string, cwd: string) {
+async function readIonConfigs(raw: Record<string, unknown>, dir: string, opts: LoadOptions) {
   const apps = isRecord(raw.apps) ? raw.apps : {};
   const groups = isRecord(raw.groups) ? raw.groups : {};
   const ionConfigs = keyed<IonConfig>();
@@ -81,10 +87,10 @@ async function readIonConfigs(raw: Record<string, unknown>, dir: string, cwd: st
   await Promise.all(
     Object.entries(apps).map(async ([key, app]) => {
       if (!isRecord(app)) return;
-      const { ionConfig } = appPaths(dir, app);
+      const { root, ionConfig } = appPaths(dir, app);
       const text = await readIonConfigText(ionConfig);
       if (text === undefined) return;
-      const display = displayPath(ionConfig, cwd);
+      const display = displayPath(ionConfig, opts.cwd);
       const checked = checkIonConfig(text, ionConfig, display);
       problems.push(...checked.problems);
       const awsGroups = Object.entries(groups)
@@ -92,6 +98,11 @@ async function readIonConfigs(raw: Record<string, unknown>, dir: string, cwd: st
         .map(([k]) => k);
       problems.push(...lambdaNameProblems(checked.lambdas, awsGroups, display));
       if (checked.config) ionConfigs[key] = checked.config;
+      if (opts.resolveSymbols) {
+        const { symbolProblems } = await import('../ion/resolve-symbols.js');
+        const refs = checked.symbols ?? [];
+        problems.push(...(await symbolProblems({ refs, root, ionText: text, ionDisplay: display, display: (p) => displayPath(p, opts.cwd) })));
+      }
     }),
   );
   return { ionConfigs, problems };

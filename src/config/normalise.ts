@@ -72,7 +72,14 @@ export function normalise(
 
   const groups = keyed<GroupConfig>();
   for (const [key, g] of entries(raw.groups)) {
-    const common = { key, app: String(g.app), keepReleases: typeof g['keep-releases'] === 'number' ? g['keep-releases'] : DEFAULTS.keepReleases };
+    const gate = g['promote-from'];
+    const promoteFrom = typeof gate === 'string' ? [gate] : Array.isArray(gate) ? gate.map(String) : undefined;
+    const common = {
+      key,
+      app: String(g.app),
+      keepReleases: typeof g['keep-releases'] === 'number' ? g['keep-releases'] : DEFAULTS.keepReleases,
+      ...(promoteFrom ? { promoteFrom } : {}),
+    };
     if (isRecord(g.aws)) {
       const aws = g.aws;
       groups[key] = {

@@ -12,6 +12,8 @@ export interface Problem {
   message: string;
   /** The source text, for the code frame; omitted when unknown. */
   source?: string;
+  /** A warning is printed but fails nothing (SPEC §15); a problem without severity is an error. */
+  severity?: 'warning';
 }
 
 const FRAME_WIDTH = 160;
@@ -47,6 +49,7 @@ export function codeFrame(source: string, line: number, col: number): string[] {
 }
 
 export function formatProblem(p: Problem): string[] {
+  if (p.severity === 'warning') return [`${p.file}:${p.line}:${p.col}: warning: ${p.message}`];
   const head = `${p.file}:${p.line}:${p.col}: ${p.message}`;
   return p.source === undefined ? [head] : [head, ...codeFrame(p.source, p.line, p.col)];
 }

@@ -5,6 +5,7 @@
 
 import { findCycle } from '../graph/graph.js';
 import { parseDuration } from './duration.js';
+import { gateProblems } from './gates.js';
 import type { Problem } from './problems.js';
 import { isRecord, rawSteps, type RawStep } from './steps.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
@@ -74,6 +75,8 @@ export function semanticProblems(src: YamlSource): Problem[] {
       );
     }
   }
+
+  problems.push(...gateProblems(src, groups));
 
   for (const [key, pipeline] of Object.entries(isRecord(root.pipelines) ? root.pipelines : {})) {
     if (isRecord(pipeline)) problems.push(...pipelineProblems(src, key, pipeline.steps, new Set(appKeys), new Set(Object.keys(groups))));

@@ -44,6 +44,8 @@ export interface LocalGroupConfig {
   key: string;
   app: string;
   keepReleases: number;
+  /** Promotion gate (SPEC §11): groups a revision must have SUCCEEDED on first. */
+  promoteFrom?: string[];
   /** Absolute path of the compute group's folder. */
   dir: string;
 }
@@ -53,6 +55,7 @@ export interface AwsGroupConfig {
   key: string;
   app: string;
   keepReleases: number;
+  promoteFrom?: string[];
   profile?: string;
   via: Via;
   /** A name or an ARN; default `datomic-<group key>`. */

@@ -9,13 +9,22 @@ import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions, ComputeGroup, DeploymentRecord, RevisionMeta, RevisionName } from '../backends/types.js';
 import type { DeployConfig } from '../config/types.js';
 import { preconditionError } from '../errors.js';
+import { deployer, openLedger } from '../ledger/open.js';
+import { enforceGate } from '../ledger/gate.js';
+import { tracker } from '../ledger/track.js';
 
 export interface DeployOptions {
   revision: RevisionName;
   force?: boolean;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** A local group's hook output, line by line (SPEC §13). */
+  onLog?: (event: string, line: string) => void;
   backend?: BackendOptions;
+  /** The run that deploys (recorded in the ledger). */
+  run?: string;
+  /** --override-gate: deploy past a promotion gate, for this reason (recorded in the ledger). */
+  overrideGate?: string;
 }
 
 export interface DeployResult {
@@ -84,11 +93,28 @@ export async function deployToGroup(config: DeployConfig, groupKey: string, opti
       return { record: latest, skipped: true };
     }
   }
-  const record = await compute.deploy({
-    revision: meta,
-    store,
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
+  await enforceGate(config, groupKey, meta, options);
+  const ledger = await openLedger(config, group.app, options.backend);
+  const facts = { by: await deployer(app.root), run: options.run, reason: options.overrideGate };
+  const track = tracker(ledger, meta, facts, (line) => options.onProgress?.(line));
+  let record: DeploymentRecord;
+  try {
+    record = await compute.deploy({
+      revision: meta,
+      store,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+      onStarted: (started) => track.note(started),
+    });
+  } catch (err) {
+    // A local deployment cut short by Ctrl-C ends ABORTED; its record says so.
+    const started = track.last;
+    if (started && started.status.deployStatus === 'RUNNING') {
+      await track.note({ ...started, status: { deployStatus: 'ABORTED', codeDeployStatus: 'STOPPED', error: 'interrupted' }, finishedAt: new Date().toISOString() });
+    }
+    throw err;
+  }
+  await track.note(record);
   return { record, skipped: false };
 }

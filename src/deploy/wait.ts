@@ -103,6 +103,10 @@ export async function waitForDeployment(
   const target = id ?? (await group.history(1))[0]?.id;
   if (!target) throw preconditionError(`group ${groupKey} has no deployment to wait for`, { hint: `deploy first: ionflow deploy --group ${groupKey} --rev <sha>` });
   const outcome = await pollStatus(group, target, options);
+  if (outcome.state === 'done') {
+    const { noteOutcome } = await import('../ledger/track.js');
+    await noteOutcome(config, groupKey, target, outcome.status, options.backend);
+  }
   const shown = idText(target);
   if (outcome.state === 'timeout') {
     throw new IonflowError('timeout', `deployment ${shown} of group ${groupKey} did not reach ${options.for ?? 'SUCCEEDED'} within ${formatDuration(options.timeoutMs)} (last: ${outcome.status?.deployStatus ?? 'unknown'})`, {

@@ -138,6 +138,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
       run: info,
       signal: step.kind === 'push' ? pushSignal : signal,
       progress: (message: string) => emit({ type: 'step-progress', run: runId, step: step.id, message }),
+      log: (line: string, event?: string) => emit({ type: 'log', run: runId, step: step.id, ...(event !== undefined ? { event } : {}), line }),
       revisionFor: (app: string) => pushed.get(app) ?? runRef,
       deploymentFor: (group: string) => deployments.get(group),
     };

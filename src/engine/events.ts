@@ -36,6 +36,15 @@ export interface StepProgressEvent {
   message: string;
 }
 
+/** One line of output of a step's command: a hook's (with its lifecycle `event`) or a `run` step's. */
+export interface LogEvent {
+  type: 'log';
+  run: string;
+  step: string;
+  event?: string;
+  line: string;
+}
+
 /** What a finished step did, for the summary: the revision, where it went, the deployment id. */
 export interface StepInfo {
   rev?: string;
@@ -72,7 +81,7 @@ export interface WatchTriggerEvent {
   subject: string;
 }
 
-export type EngineEvent = RunStartEvent | StepStartEvent | StepProgressEvent | StepEndEvent | RunEndEvent | WatchTriggerEvent;
+export type EngineEvent = RunStartEvent | StepStartEvent | StepProgressEvent | LogEvent | StepEndEvent | RunEndEvent | WatchTriggerEvent;
 
 export type EventSink = (event: EngineEvent) => void;
 
@@ -95,6 +104,8 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         detail: event.detail,
         ...(event.error?.failure ? { failure: failureMap(event.error.failure) } : {}),
       };
+    case 'log':
+      return { type: event.type, run: event.run, step: event.step, ...(event.event !== undefined ? { event: event.event } : {}), line: event.line };
     case 'run-end':
       return { type: event.type, run: event.run, status: event.status, duration_ms: event.duration_ms };
     case 'watch-trigger':

@@ -16,6 +16,8 @@ export interface RealRunnerOptions {
   ask: Ask;
   env: NodeJS.ProcessEnv;
   backend?: BackendOptions;
+  /** --override-gate: the reason deploys of this run pass promotion gates. */
+  overrideGate?: string;
 }
 
 /** The app a pipeline is about: its push's, else its first deploy's, else the only one. */
@@ -63,7 +65,9 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
         if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
         const { deployToGroup } = await import('../deploy/deploy.js');
-        const res = await deployToGroup(config, step.group, { revision, force, ...common(input) });
+        const onLog = (event: string, line: string) => input.log(line, event);
+        const gate = opts.overrideGate !== undefined ? { overrideGate: opts.overrideGate } : {};
+        const res = await deployToGroup(config, step.group, { revision, force, onLog, run: input.run.id, ...gate, ...common(input) });
         const { record } = res;
         const id = deploymentIdText(record.id);
         const info = { ...revision, group: step.group, deployment: id };

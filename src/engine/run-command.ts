@@ -3,12 +3,13 @@
 // IONFLOW_* variables (passed as environment, never pasted into the command);
 // the app root as working folder unless `cwd` says otherwise. Every line of
 // output goes out as progress (plain/CI logs show them all, the live renderer
-// the latest); on failure the tail of its output goes with the error, and a
-// command that could not start says why.
+// the latest), with known credentials masked; on failure the tail of its
+// output goes with the error, and a command that could not start says why.
 
 import type { RunStep } from '../config/types.js';
-import { IonflowError } from '../errors.js';
-import { runTree } from '../process.js';
+import { InterruptedError, IonflowError } from '../errors.js';
+import { runProcess } from '../process.js';
+import { redactor } from '../redact.js';
 import { formatMs } from './durations.js';
 import type { RevisionRef } from './step-runner.js';
 
@@ -47,46 +48,29 @@ export function commandEnv(step: RunStep, c: CommandContext): Record<string, str
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 
-const START_ERRORS: Record<string, string> = { ENOENT: 'not found', EACCES: 'permission denied', ENOEXEC: 'not an executable' };
-
-/**
- * Why a command that has no exit code ended: it could not start (the process
- * wrapper leaves execa's "Command failed with ENOENT: …" as its only output),
- * or it was killed.
- */
-function noExitReason(file: string, cwd: string, output: string): { message: string; output: string } {
-  const code = /Command failed with (E[A-Z]+):/.exec(output)?.[1];
-  if (!code) return { message: 'was killed before it exited', output };
-  if (/The "cwd" option is invalid/.test(output)) return { message: `cannot start: cwd ${cwd} does not exist (${code})`, output: '' };
-  return { message: `cannot start ${file}: ${START_ERRORS[code] ?? 'spawn failed'} (${code})`, output: '' };
-}
-
 export async function runCommand(step: RunStep, c: CommandContext): Promise<string> {
   const [file, args] = typeof step.command === 'string' ? ['/bin/sh', ['-c', step.command]] : [step.command[0]!, step.command.slice(1)];
   const shown = typeof step.command === 'string' ? step.command : step.command.join(' ');
   const cwd = step.cwd ?? c.defaultCwd;
-  let partial = '';
-  const say = (line: string) => {
-    if (line.trim() !== '') c.progress?.(line.slice(0, 200));
-  };
-  const result = await runTree(file, args, {
+  const env = commandEnv(step, c);
+  const result = await runProcess(file, args, {
     cwd,
-    env: commandEnv(step, c),
+    env,
     signal: c.signal,
-    // Every complete line, as progress; a chunk may end mid-line.
-    onOutput: (chunk) => {
-      const lines = (partial + chunk).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) say(line);
+    redact: redactor({ ...process.env, ...env }),
+    onLine: (line) => {
+      if (line.trim() !== '') c.progress?.(line.slice(0, 200));
     },
     ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
   });
-  say(partial);
+  if (result.aborted) throw new InterruptedError();
   if (result.timedOut) throw new CommandError(`${shown} timed out after ${formatMs(step.timeoutMs ?? 0)}`, result.output);
-  if (result.exitCode === undefined) {
-    const why = noExitReason(typeof step.command === 'string' ? shown : file, cwd, result.output);
-    throw new CommandError(why.message.startsWith('cannot start') ? why.message : `${shown} ${why.message}`, why.output);
+  const failed = result.startError;
+  if (failed) {
+    const why = failed.cwdMissing ? `: cwd ${cwd} does not exist` : ` ${typeof step.command === 'string' ? shown : file}: ${failed.reason}`;
+    throw new CommandError(`cannot start${why} (${failed.code})`, '');
   }
+  if (result.exitCode === null) throw new CommandError(`${shown} was killed by ${result.signal ?? 'a signal'}`, result.output);
   if (result.exitCode !== 0) {
     const notFound = result.exitCode === 127 && typeof step.command === 'string' ? ' (command not found)' : '';
     throw new CommandError(`${shown} exited with ${result.exitCode}${notFound}`, result.output);

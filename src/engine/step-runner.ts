@@ -34,6 +34,8 @@ export interface StepInput {
   signal: AbortSignal;
   /** Live detail for renderers (never printed by the runner itself). */
   progress(message: string): void;
+  /** A line of the step's command output (a hook's carries its lifecycle event). */
+  log(line: string, event?: string): void;
   /** The revision a deploy of `app` uses: pushed in this run, else the run's (SPEC §3). */
   revisionFor(app: string): RevisionRef | undefined;
   /** The deployment this run started (or found up to date) for a group. */

@@ -112,20 +112,36 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
 
   const pushCheck = memo(pushUpToDate);
 
-  const deployUpToDate = async (groupKey: string): Promise<boolean | undefined> => {
+  const deployUpToDate = async (groupKey: string): Promise<boolean | undefined | Blocked> => {
     const group = config.groups[groupKey];
     const app = group && config.apps[group.app];
     const which = group && (await nameFor(group.app));
     if (!group || !app || !which) return undefined;
+    const answer = await deployedAnswer(groupKey, group.app);
+    return answer === true ? true : ((await gateBlocks(groupKey, group.app, which)) ?? answer);
+  };
+
+  const deployedAnswer = async (groupKey: string, appKey: string): Promise<boolean | undefined> => {
     // A push earlier in this run decides what is deployed: new content is deployed, not skipped.
-    if (opts.steps?.some((s) => s.kind === 'push' && s.app === group.app)) {
-      const pushed = await pushCheck(group.app);
+    if (opts.steps?.some((s) => s.kind === 'push' && s.app === appKey)) {
+      const pushed = await pushCheck(appKey);
       if (pushed !== true) return pushed === false ? false : undefined;
     }
-    const meta = await storedFor(group.app);
+    const meta = await storedFor(appKey);
     if (!meta) return false;
     const { isDeployedAlready } = await import('../deploy/deploy.js');
     return (await isDeployedAlready(config, groupKey, meta, opts.backend)) !== undefined;
+  };
+
+  // A promotion gate a run would stop at (SPEC §11); a source group this pipeline deploys to first counts as passed.
+  const gateBlocks = async (groupKey: string, appKey: string, which: Which): Promise<Blocked | undefined> => {
+    if (!config.groups[groupKey]?.promoteFrom) return undefined;
+    const passed = (opts.steps ?? []).flatMap((s) => (s.kind === 'deploy' ? [s.group] : []));
+    // Not in the store yet: never deployed anywhere, so only its name can be compared.
+    const meta = (await storedFor(appKey)) ?? ({ name: which.name, ...(which.rev ? { rev: which.rev } : { uname: which.name }) } as RevisionMeta);
+    const { gateRefusal } = await import('../ledger/gate.js');
+    const refusal = await gateRefusal(config, groupKey, meta, { ...(opts.backend ? { backend: opts.backend } : {}), passed });
+    return refusal ? { blocked: `gate: ${refusal.message}` } : undefined;
   };
 
   return async (step) => {

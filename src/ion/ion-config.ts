@@ -19,6 +19,7 @@ import {
   mapPairs,
   readEdnForms,
 } from './edn-reader.js';
+import type { SymbolRef } from './resolve-symbols.js';
 
 export interface IonConfig {
   /** Absolute path of the file. */
@@ -35,6 +36,8 @@ export interface IonConfigCheck {
   problems: Problem[];
   /** Lambda names found, also when other problems leave no config: the 64-character rule is checked regardless. */
   lambdas: Pick<IonConfig, 'lambdaNames' | 'text'>;
+  /** The qualified symbols that must resolve (SPEC §15), also when other problems leave no config. */
+  symbols?: SymbolRef[];
 }
 
 /** Datomic names a lambda `<group>-<lambda-name>`; AWS limits function names to 64 characters. */
@@ -43,6 +46,9 @@ export const MAX_LAMBDA_NAME = 64;
 const LAMBDA_KEYS = new Set([':fn', ':description', ':timeout-secs', ':concurrency-limit', ':integration']);
 const HTTP_DIRECT_INTS = [':pending-ops-queue-length', ':processing-concurrency', ':pending-ops-exceeded-code'];
 const HTTP_DIRECT_KEYS = new Set([':handler-fn', ':pending-ops-exceeded-message', ...HTTP_DIRECT_INTS]);
+
+/** AWS Lambda function names: letters, digits, - and _. */
+const LAMBDA_NAME = /^[A-Za-z0-9_-]+$/;
 
 const ednString = (f: Form): string => parseEDNString(f.text) as string;
 const positive = (f: Form): boolean => isInteger(f) && Number.parseInt(f.text, 10) > 0;
@@ -78,6 +84,10 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
 
   const entryPoints: EntryPoints = {};
   const lambdaNames: IonConfig['lambdaNames'] = [];
+  const symbols: SymbolRef[] = [];
+  const symbol = (f: Form | undefined, wildcard = false) => {
+    if (f && isQualifiedSymbol(f)) symbols.push({ symbol: f.text, offset: f.start, wildcard });
+  };
   const seen = new Map<string, Form>();
   const duplicates = (pairs: [Form, Form][]) => {
     const keys = new Set<string>();
@@ -105,6 +115,7 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
       at(v.start, `${key} must be a vector of fully qualified symbols`);
       continue;
     }
+    for (const item of v.items) symbol(item, key === ':allow');
     const bad = v.items.find((item) => !isQualifiedSymbol(item));
     if (bad) at(bad.start, `${key} must hold fully qualified symbols (like my.ns/my-fn), found ${bad.text}`);
     else if (key === ':allow') entryPoints.allow = v.items.map((item) => item.text);
@@ -120,6 +131,10 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
         at(name.start, `lambda names must be keywords, found ${name.text}`);
         continue;
       }
+      const key = name.text.slice(1);
+      const badChar = [...key].find((c) => !LAMBDA_NAME.test(c));
+      if (badChar) at(name.start, `lambda name ${name.text} cannot be part of an AWS Lambda function name: use letters, digits, - and _ only (found '${badChar}')`);
+      if (spec.kind === 'map') symbol(mapPairs(spec).find(([k]) => k.text === ':fn')?.[1]);
       const lambda = checkLambda(name, spec, at);
       if (lambda) entryPoints.lambdas[name.text.slice(1)] = lambda;
       lambdaNames.push({ name: name.text.slice(1), offset: name.start });
@@ -132,6 +147,7 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
     const pairs = mapPairs(http);
     duplicates(pairs);
     const handler = pairs.find(([k]) => k.text === ':handler-fn')?.[1];
+    symbol(handler);
     if (!handler) at(http.start, ':http-direct needs :handler-fn (a fully qualified symbol)');
     else if (!isQualifiedSymbol(handler)) at(handler.start, `:handler-fn must be a fully qualified symbol, found ${handler.text}`);
     else entryPoints.httpDirect = { handlerFn: handler.text };
@@ -142,10 +158,11 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
     }
   }
 
-  if (problems.length) return { problems, lambdas: { lambdaNames, text } };
+  if (problems.length) return { problems, lambdas: { lambdaNames, text }, symbols };
   return {
     problems,
     lambdas: { lambdaNames, text },
+    symbols,
     config: { file, ...(entryPoints.appName ? { appName: entryPoints.appName } : {}), entryPoints, lambdaNames, text },
   };
 }

@@ -132,6 +132,10 @@ export class LiveRenderer implements Renderer {
       case 'step-progress':
         if (slot) slot.progress = e.message;
         break;
+      case 'log':
+        // The output bar under the step keeps the latest lines.
+        if (slot) slot.progress = e.event !== undefined ? `${e.event}: ${e.line}` : e.line;
+        break;
       case 'step-end':
         if (slot) slot.end = e;
         break;

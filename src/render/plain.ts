@@ -34,6 +34,10 @@ export class PlainRenderer implements Renderer {
       case 'step-progress':
         this.line(`    ${p.dim(`${e.step}: ${e.message}`)}`);
         break;
+      case 'log':
+        // SPEC §13: `<step> <event>: <line>`, every line as it arrives.
+        this.line(`    ${e.step}${e.event !== undefined ? ` ${e.event}` : ''}: ${e.line}`);
+        break;
       case 'step-end': {
         const time = e.notRun ? '' : ` ${p.dim(`(${formatDuration(e.duration_ms)})`)}`;
         this.line(`  ${stepSymbol(e, p)} ${e.step} ${e.detail}${time}`);

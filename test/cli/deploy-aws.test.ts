@@ -104,4 +104,35 @@ describe('ionflow deploy on aws groups', () => {
     expect(second.stderr).toContain(`hint: wait for it with: ionflow deploy-status --execution-arn ${arn} --wait, then deploy again`);
     expect(aws.fake.callsOf('StartExecution')).toHaveLength(1);
   });
+
+  it('records the deployment in the S3 ledger; status refreshes a RUNNING entry from AWS and changes nothing; history reads the ledger', async () => {
+    const { cli, rev } = await pushed();
+    aws.fake.state.defaultExecutionScript = ['SUCCEEDED'];
+    const deployed = await cli('deploy', '--group', 'staging', '--rev', rev);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    const arn = /:execution-arn "([^"]+)"/.exec(deployed.stdout)![1]!;
+    const name = arn.split(':').pop();
+    const ledgerPuts = () => aws.proxy.requests.filter((r) => r.method === 'PUT' && r.url.includes(`/datomic/apps/shop/ledger/staging/${name}.json`));
+    expect(ledgerPuts()).toHaveLength(1);
+
+    aws.fake.calls.length = 0;
+    const status = await cli('status', '--json');
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toEqual([
+      expect.objectContaining({ group: 'staging', rev, 'deploy-status': 'SUCCEEDED', 'deployment-id': arn, by: expect.stringMatching(/ on /), 'head-deployed': true }),
+      expect.objectContaining({ group: 'direct' }),
+    ]);
+    const described = () => aws.fake.callsOf('DescribeExecution').filter((c) => c.input.executionArn === arn);
+    expect(described()).toHaveLength(1);
+    expect(ledgerPuts()).toHaveLength(1);
+
+    // deploy-status sees it end: the record is rewritten SUCCEEDED, and history needs AWS no more.
+    expect((await cli('deploy-status', '--execution-arn', arn)).code).toBe(0);
+    expect(ledgerPuts()).toHaveLength(2);
+    aws.fake.calls.length = 0;
+    // (The bucket is shared by this file's tests: earlier deployments are in the ledger too.)
+    const history = JSON.parse((await cli('history', 'staging', '--json')).stdout) as Record<string, unknown>[];
+    expect(history[0]).toMatchObject({ 'execution-arn': arn, rev, 'deploy-status': 'SUCCEEDED' });
+    expect(described()).toHaveLength(0);
+  });
 });

@@ -44,7 +44,7 @@ describe('ionflow history / rollback (local group)', () => {
 
     const table = await cli('history', 'dev');
     const lines = table.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^\s+STARTED\s+STATUS\s+REVISION\s+DURATION\s+ID$/);
+    expect(lines[0]).toMatch(/^\s+STARTED\s+STATUS\s+REVISION\s+DURATION\s+ID\s+BY$/);
     expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4))).toEqual([
       ['*', expect.stringMatching(/^20\d\d-/), 'SUCCEEDED', rev3.slice(0, 12)],
       ['', expect.stringMatching(/^20\d\d-/), 'SUCCEEDED', rev2.slice(0, 12)],

@@ -211,7 +211,11 @@ export class S3RevisionStore implements RevisionStore {
     try {
       do {
         const page = await s3.listObjectsV2({ Bucket: this.options.bucket, Prefix, ContinuationToken });
-        for (const o of page.Contents ?? []) if (o.Key?.endsWith('.json')) names.push(o.Key.slice(Prefix.length, -5));
+        for (const o of page.Contents ?? []) {
+          // Revisions sit right under the app's prefix; deeper keys are its ledger.
+          const rest = o.Key?.slice(Prefix.length);
+          if (rest?.endsWith('.json') && !rest.includes('/')) names.push(rest.slice(0, -5));
+        }
         ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (ContinuationToken);
     } catch (err) {

@@ -2,15 +2,16 @@
 // record RUNNING → fetch and check the zip → ApplicationStop of the previous
 // release → unpack → BeforeInstall … ValidateService → switch `current` →
 // record the outcome → prune releases. Loaded only when a deployment runs, so
-// status and history never pay for execa, yauzl and yaml.
+// status and history never pay for yauzl and yaml.
 
 import { hostname } from 'node:os';
 import type { LocalGroupConfig } from '../../config/types.js';
 import { ExitCode, exitCodeOf, isAbortError } from '../../errors.js';
 import type { DeployInput, DeploymentRecord } from '../types.js';
 import { readAppSpec } from './appspec.js';
+import { redactor } from '../../redact.js';
 import { hookFailure } from './hook-failure.js';
-import { describeFailure, type HookRun, type HookStep, runHooks } from './hooks.js';
+import { describeFailure, type HookOptions, type HookRun, type HookStep, runHooks } from './hooks.js';
 import { acquireGroupLock } from './lock.js';
 import { type LocalDeploymentFile, localArn, newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
 import { installRelease, pruneReleases, readCurrent, releaseDir, switchCurrent } from './releases.js';
@@ -46,6 +47,7 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
     const previous = await readCurrent(dir);
     if (previous) record.previous = previous;
     await writeRecord(dir, record);
+    await input.onStarted?.(toDeploymentRecord(record));
     onProgress?.(`deploying ${revision.name} to ${config.key} (${record.executionArn})`);
     // The lifecycle step a failure outside the hooks is blamed on (SPEC §13).
     const at = { event: 'DownloadBundle' };
@@ -77,14 +79,16 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
 
 /** Returns the failure (a hook's) or undefined once `current` points at the new release. */
 async function install(groupDir: string, record: LocalDeploymentFile, input: DeployInput, at: { event: string }): Promise<string | undefined> {
-  const { revision, store, signal, onProgress } = input;
+  const { revision, store, signal, onProgress, onLog } = input;
   const zip = await store.fetchZip(revision, signal);
   try {
     await checkZip(zip.path); // a refused zip must not even stop the running release
     const env = { deploymentId: record.id, appName: record.appName, group: record.group };
-    const hookOptions = {
+    const hookOptions: HookOptions = {
       ...(signal ? { signal } : {}),
       ...(onProgress ? { onProgress } : {}),
+      ...(onLog ? { onLog } : {}),
+      redact: redactor(process.env), // hooks run in ionflow's environment: mask what they may echo of it
       onRun: async (run: HookRun) => {
         record.hooks.push(run);
         if (run.exitCode !== 0) record.failure = hookFailure(run, record.group);

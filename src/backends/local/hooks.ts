@@ -2,10 +2,13 @@
 // other, each script by `location` relative to its release, with its timeout,
 // in ionflow's environment plus the agent's variables. The first failure stops
 // the deployment; every run is kept (exit code, duration, output tail).
+// Each script runs in a process group of its own (SPEC §6): its timeout covers
+// whatever it started that still holds its output, and stops all of it.
 
 import { access, chmod, constants, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { runCollect, tail } from '../../process.js';
+import { type Holder, ProcessError, runProcess, tail } from '../../process.js';
+import type { Redact } from '../../redact.js';
 import type { AppSpec, LifecycleEvent } from './appspec.js';
 
 export interface HookRun {
@@ -14,8 +17,13 @@ export interface HookRun {
   location: string;
   /** The release the script came from (ApplicationStop runs the previous one's). */
   release: string;
+  /** null when it did not exit by itself (timed out, killed) or could not start. */
   exitCode: number | null;
   timedOut: boolean;
+  /** The configured timeout, in seconds: what a timeout is reported as. */
+  timeoutS: number;
+  /** Processes it started that still held its output after it exited (pid and command). */
+  heldBy?: Holder[];
   durationMs: number;
   outputTail: string;
 }
@@ -51,14 +59,24 @@ async function ensureExecutable(file: string): Promise<void> {
   }
 }
 
-async function runScript(
-  step: HookStep,
-  location: string,
-  timeoutS: number,
-  env: HookEnv,
-  signal?: AbortSignal,
-): Promise<HookRun> {
-  const base = { event: step.event, location, release: step.release };
+export interface HookOptions {
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+  /** Each line of a script's output as it arrives (already redacted). */
+  onLog?: (event: LifecycleEvent, line: string) => void;
+  onRun?: (run: HookRun) => Promise<void>;
+  redact?: Redact;
+}
+
+const BACKGROUND_FIX = 'start background processes with their output redirected (`cmd >/dev/null 2>&1 &`), with nohup, or from a service manager';
+
+function holdersText(holders: Holder[] | undefined): string {
+  if (!holders || holders.length === 0) return 'a process it started';
+  return holders.map((h) => `pid ${h.pid} (${h.command})`).join(', ');
+}
+
+async function runScript(step: HookStep, location: string, timeoutS: number, env: HookEnv, options: HookOptions): Promise<HookRun> {
+  const base = { event: step.event, location, release: step.release, timeoutS };
   const file = resolve(step.releaseDir, location);
   const rel = relative(step.releaseDir, file);
   if (rel.startsWith(`..${sep}`) || rel === '..') {
@@ -69,7 +87,7 @@ async function runScript(
   } catch {
     return { ...base, exitCode: null, timedOut: false, durationMs: 0, outputTail: `${location} not found in the release` };
   }
-  const result = await runCollect(file, [], {
+  const result = await runProcess(file, [], {
     cwd: step.releaseDir,
     env: {
       LIFECYCLE_EVENT: step.event,
@@ -78,20 +96,33 @@ async function runScript(
       DEPLOYMENT_GROUP_NAME: env.group,
     },
     timeoutMs: timeoutS * 1000,
-    ...(signal ? { signal } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.redact ? { redact: options.redact } : {}),
+    onLine: (line) => options.onLog?.(step.event, line),
+    onHeld: (holders) =>
+      options.onProgress?.(
+        `${step.event}: ${location} exited, but ${holdersText(holders)} still holds its output: waiting for it up to the ${timeoutS}s timeout; ${BACKGROUND_FIX}`,
+      ),
   });
+  if (result.aborted) throw new ProcessError('interrupted', result.argv, undefined, '', 'interrupted');
+  // The script exited but its output stayed open: what held it is part of the record.
+  const held = result.timedOut && (result.exitCode !== null || result.heldBy.length > 0);
   return {
     ...base,
-    exitCode: result.exitCode ?? null,
+    exitCode: result.timedOut ? null : result.exitCode,
     timedOut: result.timedOut,
+    ...(held ? { heldBy: result.heldBy } : {}),
     durationMs: result.durationMs,
-    outputTail: outputTail(result.output),
+    outputTail: result.startError ? `${location} could not start: ${result.startError.reason} (${result.startError.code})` : outputTail(result.output),
   };
 }
 
 export function describeFailure(run: HookRun): string {
   const what = `${run.event} hook ${run.location}`;
-  if (run.timedOut) return `${what} timed out after ${Math.round(run.durationMs / 1000)}s`;
+  if (run.timedOut) {
+    const timeout = `${what} timed out after ${run.timeoutS}s`;
+    return run.heldBy ? `${timeout}: the script exited, but ${holdersText(run.heldBy)} still held its output; ${BACKGROUND_FIX}` : timeout;
+  }
   if (run.exitCode === null) return `${what} failed: ${tail(run.outputTail, 1)}`;
   const last = tail(run.outputTail, 1);
   return `${what} exited with ${run.exitCode}${last ? `: ${last}` : ''}`;
@@ -104,17 +135,17 @@ export function describeFailure(run: HookRun): string {
 export async function runHooks(
   steps: HookStep[],
   env: HookEnv,
-  options: { signal?: AbortSignal; onProgress?: (message: string) => void; onRun?: (run: HookRun) => Promise<void> },
+  options: HookOptions,
 ): Promise<{ runs: HookRun[]; failure?: HookRun }> {
   const runs: HookRun[] = [];
   for (const step of steps) {
     for (const script of step.spec?.hooks[step.event] ?? []) {
       options.signal?.throwIfAborted();
       options.onProgress?.(`${step.event}: ${script.location} (${step.release.slice(0, 12)})`);
-      const run = await runScript(step, script.location, script.timeoutS, env, options.signal);
+      const run = await runScript(step, script.location, script.timeoutS, env, options);
       runs.push(run);
       await options.onRun?.(run);
-      if (run.exitCode !== 0) return { runs, failure: run };
+      if (run.timedOut || run.exitCode !== 0) return { runs, failure: run };
     }
   }
   return { runs };

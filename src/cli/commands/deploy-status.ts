@@ -13,6 +13,7 @@ import { failureLines } from '../../backends/failure.js';
 import { statusMap } from '../../deploy/output.js';
 import { formatDuration, isFailed, pollStatus, statusCommandFor } from '../../deploy/wait.js';
 import { ExitCode, IonflowError, preconditionError, usageError } from '../../errors.js';
+import { noteOutcome } from '../../ledger/track.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface DeployStatusOptions {
@@ -80,6 +81,7 @@ export default async function deployStatus(ctx: CliContext, options: DeployStatu
   } else {
     status = await group.status(id);
   }
+  await noteOutcome(config, groupKey, id, status, backendOptions(ctx));
   ctx.print(statusMap(status));
   if (isFailed(status)) {
     ctx.log(`error: the deployment ${status.deployStatus === 'RUNNING' ? status.codeDeployStatus : status.deployStatus}${status.error ? `: ${status.error}` : ''}`);

@@ -13,6 +13,7 @@ export interface DeployCommandOptions {
   group?: string;
   rev?: string;
   uname?: string;
+  overrideGate?: string;
 }
 
 export default async function deploy(ctx: CliContext, options: DeployCommandOptions): Promise<number> {
@@ -24,7 +25,9 @@ export default async function deploy(ctx: CliContext, options: DeployCommandOpti
     force: true,
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
+    onLog: (event, line) => ctx.log(`${event}: ${line}`),
     backend: backendOptions(ctx),
+    ...(options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {}),
   });
   return reportDeploy(ctx, options.group, record);
 }

@@ -4,11 +4,11 @@
 // kebab-case keys of every other JSON output (SPEC §5: "the same keys
 // without colons").
 
-import { createGroup } from '../../backends/group-factory.js';
 import type { DeploymentRecord } from '../../backends/types.js';
 import { loadConfig } from '../../config/load.js';
 import { idText } from '../../deploy/wait.js';
 import { ExitCode } from '../../errors.js';
+import { groupHistory } from '../../ledger/read.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface HistoryOptions {
@@ -23,10 +23,10 @@ function duration(r: DeploymentRecord): string {
 }
 
 /** Columns padded to their widest cell; `*` marks the current (newest successful) revision. */
-export function historyTable(records: DeploymentRecord[]): string {
+export function historyTable(records: (DeploymentRecord & { by?: string })[]): string {
   const current = records.find((r) => r.status.deployStatus === 'SUCCEEDED');
   const rows = [
-    ['', 'STARTED', 'STATUS', 'REVISION', 'DURATION', 'ID'],
+    ['', 'STARTED', 'STATUS', 'REVISION', 'DURATION', 'ID', 'BY'],
     ...records.map((r) => [
       r === current ? '*' : '',
       r.startedAt.replace(/\.\d+Z$/, 'Z'),
@@ -34,6 +34,7 @@ export function historyTable(records: DeploymentRecord[]): string {
       r.rev ? r.rev.slice(0, 12) : (r.uname ?? r.name),
       duration(r),
       idText(r.id),
+      r.by ?? '',
     ]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
@@ -57,17 +58,11 @@ export function historyJson(record: DeploymentRecord & { previous?: string; hook
 
 export default async function history(ctx: CliContext, options: HistoryOptions, groupKey: string): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
-  const group = await createGroup(config, groupKey, backendOptions(ctx));
-  const limit = options.limit ?? 20;
+  const records = await groupHistory(config, groupKey, { backend: backendOptions(ctx), limit: options.limit ?? 20 });
   if (ctx.global.json || options.json) {
-    const detailed = 'records' in group && typeof group.records === 'function';
-    const records = detailed
-      ? await (group.records as (n: number) => Promise<DeploymentRecord[]>)(limit)
-      : await group.history(limit);
     ctx.stdout.write(`${JSON.stringify(records.map(historyJson), null, 2)}\n`);
     return ExitCode.ok;
   }
-  const records = await group.history(limit);
   if (records.length === 0) {
     ctx.log(`group ${groupKey} has no deployments yet`);
     return ExitCode.ok;

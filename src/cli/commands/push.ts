@@ -41,7 +41,7 @@ export function pushOutput(result: PushResult): OutputMap {
 }
 
 export default async function push(ctx: CliContext, options: PushCommandOptions): Promise<number> {
-  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const appKey = chooseApp(config, options.app);
   const result = await pushApp(config, appKey, {
     rev: options.rev,

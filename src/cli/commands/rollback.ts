@@ -1,36 +1,84 @@
-// `ionflow rollback <group>`: deploy again the newest successful revision of
-// the group that differs from the current one (the newest successful). It
-// must still be in the store. Output and exit codes as `deploy`.
+// `ionflow rollback <group> [--to <rev|uname>] [--dry-run]` (SPEC §11): deploy
+// again a revision that SUCCEEDED on the group before, as the ledger (and a
+// local group's own records) tell. Without --to, the newest one that differs
+// from the current one. It must still be in the store, and promotion gates
+// apply. Output and exit codes as `deploy`.
 
-import { createGroup } from '../../backends/group-factory.js';
+import { groupConfig } from '../../backends/group-factory.js';
+import { createStore } from '../../backends/store-factory.js';
 import { loadConfig } from '../../config/load.js';
 import { reportDeploy } from '../../deploy/cli.js';
-import { deployToGroup } from '../../deploy/deploy.js';
-import { preconditionError } from '../../errors.js';
+import { deployToGroup, pushCommand } from '../../deploy/deploy.js';
+import { ExitCode, preconditionError } from '../../errors.js';
+import { enforceGate } from '../../ledger/gate.js';
+import { groupHistory, type HistoryEntry, succeeded } from '../../ledger/read.js';
 import { backendOptions, type CliContext } from '../context.js';
 
-const HISTORY_DEPTH = 100;
+export interface RollbackOptions {
+  to?: string;
+  dryRun?: boolean;
+  overrideGate?: string;
+}
 
-export default async function rollback(ctx: CliContext, _options: object, groupKey: string): Promise<number> {
+const short = (r: HistoryEntry) => (r.rev ? r.rev.slice(0, 7) : r.name);
+
+/** The entry --to names: a uname, a full SHA, a SHA prefix, or anything git resolves in the app's repository. */
+async function named(entries: HistoryEntry[], to: string, root: string, signal: AbortSignal): Promise<HistoryEntry | undefined> {
+  const direct = entries.find((r) => r.uname === to || r.rev === to || (/^[0-9a-f]{4,39}$/.test(to) && r.rev?.startsWith(to)));
+  if (direct) return direct;
+  try {
+    const { resolveRev } = await import('../../git/git.js');
+    const sha = await resolveRev(root, to, signal);
+    return entries.find((r) => r.rev === sha);
+  } catch {
+    return undefined;
+  }
+}
+
+export default async function rollback(ctx: CliContext, options: RollbackOptions, groupKey: string): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const backend = backendOptions(ctx);
-  const group = await createGroup(config, groupKey, backend);
-  const succeeded = (await group.history(HISTORY_DEPTH)).filter((r) => r.status.deployStatus === 'SUCCEEDED');
-  const current = succeeded[0];
-  if (!current) throw preconditionError(`group ${groupKey} has no successful deployment to roll back from`);
-  const target = succeeded.find((r) => r.name !== current.name);
-  if (!target) {
-    throw preconditionError(`group ${groupKey} has no earlier successful revision to roll back to (it has only run ${current.name})`, {
-      hint: `deploy a revision explicitly: ionflow deploy --group ${groupKey} --rev <sha>`,
-    });
+  const { group, app } = groupConfig(config, groupKey);
+  const ok = succeeded(await groupHistory(config, groupKey, { backend }));
+  const current = ok[0];
+  let target: HistoryEntry | undefined;
+  if (options.to !== undefined) {
+    target = await named(ok, options.to, app.root, ctx.signal);
+    if (!target) {
+      throw preconditionError(`${options.to} has not SUCCEEDED on group ${groupKey}; rollback goes only to a revision that ran there`, {
+        hint: `see what ran there: ionflow history ${groupKey}`,
+      });
+    }
+  } else {
+    if (!current) throw preconditionError(`group ${groupKey} has no successful deployment to roll back from`);
+    target = ok.find((r) => r.name !== current.name);
+    if (!target) {
+      throw preconditionError(`group ${groupKey} has no earlier successful revision to roll back to (it has only run ${current.name})`, {
+        hint: `deploy a revision explicitly: ionflow deploy --group ${groupKey} --rev <sha>`,
+      });
+    }
   }
-  ctx.log(`rolling back group ${groupKey} from ${current.name} to ${target.name} (deployed ${target.startedAt})`);
+  const revision = target.rev ? { rev: target.rev } : { uname: target.uname ?? target.name };
+  const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
+  if (options.dryRun) {
+    // What the deploy would find first: the revision in the store, and the gate.
+    const meta = await (await createStore(config, group.app, backend)).get(app.name, target.name);
+    if (!meta) throw preconditionError(`revision ${target.name} of app ${app.name} is no longer in the store`, { hint: `push it again: ${pushCommand(config, group.app, revision)}` });
+    await enforceGate(config, groupKey, meta, { backend, ...gate, onProgress: (line) => ctx.log(line) });
+    const from = current ? `, now running ${short(current)}` : '';
+    const by = target.by ? ` by ${target.by}` : '';
+    ctx.stdout.write(`rollback ${groupKey}: would deploy ${target.name} (SUCCEEDED ${target.startedAt}${by})${from}\n`);
+    return ExitCode.ok;
+  }
+  ctx.log(`rolling back group ${groupKey}${current ? ` from ${current.name}` : ''} to ${target.name} (deployed ${target.startedAt})`);
   const { record } = await deployToGroup(config, groupKey, {
-    revision: target.rev ? { rev: target.rev } : { uname: target.uname ?? target.name },
+    revision,
     force: true,
     signal: ctx.signal,
     onProgress: (message) => ctx.log(message),
+    onLog: (event, line) => ctx.log(`${event}: ${line}`),
     backend,
+    ...gate,
   });
   return reportDeploy(ctx, groupKey, record);
 }

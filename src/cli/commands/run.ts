@@ -22,6 +22,7 @@ export interface RunCommandOptions {
   force?: boolean;
   concurrency?: number;
   output?: OutputOption;
+  overrideGate?: string;
 }
 
 export interface Session {
@@ -34,7 +35,7 @@ export interface Session {
 }
 
 export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
-  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
   if (!pipeline) {
     throw usageError(`unknown pipeline ${pipelineKey}; deploy.yaml has ${Object.keys(config.pipelines).join(', ') || 'none'}`, {
@@ -50,7 +51,8 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const mode = resolveOutputMode(options.output, ctx.stderr as { isTTY?: boolean }, ctx.env);
   const renderer = await createRenderer(mode, { pipeline, stdout: ctx.stdout, stderr: ctx.stderr, env: ctx.env });
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
-  const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx) });
+  const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
+  const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
   return { config, pipeline, renderer, runner, repoDir: appRoot(config, pipelineApp(config, pipeline)) };
 }
 
