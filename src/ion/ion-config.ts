@@ -2,11 +2,11 @@
 // Datomic Ions expect, every problem placed at file:line:col by the
 // structural reader (edn-reader.ts).
 
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parseEDNString } from '../vendor/edn.js';
 import type { EntryPoints } from '../backends/types.js';
 import { isSafeName, NAME_RULE } from '../config/names.js';
+import { readConfigFile } from '../config/read-limited.js';
 import { problemsError, type Problem } from '../config/problems.js';
 import {
   EdnSyntaxError,
@@ -227,13 +227,9 @@ export async function readIonConfig(path: string, options: { cwd?: string; awsGr
   return config;
 }
 
-export async function readIonConfigText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+/** The file's text (a regular file of at most 1 MiB), or undefined when it does not exist. */
+export function readIonConfigText(path: string, display = path): Promise<string | undefined> {
+  return readConfigFile(path, display, { optional: true });
 }
 
 /** A path as the user would type it from `cwd`. */
