@@ -19,12 +19,15 @@ export interface IonflowErrorOptions {
   cause?: unknown;
   /** Extra lines printed after the `error:` line (e.g. config problems with code frames). */
   details?: string[] | undefined;
+  /** Lines printed last, after the hint (e.g. the command that resumes a run). */
+  trailer?: string[] | undefined;
 }
 
 export class IonflowError extends Error {
   readonly kind: ErrorKind;
   readonly hint: string | undefined;
   readonly details: string[];
+  readonly trailer: string[];
 
   constructor(kind: ErrorKind, message: string, options: IonflowErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -32,6 +35,7 @@ export class IonflowError extends Error {
     this.kind = kind;
     this.hint = options.hint;
     this.details = options.details ?? [];
+    this.trailer = options.trailer ?? [];
   }
 
   get exitCode(): ExitCode {
@@ -73,6 +77,7 @@ export function formatError(err: unknown, debug = false): string {
     lines.push(`error: ${err.message}`);
     lines.push(...err.details);
     if (err.hint) lines.push(`hint: ${err.hint}`);
+    lines.push(...err.trailer);
   } else if (isAbortError(err)) {
     lines.push('error: interrupted');
   } else {

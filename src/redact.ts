@@ -5,8 +5,8 @@
 
 const CREDENTIAL_VARS = ['AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_SECURITY_TOKEN'] as const;
 
-// Shorter values would mask ordinary words; real keys are 40+ characters.
-const MIN_LENGTH = 8;
+// Shorter values would mask ordinary words; real secret keys are 40 characters.
+const MIN_LENGTH = 6;
 
 const resolved = new Set<string>();
 

@@ -1,6 +1,7 @@
 // The one place a ComputeGroup is made from config (STYLE §2). The aws group
 // (and with it the AWS SDK) is imported only when an aws group is used.
 
+import { unknownNameMessage } from '../config/did-you-mean.js';
 import type { DeployConfig } from '../config/types.js';
 import { usageError } from '../errors.js';
 import type { BackendOptions, ComputeGroup } from './types.js';
@@ -8,8 +9,7 @@ import type { BackendOptions, ComputeGroup } from './types.js';
 export function groupConfig(config: DeployConfig, groupKey: string) {
   const group = config.groups[groupKey];
   if (!group) {
-    const known = Object.keys(config.groups);
-    throw usageError(`unknown group ${groupKey}; deploy.yaml has ${known.length ? known.join(', ') : 'no groups'}`);
+    throw usageError(unknownNameMessage('group', groupKey, Object.keys(config.groups)));
   }
   const app = config.apps[group.app];
   if (!app) throw usageError(`group ${groupKey}: unknown app ${group.app}`);

@@ -1,6 +1,7 @@
 // The one place a RevisionStore is made from config (STYLE §2). The aws
 // modules (and so the AWS SDK) are imported only for an s3 store.
 
+import { unknownNameMessage } from '../config/did-you-mean.js';
 import type { DeployConfig } from '../config/types.js';
 import { usageError } from '../errors.js';
 import { LocalRevisionStore } from './local/store.js';
@@ -8,7 +9,7 @@ import type { BackendOptions, RevisionStore } from './types.js';
 
 export async function createStore(config: DeployConfig, appKey: string, opts: BackendOptions = {}): Promise<RevisionStore> {
   const app = config.apps[appKey];
-  if (!app) throw usageError(`unknown app ${appKey}; deploy.yaml has ${Object.keys(config.apps).join(', ') || 'none'}`);
+  if (!app) throw usageError(unknownNameMessage('app', appKey, Object.keys(config.apps)));
   const store = app.store;
   if (store.kind === 'local') return new LocalRevisionStore(store.dir);
   const profile = store.profile ? config.profiles[store.profile] : undefined;

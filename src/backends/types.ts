@@ -129,6 +129,12 @@ export type DeployProgress = (message: string) => void;
 export interface DeployInput {
   revision: RevisionMeta;
   store: RevisionStore;
+  /**
+   * The make-style check, asked again where the group serialises deployments
+   * (a local group's lock), before anything is stopped: a deployment of this
+   * revision it returns is reported instead of deploying again.
+   */
+  upToDate?: () => Promise<DeploymentRecord | undefined>;
   signal?: AbortSignal;
   onProgress?: DeployProgress;
   /** Told once the deployment exists (before a local one runs its hooks), so the ledger can record it. */

@@ -2,6 +2,7 @@
 // each action loads its implementation (src/cli/commands/<name>.ts) only when
 // that command runs, so `validate` never pays for the AWS SDK or listr2.
 
+import type { OptionValues, Command as TypedCommand } from '@commander-js/extra-typings';
 import { Command, InvalidArgumentError, Option } from '../vendor/commander.js';
 import type { CliContext, GlobalOptions } from './context.js';
 
@@ -26,22 +27,38 @@ export interface ProgramHooks {
   invoke(load: Loader, global: GlobalOptions, options: object, args: string[]): Promise<void>;
 }
 
-/** The flags every command takes (SPEC §2), also after an op map: `ionflow '{:op :push}' --json`. */
-export function withGlobalOptions(command: Command): Command {
-  return command
+/**
+ * The flags every command takes (SPEC §2), also after an op map:
+ * `ionflow '{:op :push}' --json`. On the program they are parsed wherever they
+ * appear, and each command's help lists them under "Global Options"; `--json`
+ * is declared only by the commands that print a map or a table (JSON_COMMANDS).
+ */
+export function withGlobalOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
+  command: TypedCommand<A, O, G>,
+  { json = true }: { json?: boolean } = {},
+) {
+  const common = command
     .option('-c, --config <file>', 'deploy.yaml to use (default: ./deploy.yaml or the nearest parent folder’s)')
-    .option('--json', 'print result maps as JSON instead of EDN')
     .option('--creds-profile <aws-profile>', 'AWS profile to use instead of the config’s')
     .option('--region <region>', 'AWS region')
-    .option('--debug', 'print stack traces') as unknown as Command;
+    .option('--debug', 'print stack traces');
+  return json ? common.option('--json', JSON_HELP) : common;
 }
+
+const JSON_HELP = 'print the result as JSON instead of EDN or text';
+
+/** The commands with a --json form (some are declared by other modules, when they exist). */
+const JSON_COMMANDS = new Set(['list', 'plan', 'push', 'deploy', 'deploy-status', 'history', 'rollback', 'status', 'runs', 'check']);
 
 export function buildProgram(hooks: ProgramHooks): Command {
   const program = withGlobalOptions(
     new Command('ionflow')
       .description('Push application revisions and deploy them to compute groups, from a checked-in deploy.yaml.')
       .version(VERSION, '--version', 'print the version')
-      .helpOption('-h, --help', 'show help') as unknown as Command,
+      .helpOption('-h, --help', 'show help')
+      // Set before the commands are made, which copy it: each command's help shows the common flags.
+      .configureHelp({ showGlobalOptions: true }),
+    { json: false },
   )
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false);
@@ -80,23 +97,29 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--force', 'treat up-to-date steps as to be redone')
     .action(action(() => import('./commands/plan.js')));
 
+  // run and watch print events, not a result map: --json would be ignored, so it is refused (openSession).
   const runFlags = (cmd: Command) =>
     cmd
       .argument('<pipeline>', 'pipeline name')
-      .option('--rev <commit>', 'use this commit instead of HEAD')
-      .option('--uname <name>', 'push the working tree as an unreproducible revision named <name>')
       .option('--yes', 'answer confirm steps with yes')
       .option('--force', 'redo up-to-date steps')
       .addOption(new Option('--concurrency <n>', 'parallel steps').default(4).argParser(positiveInt))
       .addOption(
         new Option('--output <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'jsonl']).default('auto'),
-      );
+      )
+      .addOption(new Option('--json').hideHelp());
 
   runFlags(program.command('run').description('run a pipeline'))
+    .option('--rev <commit>', 'use this commit instead of HEAD')
+    .option('--uname <name>', 'push the working tree as an unreproducible revision named <name>')
+    .option('--resume [run-id]', 'resume a run that failed or was interrupted (default: the pipeline’s newest such run)')
     .option('--override-gate <reason>', 'deploy past promotion gates, recording why')
     .action(action(() => import('./commands/run.js')));
 
+  // watch always follows HEAD: --rev/--uname are not listed, and refused with the reason (watch.ts).
   runFlags(program.command('watch').description('run a pipeline now, then again for each new commit'))
+    .addOption(new Option('--rev <commit>').hideHelp())
+    .addOption(new Option('--uname <name>').hideHelp())
     .addOption(new Option('--debounce <ms>', 'fold commits arriving within this window').default(200).argParser(nonNegativeInt))
     .addOption(
       new Option('--on-new-commit <mode>', 'what a new commit does to a run in flight')
@@ -153,5 +176,14 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .description('every group: the revision it runs, its status, when, by whom, whether it is behind')
     .action(action(() => import('./commands/status.js')));
 
+  program
+    .command('runs')
+    .description('recent pipeline runs, from their journals')
+    .addOption(new Option('--limit <n>', 'how many').default(20).argParser(positiveInt))
+    .action(action(() => import('./commands/runs.js')));
+
+  for (const command of program.commands) {
+    if (JSON_COMMANDS.has(command.name()) && !command.options.some((o) => o.long === '--json')) command.option('--json', JSON_HELP);
+  }
   return program as unknown as Command;
 }

@@ -6,10 +6,10 @@ import { dirname } from 'node:path';
 import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIonConfigText } from '../ion/ion-config.js';
 import { findConfig } from './discover.js';
 import { nameProblems } from './names.js';
-import { pathProblems } from './paths.js';
-import { readConfigFile } from './read-limited.js';
 import { appPaths, keyed, normalise } from './normalise.js';
-import { formatProblem, type Problem, problemsError, sortProblems } from './problems.js';
+import { pathProblems } from './paths.js';
+import { formatProblem, MAX_SHOWN_PROBLEMS, type Problem, problemsError, sortProblems } from './problems.js';
+import { readConfigFile } from './read-limited.js';
 import { schemaProblems } from './schema-check.js';
 import { semanticProblems } from './semantic.js';
 import { isRecord } from './steps.js';
@@ -52,7 +52,10 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
   problems.push(...paths.problems);
   const { ionConfigs, problems: ionProblems } = await readIonConfigs(src.value as Record<string, unknown>, dir, opts, paths.outside);
   const warnings = ionProblems.filter((p) => p.severity === 'warning');
-  for (const line of sortProblems(warnings).flatMap(formatProblem)) opts.warn?.(line);
+  const sortedWarnings = sortProblems(warnings);
+  for (const line of sortedWarnings.slice(0, MAX_SHOWN_PROBLEMS).flatMap(formatProblem)) opts.warn?.(line);
+  const moreWarnings = sortedWarnings.length - MAX_SHOWN_PROBLEMS;
+  if (moreWarnings > 0) opts.warn?.(`... and ${moreWarnings} more warning${moreWarnings === 1 ? '' : 's'} not shown`);
   problems.push(...ionProblems.filter((p) => p.severity !== 'warning'));
   if (problems.length) throw fail(problems);
 

@@ -4,6 +4,7 @@
 
 import { resolve } from 'node:path';
 import { parseDuration } from './duration.js';
+import { DEFAULT_MAX_UNPACKED_SIZE, parseSize } from './size.js';
 import { isRecord, rawSteps } from './steps.js';
 import type {
   AppConfig,
@@ -92,7 +93,7 @@ export function normalise(
         ...(aws.rollback === 'auto' ? { rollback: 'auto' as const } : {}),
       };
     } else {
-      groups[key] = { kind: 'local', ...common, dir: resolve(dir, String(g.local)) };
+      groups[key] = { kind: 'local', ...common, dir: resolve(dir, String(g.local)), maxUnpackedSize: parseSize(g['max-unpacked-size']) ?? DEFAULT_MAX_UNPACKED_SIZE };
     }
   }
 

@@ -3,6 +3,7 @@
 // turned into one plain message each, placed on the YAML node they concern.
 
 import { readFileSync } from 'node:fs';
+import { didYouMean } from './did-you-mean.js';
 import type { Problem } from './problems.js';
 import { validate } from './schema-validator.generated.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
@@ -43,9 +44,14 @@ function schemaFor(path: PathSegment[]): SchemaNode {
 
 export function schemaProblems(src: YamlSource): Problem[] {
   if (validate(src.value)) return [];
-  const errors = ((validate as unknown as { errors?: AjvError[] }).errors ?? []).filter(
+  const all = (validate as unknown as { errors?: AjvError[] }).errors ?? [];
+  // A value of the wrong type (`- push shop`, a string, where a map belongs) is the one
+  // thing to say about it: what a map would have needed is noise.
+  const mistyped = new Set(all.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  const errors = all.filter(
     // Branches of oneOf only say which key is missing; the oneOf error itself explains.
-    (e) => !/\/oneOf\/\d+\//.test(e.schemaPath) && e.keyword !== 'propertyNames',
+    (e) =>
+      !/\/oneOf\/\d+\//.test(e.schemaPath) && e.keyword !== 'propertyNames' && !(e.keyword !== 'type' && mistyped.has(e.instancePath)),
   );
   const seen = new Set<string>();
   const out: Problem[] = [];
@@ -99,9 +105,20 @@ function describeType(type: unknown, path: PathSegment[]): string {
 function patternMessage(pattern: string, value: unknown, name: string): string {
   const shown = JSON.stringify(value);
   if (pattern.includes('(s|m|h)')) return `${name}: ${shown} is not a duration; write a whole number and s, m or h (90s, 15m, 1h)`;
+  if (pattern.includes('KiB|MiB')) return `${name}: ${shown} is not a size; write bytes, or a whole number and KiB, MiB, GiB or TiB (64MiB, 8GiB)`;
   if (pattern.startsWith('^https?')) return `${name}: ${shown} is not an http:// or https:// URL`;
   if (pattern.startsWith('^[A-Za-z_]')) return `${shown} is not a valid environment variable name`;
   return `${shown} is not a valid name; use letters, digits, '.', '_' and '-', starting with a letter or digit`;
+}
+
+const STEP_KINDS = ['push', 'deploy', 'wait', 'run', 'confirm'];
+
+/** `- push shop` is a string: the colon after `push` is missing. */
+function missingColon(path: PathSegment[], value: unknown): string {
+  if (path[path.length - 2] !== 'steps' || typeof value !== 'string') return '';
+  const [kind, ...rest] = value.trim().split(/\s+/);
+  if (!kind || !STEP_KINDS.includes(kind) || rest.length === 0) return '';
+  return `, like '${kind}: ${rest.join(' ')}' (a colon after '${kind}')`;
 }
 
 function valueAt(value: unknown, path: PathSegment[]): unknown {
@@ -119,7 +136,7 @@ function toProblem(src: YamlSource, e: AjvError): Problem {
       const key = String(p.additionalProperty);
       const parent = schemaFor(path);
       const allowed = Object.keys((parent.properties as SchemaNode | undefined) ?? {});
-      const hint = allowed.length ? ` (allowed: ${allowed.join(', ')})` : '';
+      const hint = didYouMean(key, allowed) || (allowed.length ? ` (allowed: ${allowed.join(', ')})` : '');
       return src.at([...path, key], `unknown key '${key}'${hint}`, { key: true });
     }
     case 'required':
@@ -127,7 +144,7 @@ function toProblem(src: YamlSource, e: AjvError): Problem {
     case 'dependentRequired':
       return src.at([...path, String(p.property)], `'${String(p.property)}' is only allowed on a run step`, { key: true });
     case 'type':
-      return src.at(path, `${name} must be ${describeType(p.type, path)}`);
+      return src.at(path, `${name} must be ${describeType(p.type, path)}${missingColon(path, valueAt(src.value, path))}`);
     case 'minLength':
       return src.at(path, `${name} must not be empty`);
     case 'minItems':

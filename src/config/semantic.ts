@@ -4,6 +4,7 @@
 // run next to the schema check and every problem is reported at once.
 
 import { findCycle } from '../graph/graph.js';
+import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { gateProblems } from './gates.js';
 import type { Problem } from './problems.js';
@@ -25,7 +26,7 @@ function nameList(names: ReadonlySet<string> | readonly string[]): string {
 
 function unknownRef(what: string, name: string, known: ReadonlySet<string> | readonly string[]): string {
   const list = ('size' in known ? known.size : known.length) ? `known ${what}s: ${nameList(known)}` : `no ${what}s are defined`;
-  return `unknown ${what} '${name}' (${list})`;
+  return `unknown ${what} '${name}'${didYouMean(name, [...known])} (${list})`;
 }
 
 export function semanticProblems(src: YamlSource): Problem[] {
@@ -120,7 +121,7 @@ function pipelineProblems(src: YamlSource, key: string, steps: unknown, apps: Se
     (s.raw.needs as unknown[]).forEach((need, i) => {
       if (typeof need === 'string' && !firstById.has(need)) {
         const known = nameList(ids);
-        at([...base(s), 'needs', i], `step '${s.id}' needs unknown step '${need}' (steps of '${key}': ${known})`);
+        at([...base(s), 'needs', i], `step '${s.id}' needs unknown step '${need}'${didYouMean(need, [...ids])} (steps of '${key}': ${known})`);
       }
     });
   }

@@ -48,6 +48,8 @@ export interface LocalGroupConfig {
   promoteFrom?: string[];
   /** Absolute path of the compute group's folder. */
   dir: string;
+  /** Bytes a revision may unpack to (max-unpacked-size; default 8 GiB). */
+  maxUnpackedSize?: number;
 }
 
 export interface AwsGroupConfig {

@@ -5,6 +5,7 @@
 import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, type YAMLMap } from '../vendor/yaml.js';
 import type { Problem } from './problems.js';
 import { yamlSlips } from './yaml-guards.js';
+import { indentationSlips } from './yaml-slips.js';
 
 export type PathSegment = string | number;
 
@@ -29,8 +30,10 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     const { line, col } = posOf(offset);
     return { file, line, col, message, source: text };
   };
-  const problems = doc.errors.map((e) => problem(e.pos[0], yamlMessage(e.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply' : e.message)));
-  problems.push(...yamlSlips(doc).map((s) => problem(s.offset, s.message)));
+  const problems: Problem[] = parseProblems(doc, text, posOf).map((p) => ({ file, ...p, source: text }));
+  // On a tree the parser had to repair, the guards would only restate its errors (a mis-indented
+  // item reads as a list used as a key); nothing becomes a value anyway.
+  if (problems.length === 0) problems.push(...yamlSlips(doc).map((s) => problem(s.offset, s.message)));
   const value = problems.length === 0 ? doc.toJS({ maxAliasCount: -1 }) : undefined;
   const pairsOf = mapIndex();
 
@@ -57,6 +60,19 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     return problem(offset, message);
   };
   return { file, text, doc, value, problems, at };
+}
+
+/**
+ * The parse errors as the user should read them: a mis-indented line as one
+ * plain problem on that line; otherwise the parser's first message on each line.
+ */
+function parseProblems(doc: Document.Parsed, text: string, posOf: (offset: number) => { line: number; col: number }) {
+  const errors = doc.errors.map((e) => ({ ...posOf(e.pos[0]), message: yamlMessage(e.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply' : e.message) }));
+  if (errors.length === 0) return [];
+  const slips = indentationSlips(text, errors.map((e) => e.line));
+  if (slips.length > 0) return slips;
+  const lines = new Set<number>();
+  return errors.filter((e) => !lines.has(e.line) && lines.add(e.line));
 }
 
 /** Each map's pairs by key text, built on first use: one problem per key of a 20,000-key map stays linear. */

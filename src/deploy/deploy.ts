@@ -8,7 +8,7 @@ import { revisionName } from '../backends/revision-meta.js';
 import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions, ComputeGroup, DeploymentRecord, RevisionMeta, RevisionName } from '../backends/types.js';
 import type { DeployConfig } from '../config/types.js';
-import { preconditionError } from '../errors.js';
+import { preconditionError, stepError } from '../errors.js';
 import { deployer, openLedger } from '../ledger/open.js';
 import { enforceGate } from '../ledger/gate.js';
 import { tracker } from '../ledger/track.js';
@@ -85,15 +85,25 @@ export async function deployToGroup(config: DeployConfig, groupKey: string, opti
       hint: `push it first: ${pushCommand(config, group.app, options.revision)}`,
     });
   }
+  if (meta.name !== name) {
+    throw stepError(`revision ${name} in the store does not match its metadata (name ${meta.name}); push it again with --force`);
+  }
   const compute = await createGroup(config, groupKey, options.backend);
+  const skip = (latest: DeploymentRecord): DeployResult => {
+    options.onProgress?.(`group ${groupKey} already runs ${name}; skipped (force to redeploy)`);
+    return { record: latest, skipped: true };
+  };
   if (!options.force) {
     const latest = await latestIfDeployed(compute, meta);
-    if (latest) {
-      options.onProgress?.(`group ${groupKey} already runs ${name}; skipped (force to redeploy)`);
-      return { record: latest, skipped: true };
-    }
+    if (latest) return skip(latest);
   }
   await enforceGate(config, groupKey, meta, options);
+  // A local group asks again under its lock: a parallel run of the same revision may get there first.
+  let deployedMeanwhile: DeploymentRecord | undefined;
+  const upToDate = async () => {
+    deployedMeanwhile = await latestIfDeployed(compute, meta);
+    return deployedMeanwhile;
+  };
   const ledger = await openLedger(config, group.app, options.backend);
   const facts = { by: await deployer(app.root), run: options.run, reason: options.overrideGate };
   const track = tracker(ledger, meta, facts, (line) => options.onProgress?.(line));
@@ -102,6 +112,7 @@ export async function deployToGroup(config: DeployConfig, groupKey: string, opti
     record = await compute.deploy({
       revision: meta,
       store,
+      ...(options.force ? {} : { upToDate }),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.onLog ? { onLog: options.onLog } : {}),
@@ -115,6 +126,7 @@ export async function deployToGroup(config: DeployConfig, groupKey: string, opti
     }
     throw err;
   }
+  if (deployedMeanwhile) return skip(deployedMeanwhile);
   await track.note(record);
   return { record, skipped: false };
 }

@@ -19,6 +19,7 @@ import {
   type RevisionRef,
   type RunInfo,
   type RunRevision,
+  factsOf,
   type StepOutcome,
   type StepRunner,
   stepTarget,
@@ -42,6 +43,8 @@ export interface RunPipelineOptions {
    * `reason`, when a string, says why in the not-run steps' detail.
    */
   stop?: AbortSignal;
+  /** The command that would resume this run (SPEC §12), given in run-end when it fails after a deployment started. */
+  resumeCommand?: string;
 }
 
 export interface StepFailure {
@@ -56,9 +59,11 @@ export interface RunResult {
   durationMs: number;
   /** The first step that failed, for the closing `error:` line. */
   failure?: StepFailure;
+  /** The command that resumes the run, when run-end gave one. */
+  resume?: string;
 }
 
-type State = 'pending' | 'running' | StepStatus | 'not-run';
+type State = 'pending' | 'running' | StepStatus;
 
 export function newRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
@@ -70,6 +75,13 @@ function errorFields(err: unknown): NonNullable<StepEndEvent['error']> {
   const message = (e?.message ?? String(err)).split('\n')[0] ?? '';
   const output = e?.output ?? (e?.stderrTail || undefined);
   return { kind, message, ...(e?.hint ? { hint: e.hint } : {}), ...(output ? { output } : {}), ...(e?.failure ? { failure: e.failure } : {}) };
+}
+
+/** The one line a failed run ends with (run-end's `error`, and the CLI's `error:` line). */
+export function failureLine(failure: StepFailure): string {
+  const err = failure.error;
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  return `step ${failure.step} failed: ${message}`;
 }
 
 export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> {
@@ -90,6 +102,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   let running = 0;
   let failure: StepFailure | undefined;
   let interrupted = false;
+  let deploymentStarted = false;
 
   const runRef: RevisionRef | undefined =
     opts.revision.uname !== undefined ? { uname: opts.revision.uname } : opts.revision.rev ? { rev: opts.revision.rev } : undefined;
@@ -104,7 +117,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
     // A wait left out still owes the user its deployment's fate: it runs on without us.
     const left = step.kind === 'wait' ? deployments.get(step.group) : undefined;
     const tail = left ? `; deployment ${deploymentIdText(left)} is left to finish` : '';
-    endStep(step, 'skipped', Date.now(), `not run: ${why}${tail}`, { notRun: true });
+    endStep(step, 'not-run', Date.now(), `not run: ${why}${tail}`);
   };
 
   // Why nothing new may start (and whether a stop or an abort says so), or undefined while the run goes on.
@@ -119,8 +132,9 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const record = (step: StepConfig, out: StepOutcome, t0: number) => {
     if (out.pushed) pushed.set(out.pushed.app, out.pushed.revision);
     if (out.deployment) deployments.set(out.deployment.group, out.deployment.id);
+    if (out.started) deploymentStarted = true;
     state.set(step.id, out.skipped ? 'skipped' : 'succeeded');
-    endStep(step, out.skipped ? 'skipped' : 'succeeded', t0, out.detail, out.info ? { info: out.info } : {});
+    endStep(step, out.skipped ? 'skipped' : 'succeeded', t0, out.detail, out.facts ? { facts: out.facts } : {});
   };
 
   let finish: () => void = () => {};
@@ -155,7 +169,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           if (!failure && fields.kind !== 'interrupted') failure = { step: step.id, error: err };
           // An interrupted step may say what it left behind ("deployment … continues").
           const detail = fields.kind === 'interrupted' && !/^interrupted$|abort/i.test(fields.message) ? `interrupted: ${fields.message}` : fields.kind === 'interrupted' ? 'interrupted' : fields.message;
-          endStep(step, 'failed', t0, detail, { error: fields });
+          endStep(step, 'failed', t0, detail, { error: fields, ...(factsOf(err) ? { facts: factsOf(err) } : {}) });
         },
       )
       .finally(() => {
@@ -216,7 +230,8 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const failed = [...state.values()].some((s) => s === 'failed');
   const status: RunStatus = interrupted ? 'interrupted' : failed ? 'failed' : 'succeeded';
   const durationMs = Date.now() - started;
-  emit({ type: 'run-end', run: runId, status, duration_ms: durationMs });
+  const resume = status !== 'succeeded' && deploymentStarted && opts.resumeCommand ? { resume: opts.resumeCommand } : {};
+  emit({ type: 'run-end', run: runId, status, duration_ms: durationMs, ...(status === 'failed' && failure ? { error: failureLine(failure) } : {}), ...resume });
   const exitCode =
     status === 'interrupted'
       ? ExitCode.interrupted
@@ -225,5 +240,5 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           ? failure.error.exitCode
           : ExitCode.stepFailed
         : ExitCode.ok;
-  return { run: runId, status, exitCode, durationMs, ...(failure ? { failure } : {}) };
+  return { run: runId, status, exitCode, durationMs, ...(failure ? { failure } : {}), ...resume };
 }

@@ -1,14 +1,16 @@
 // What the engine tells the world (SPEC §8). The core never prints: renderers
 // (live, plain, jsonl) and the summary are built from these events only.
-// The fields of SPEC §8 are exactly the jsonl schema; `info`, `error` and
-// `notRun` are extra detail for the human renderers and never reach jsonl.
+// `toJsonlRecord` is the jsonl schema: every field it writes is documented in
+// README.md ("Events: --output jsonl"). Keys on the wire are kebab-case except
+// v1's `duration_ms`; `StepFacts` is kept in wire form so it is copied as is.
 
 import { failureMap } from '../backends/failure.js';
 import type { DeploymentFailure } from '../backends/types.js';
 import type { StepKind } from '../config/types.js';
 import type { ErrorKind } from '../errors.js';
 
-export type StepStatus = 'succeeded' | 'failed' | 'skipped';
+/** `not-run`: never started (something it needs failed, or the run stopped). `skipped`: up to date. */
+export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'not-run';
 export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunStartEvent {
@@ -45,13 +47,34 @@ export interface LogEvent {
   line: string;
 }
 
-/** What a finished step did, for the summary: the revision, where it went, the deployment id. */
-export interface StepInfo {
+/**
+ * The facts a finished step reports as jsonl fields (SPEC §8), in their wire
+ * names. push: `rev` or `uname`, `store`, `uploaded`. deploy and wait: `group`,
+ * `execution-arn` or `deployment-id`, `deploy-status`.
+ */
+export interface StepFacts {
   rev?: string;
   uname?: string;
+  /** Where the revision is stored: a folder, or s3://bucket/prefix/app/ */
+  store?: string;
+  /** false when the push was up to date and nothing was uploaded. */
+  uploaded?: boolean;
   group?: string;
-  deployment?: string;
-  where?: string;
+  'execution-arn'?: string;
+  'deployment-id'?: string;
+  'deploy-status'?: string;
+}
+
+/** Why a step failed. jsonl carries `message` as `error`; the rest is for the human renderers. */
+export interface StepError {
+  kind: ErrorKind;
+  /** One line. */
+  message: string;
+  hint?: string;
+  /** The tail of a failed command's output, shown under the step. */
+  output?: string;
+  /** Where a failed deployment failed (SPEC §13): jsonl `failure`. */
+  failure?: DeploymentFailure;
 }
 
 export interface StepEndEvent {
@@ -61,11 +84,9 @@ export interface StepEndEvent {
   status: StepStatus;
   duration_ms: number;
   detail: string;
-  /** The step never started: something it needs failed, or the run was interrupted. */
-  notRun?: boolean;
-  /** `failure`: where a failed deployment failed (SPEC §13); it reaches jsonl. */
-  error?: { kind: ErrorKind; message: string; hint?: string; output?: string; failure?: DeploymentFailure };
-  info?: StepInfo;
+  facts?: StepFacts;
+  /** Set exactly when status is `failed`. */
+  error?: StepError;
 }
 
 export interface RunEndEvent {
@@ -73,6 +94,10 @@ export interface RunEndEvent {
   run: string;
   status: RunStatus;
   duration_ms: number;
+  /** A failed run: the first failed step's one-line error, as `step <id> failed: …`. */
+  error?: string;
+  /** SPEC §12: the command that resumes a run that failed or was interrupted after a deployment started. */
+  resume?: string;
 }
 
 export interface WatchTriggerEvent {
@@ -102,12 +127,21 @@ export function toJsonlRecord(event: EngineEvent): Record<string, unknown> | und
         status: event.status,
         duration_ms: event.duration_ms,
         detail: event.detail,
+        ...event.facts,
+        ...(event.error ? { error: event.error.message } : {}),
         ...(event.error?.failure ? { failure: failureMap(event.error.failure) } : {}),
       };
     case 'log':
       return { type: event.type, run: event.run, step: event.step, ...(event.event !== undefined ? { event: event.event } : {}), line: event.line };
     case 'run-end':
-      return { type: event.type, run: event.run, status: event.status, duration_ms: event.duration_ms };
+      return {
+        type: event.type,
+        run: event.run,
+        status: event.status,
+        duration_ms: event.duration_ms,
+        ...(event.error !== undefined ? { error: event.error } : {}),
+        ...(event.resume ? { resume: event.resume } : {}),
+      };
     case 'watch-trigger':
       return { type: event.type, sha: event.sha, subject: event.subject };
     default:

@@ -3,12 +3,21 @@
 // a pipeline uses), `run` goes through the process wrapper and `confirm`
 // through the injected Ask. The back ends stay behind those modules.
 
-import type { BackendOptions, DeploymentRecord } from '../backends/types.js';
+import type { BackendOptions, DeploymentId, DeploymentRecord } from '../backends/types.js';
 import type { DeployConfig, PipelineConfig } from '../config/types.js';
 import { InterruptedError, preconditionError, stepError } from '../errors.js';
 import type { Ask } from './confirm.js';
+import type { StepFacts } from './events.js';
 import { runCommand } from './run-command.js';
-import { deploymentIdText, type RevisionRef, type StepInput, type StepOutcome, type StepRunner, shortName } from './step-runner.js';
+import {
+  deploymentIdText,
+  type RevisionRef,
+  type StepInput,
+  type StepOutcome,
+  type StepRunner,
+  shortName,
+  withFacts,
+} from './step-runner.js';
 
 export interface RealRunnerOptions {
   config: DeployConfig;
@@ -35,6 +44,12 @@ export function appRoot(config: DeployConfig, app: string | undefined): string {
 
 const FAILED = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
 
+/** A deployment's step-end fields (SPEC §8): its group, id and status. */
+function deploymentFacts(group: string, id: DeploymentId | undefined, deployStatus: string | undefined): StepFacts {
+  const idField = !id ? {} : 'executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId };
+  return { group, ...idField, ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
+}
+
 function deployDetail(record: DeploymentRecord, revision: RevisionRef, interrupted: boolean): string {
   const id = deploymentIdText(record.id);
   if (interrupted && record.status.deployStatus === 'RUNNING') return `started ${id} before the interrupt; it is left to finish`;
@@ -55,10 +70,10 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
         const res = await pushApp(config, step.app, { ...which, force, ...common(input) });
         const revision: RevisionRef = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
-        const info = { ...revision, where: res.store.where };
+        const facts: StepFacts = { ...revision, store: res.store.where, uploaded: !res.skipped };
         return res.skipped
-          ? { skipped: true, detail: `up to date: ${shortName(revision)} is already in ${res.store.where}`, pushed: { app: step.app, revision }, info }
-          : { detail: `pushed ${shortName(revision)} (${res.meta.fileCount} files) to ${res.store.where}`, pushed: { app: step.app, revision }, info };
+          ? { skipped: true, detail: `up to date: ${shortName(revision)} is already in ${res.store.where}`, pushed: { app: step.app, revision }, facts }
+          : { detail: `pushed ${shortName(revision)} (${res.meta.fileCount} files) to ${res.store.where}`, pushed: { app: step.app, revision }, facts };
       }
       case 'deploy': {
         const groupApp = config.groups[step.group]?.app;
@@ -70,20 +85,17 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const res = await deployToGroup(config, step.group, { revision, force, onLog, run: input.run.id, ...gate, ...common(input) });
         const { record } = res;
         const id = deploymentIdText(record.id);
-        const info = { ...revision, group: step.group, deployment: id };
+        const facts: StepFacts = { ...revision, ...deploymentFacts(step.group, record.id, record.status.deployStatus) };
         if (res.skipped) {
-          return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, info };
+          return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, facts };
         }
         if (FAILED.has(record.status.deployStatus)) {
           const { DeploymentFailedError } = await import('../deploy/failed-error.js');
-          throw new DeploymentFailedError(
-            `deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`,
-            record.status.failure,
-            `see what happened: ionflow history ${step.group} --json`,
-          );
+          const message = `deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`;
+          throw withFacts(new DeploymentFailedError(message, record.status.failure, `see what happened: ionflow history ${step.group} --json`), facts);
         }
         if (input.signal.aborted && record.status.deployStatus === 'RUNNING') input.progress(`deployment ${id} was already started: it is left to finish`);
-        return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, info };
+        return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, facts, started: true };
       }
       case 'wait': {
         const { statusCommandFor, waitForDeployment } = await import('../deploy/wait.js');
@@ -98,7 +110,10 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           if (input.signal.aborted && id) throw new InterruptedError(`stopped waiting; deployment ${deploymentIdText(id)} continues: ${statusCommandFor(step.group, id)}`);
           throw err;
         });
-        return { detail: `${step.group}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})${id ? ` ${deploymentIdText(id)}` : ''}` };
+        return {
+          detail: `${step.group}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})${id ? ` ${deploymentIdText(id)}` : ''}`,
+          facts: deploymentFacts(step.group, id, status.deployStatus),
+        };
       }
       case 'run': {
         const detail = await runCommand(step, {
@@ -109,7 +124,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           defaultCwd: appRoot(config, app),
           env: opts.env,
           signal: input.signal,
-          progress: input.progress,
+          log: input.log,
         });
         return { detail };
       }

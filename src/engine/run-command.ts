@@ -2,9 +2,9 @@
 // through /bin/sh -c; ionflow's environment plus the step's `env` and the
 // IONFLOW_* variables (passed as environment, never pasted into the command);
 // the app root as working folder unless `cwd` says otherwise. Every line of
-// output goes out as progress (plain/CI logs show them all, the live renderer
-// the latest), with known credentials masked; on failure the tail of its
-// output goes with the error, and a command that could not start says why.
+// output goes out as a log event (plain/CI logs and jsonl show them all, the
+// live renderer the latest), with known credentials masked; on failure the tail
+// of its output goes with the error, and a command that could not start says why.
 
 import type { RunStep } from '../config/types.js';
 import { InterruptedError, IonflowError } from '../errors.js';
@@ -32,7 +32,8 @@ export interface CommandContext {
   defaultCwd: string;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
-  progress?: (message: string) => void;
+  /** Each line of the command's output, as it arrives. */
+  log?: (line: string) => void;
 }
 
 export function commandEnv(step: RunStep, c: CommandContext): Record<string, string | undefined> {
@@ -45,6 +46,9 @@ export function commandEnv(step: RunStep, c: CommandContext): Record<string, str
     IONFLOW_APP: c.app ?? '',
   };
 }
+
+/** A line longer than this is cut: a log line, not a dump. */
+const MAX_LINE = 4000;
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 
@@ -59,7 +63,7 @@ export async function runCommand(step: RunStep, c: CommandContext): Promise<stri
     signal: c.signal,
     redact: redactor({ ...process.env, ...env }),
     onLine: (line) => {
-      if (line.trim() !== '') c.progress?.(line.slice(0, 200));
+      if (line.trim() !== '') c.log?.(line.slice(0, MAX_LINE));
     },
     ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
   });

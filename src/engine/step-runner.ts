@@ -3,9 +3,9 @@
 // step. The real runner delegates to push/deploy/wait/process modules; tests
 // inject fakes. Nothing here imports a back end (STYLE.md #2, #7).
 
-import type { StepConfig } from '../config/types.js';
 import type { DeploymentId } from '../backends/types.js';
-import type { StepInfo } from './events.js';
+import type { StepConfig } from '../config/types.js';
+import type { StepFacts } from './events.js';
 
 /** A revision by name: a pushed commit or an unreproducible push. */
 export type RevisionRef = { rev: string; uname?: undefined } | { uname: string; rev?: undefined };
@@ -51,7 +51,19 @@ export interface StepOutcome {
   pushed?: { app: string; revision: RevisionRef };
   /** deploy: the deployment to wait on. */
   deployment?: { group: string; id: DeploymentId };
-  info?: StepInfo;
+  /** What the step did, as step-end fields (SPEC §8). */
+  facts?: StepFacts;
+  /** deploy: this run started (or, resumed, took over) a deployment that was still going. */
+  started?: boolean;
+}
+
+/** A failed step's error that still reports facts (a FAILED deployment's id and status) on its step-end. */
+export function withFacts<E extends Error>(err: E, facts: StepFacts): E {
+  return Object.assign(err, { stepFacts: facts });
+}
+
+export function factsOf(err: unknown): StepFacts | undefined {
+  return (err as { stepFacts?: StepFacts } | null | undefined)?.stepFacts;
 }
 
 export type StepRunner = (step: StepConfig, input: StepInput) => Promise<StepOutcome>;

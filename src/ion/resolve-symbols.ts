@@ -36,6 +36,8 @@ export interface ResolveInput {
 const MAX_SOURCE = 16 * 1024 * 1024;
 /** Files one namespace may `load` into itself, at most. */
 const MAX_LOADED = 100;
+/** Namespaces looked up, at most: a real ion-config.edn names a few dozen; a hostile one must not start a million stats. */
+export const MAX_NAMESPACES = 500;
 
 /** `my-app.core` → `my_app/core`, as Clojure's `require` finds it. */
 export const namespacePath = (ns: string): string => ns.replace(/-/g, '_').replace(/\./g, '/');
@@ -81,18 +83,30 @@ export async function symbolProblems(input: ResolveInput): Promise<Problem[]> {
   const source = await sourcePaths(input.root, input.display(join(input.root, 'deps.edn')));
   const problems: Problem[] = [...source.warnings];
   const byNamespace = new Map<string, SymbolRef[]>();
+  let capped = false;
   for (const ref of input.refs) {
     const ns = ref.symbol.slice(0, ref.symbol.indexOf('/'));
-    byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), ref]);
+    const refs = byNamespace.get(ns);
+    if (refs) refs.push(ref);
+    else if (byNamespace.size < MAX_NAMESPACES) byNamespace.set(ns, [ref]);
+    else if (!capped) {
+      capped = true;
+      const message = `more than ${MAX_NAMESPACES} namespaces: ${ref.symbol} and the symbols after it in other namespaces are not checked`;
+      problems.push({ file: input.ionDisplay, ...linePos(input.ionText, ref.offset), severity: 'warning', message });
+    }
   }
-  const found = await Promise.all([...byNamespace].map(([ns, refs]) => namespaceProblems(input, source, ns, refs)));
+  // Every position in ion-config.edn now, before the reads interleave: linePos is fast for one text at a time.
+  const places = new Map(input.refs.map((ref) => [ref.offset, linePos(input.ionText, ref.offset)]));
+  const found = await Promise.all([...byNamespace].map(([ns, refs]) => namespaceProblems({ ...input, places }, source, ns, refs)));
   return problems.concat(...found);
 }
 
-async function namespaceProblems(input: ResolveInput, source: SourcePaths, ns: string, refs: SymbolRef[]): Promise<Problem[]> {
+type Placed = ResolveInput & { places: Map<number, { line: number; col: number }> };
+
+async function namespaceProblems(input: Placed, source: SourcePaths, ns: string, refs: SymbolRef[]): Promise<Problem[]> {
   const at = (ref: SymbolRef, message: string, severity?: 'warning'): Problem => ({
     file: input.ionDisplay,
-    ...linePos(input.ionText, ref.offset),
+    ...input.places.get(ref.offset)!,
     message,
     ...(severity ? { severity } : { source: input.ionText }),
   });

@@ -4,7 +4,7 @@
 // project). Each alias's `:extra-paths` are kept apart: a namespace found
 // only there is not on the classpath of the deployed app.
 
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Problem } from '../config/problems.js';
 import { CljSyntaxError, type CljForm, readClojureForms } from './clojure-reader.js';
@@ -41,6 +41,8 @@ export async function sourcePaths(root: string, display: string): Promise<Source
   const fallback = (origin: string, warnings: Problem[] = []): SourcePaths => ({ paths: DEFAULT_PATHS, origin, aliasPaths: [], warnings });
   let text: string;
   try {
+    // Only a regular file is read: a FIFO would block validate forever.
+    if (!(await stat(file)).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;

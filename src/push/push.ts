@@ -7,6 +7,7 @@
 import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionStore } from '../backends/types.js';
 import { checkUname } from '../config/names.js';
+import { unknownNameMessage } from '../config/did-you-mean.js';
 import type { AppConfig, DeployConfig } from '../config/types.js';
 import { IonflowError, usageError } from '../errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../git/archive.js';
@@ -78,7 +79,7 @@ async function committedSource(
 
 export async function pushApp(config: DeployConfig, appKey: string, options: PushOptions = {}): Promise<PushResult> {
   const app = config.apps[appKey];
-  if (!app) throw usageError(`unknown app ${appKey}; deploy.yaml has ${Object.keys(config.apps).join(', ') || 'none'}`);
+  if (!app) throw usageError(unknownNameMessage('app', appKey, Object.keys(config.apps)));
   if (options.rev && options.uname) throw usageError('give --rev or --uname, not both');
   // A uname becomes a file name and an S3 key: one safe path segment.
   checkUname(options.uname);

@@ -27,12 +27,12 @@ export function paint(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv): Pain
 }
 
 export function stepWord(end: StepEndEvent): string {
-  if (end.notRun) return 'not run';
+  if (end.status === 'not-run') return 'not run';
   return end.status;
 }
 
 export function stepSymbol(end: StepEndEvent, p: Paint): string {
-  if (end.notRun) return p.dim('-');
+  if (end.status === 'not-run') return p.dim('-');
   if (end.status === 'succeeded') return p.green('✔');
   if (end.status === 'skipped') return p.yellow('↓');
   return p.red('✖');

@@ -62,8 +62,8 @@ export class LiveRenderer implements Renderer {
         if (w.task.state !== ListrTaskState.STARTED) w.task.state$ = ListrTaskState.STARTED;
         w.title = this.title(id, `${time} ${e.detail}`);
         slot.resolve?.();
-      } else if (e.status === 'skipped') {
-        w.skip(this.title(id, e.notRun ? e.detail : `${time} ${e.detail}`));
+      } else if (e.status === 'skipped' || e.status === 'not-run') {
+        w.skip(this.title(id, e.status === 'not-run' ? e.detail : `${time} ${e.detail}`));
         slot.resolve?.();
       } else {
         w.title = this.title(id, `${time} failed`);

@@ -39,7 +39,7 @@ export class PlainRenderer implements Renderer {
         this.line(`    ${e.step}${e.event !== undefined ? ` ${e.event}` : ''}: ${e.line}`);
         break;
       case 'step-end': {
-        const time = e.notRun ? '' : ` ${p.dim(`(${formatDuration(e.duration_ms)})`)}`;
+        const time = e.status === 'not-run' ? '' : ` ${p.dim(`(${formatDuration(e.duration_ms)})`)}`;
         this.line(`  ${stepSymbol(e, p)} ${e.step} ${e.detail}${time}`);
         if (e.status === 'failed') for (const l of outputTail(e)) this.line(l);
         break;

@@ -19,9 +19,9 @@ export class RunRecord {
 }
 
 function revisionLine(record: RunRecord): string {
-  const pushed = [...record.ends.values()].find((e) => e.info?.rev || e.info?.uname);
-  const rev = pushed?.info?.rev ?? record.start?.rev;
-  const uname = pushed?.info?.uname ?? record.start?.uname;
+  const pushed = [...record.ends.values()].find((e) => e.facts?.rev || e.facts?.uname);
+  const rev = pushed?.facts?.rev ?? record.start?.rev;
+  const uname = pushed?.facts?.uname ?? record.start?.uname;
   if (uname !== undefined) return `revision: ${uname} (uname)`;
   return `revision: ${rev || '(none)'}`;
 }
@@ -29,9 +29,12 @@ function revisionLine(record: RunRecord): string {
 function whereLines(record: RunRecord): string[] {
   const lines: string[] = [];
   for (const e of record.ends.values()) {
-    if (!e.info?.group || e.status === 'failed' || e.notRun) continue;
+    const f = e.facts;
+    // A wait reports its group too; the deploy step says where the revision went.
+    if (!f?.group || record.starts.get(e.step)?.kind !== 'deploy' || e.status === 'failed' || e.status === 'not-run') continue;
     const how = e.status === 'skipped' ? 'already there' : 'deployed';
-    lines.push(`  ${e.info.group}: ${how}${e.info.deployment ? ` (${e.info.deployment})` : ''}${e.info.where ? ` → ${e.info.where}` : ''}`);
+    const id = f['execution-arn'] ?? f['deployment-id'];
+    lines.push(`  ${f.group}: ${how}${id ? ` (${id})` : ''}`);
   }
   return lines;
 }
@@ -49,7 +52,7 @@ export function summaryLines(record: RunRecord, p: Paint, options: { steps: bool
   ];
   const width = Math.max(0, ...[...record.ends.keys()].map((k) => k.length));
   for (const e of options.steps ? record.ends.values() : []) {
-    const time = e.notRun ? '' : ` ${p.dim(formatDuration(e.duration_ms))}`;
+    const time = e.status === 'not-run' ? '' : ` ${p.dim(formatDuration(e.duration_ms))}`;
     lines.push(`  ${stepSymbol(e, p)} ${e.step.padEnd(width)}  ${stepWord(e).padEnd(9)} ${e.detail}${time}`);
     if (e.status === 'failed') lines.push(...outputTail(e, '      '));
   }

@@ -26,7 +26,7 @@ describe('ionflow run', () => {
     expect(evs[0]).toMatchObject({ type: 'run-start', pipeline: 'dev', rev: repo.head() });
     expect(Object.keys(evs[0]!).sort()).toEqual(['pipeline', 'rev', 'run', 'time', 'type']);
     expect(evs[1]).toEqual({ type: 'step-start', run: evs[0]!.type === 'run-start' ? evs[0]!.run : '', step: 'push-shop', kind: 'push', target: 'shop' });
-    expect(Object.keys(evs[2]!).sort()).toEqual(['detail', 'duration_ms', 'run', 'status', 'step', 'type']);
+    expect(Object.keys(evs[2]!).sort()).toEqual(['detail', 'duration_ms', 'rev', 'run', 'status', 'step', 'store', 'type', 'uploaded']);
     expect(evs.at(-1)).toMatchObject({ type: 'run-end', status: 'succeeded' });
     expect(current(repo, 'dev')).toBe(repo.head());
 
@@ -83,17 +83,23 @@ describe('ionflow run', () => {
     expect(res.code).toBe(1);
     const e = ends(res.stdout);
     expect(e.lint).toMatchObject({ status: 'failed' });
-    expect(e['after-lint']).toMatchObject({ status: 'skipped', detail: 'not run: needs lint, which failed' });
+    expect(e.lint).toMatchObject({ error: expect.stringMatching(/exited with 3$/) });
+    expect(e['after-lint']).toMatchObject({ status: 'not-run', detail: 'not run: needs lint, which failed' });
+    expect(e['after-lint']).not.toHaveProperty('error');
+    // Each line the run step prints is a log event (SPEC §8).
+    const logs = events(res.stdout).filter((l) => l.type === 'log');
+    expect(logs.filter((l) => l.step === 'lint').map((l) => l.line).sort()).toEqual(['broken', 'checking']);
+    expect(Object.keys(logs[0]!).sort()).toEqual(['line', 'run', 'step', 'type']);
     // A failed step starts nothing new (SPEC §3): the push already running finishes; the deploy
     // after it starts only if the push ended before lint failed (it normally takes longer).
     expect(e['push-shop']?.status).toBe('succeeded');
     const order = kinds(events(res.stdout));
     if (order.indexOf('step-end:lint') < order.indexOf('step-end:push-shop')) {
-      expect(e['deploy-dev']).toMatchObject({ status: 'skipped', detail: 'not run: lint failed' });
+      expect(e['deploy-dev']).toMatchObject({ status: 'not-run', detail: 'not run: lint failed' });
       expect(order).not.toContain('step-start:deploy-dev');
     }
     expect(kinds(events(res.stdout))).not.toContain('step-start:after-lint');
-    expect(events(res.stdout).at(-1)).toMatchObject({ type: 'run-end', status: 'failed' });
+    expect(events(res.stdout).at(-1)).toMatchObject({ type: 'run-end', status: 'failed', error: expect.stringMatching(/^step lint failed: .*exited with 3$/) });
     expect(res.stderr).toMatch(/^error: step lint failed: .*exited with 3/m);
 
     const plain = await ionflow(repo, ['run', 'mixed', '--output', 'plain']);

@@ -74,6 +74,21 @@ describe('ionflow validate resolves ion-config.edn symbols', () => {
     expect(problemLines(r.stderr)).toEqual([expect.stringMatching(/^resources\/datomic\/ion-config\.edn:2:10: warning: namespace cheshire\.core not found/)]);
   });
 
+  it('looks up at most 500 namespaces and shows the first 50 warnings of a hostile ion-config.edn', async () => {
+    const dir = project('deps-no-paths');
+    const allow = Array.from({ length: 2000 }, (_, k) => `lib${k}.core/f`).join(' ');
+    writeFileSync(join(dir, 'resources/datomic/ion-config.edn'), `{:app-name "orders"\n :allow [${allow}]}\n`);
+    const start = Date.now();
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(Date.now() - start).toBeLessThan(10_000);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(51);
+    expect(lines[0]).toMatch(/^resources\/datomic\/ion-config\.edn:2:10: warning: namespace lib0\.core not found/);
+    // 500 namespaces not found, and one warning that the 501st and later are not checked.
+    expect(lines[50]).toBe('... and 451 more warnings not shown');
+  });
+
   it('reads src of a Leiningen project (no deps.edn) and of a deps.edn without :paths', async () => {
     const lein = project('lein');
     expect(await runCli(['validate'], { cwd: lein })).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' });

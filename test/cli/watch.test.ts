@@ -1,4 +1,6 @@
 import { type ChildProcess, execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { appRepo, current, events } from '../engine/cli-repo.js';
@@ -118,7 +120,7 @@ describe('ionflow watch', () => {
     // The run step is not killed: it ends on its own, then the deploy is reported as not run.
     expect(ofFirst.map((e) => (e as { step: string }).step)).toEqual(['push-shop', 'run-1', 'deploy-dev']);
     expect(ofFirst[1]).toMatchObject({ status: 'succeeded', detail: 'exited 0: slept' });
-    expect(ofFirst[2]).toMatchObject({ status: 'skipped', detail: `not run: the run was stopped: new commit ${next.slice(0, 7)}` });
+    expect(ofFirst[2]).toMatchObject({ status: 'not-run', detail: `not run: the run was stopped: new commit ${next.slice(0, 7)}` });
     expect(runEnds(evs)[0]).toMatchObject({ run: firstRun, status: 'interrupted' });
     expect(runStarts(evs)[1]).toMatchObject({ rev: next });
     expect(current(repo, 'dev')).toBeUndefined();
@@ -145,5 +147,8 @@ describe('ionflow watch', () => {
     const res = await w.stop();
     expect(res.code).toBe(130);
     expect(res.stderr).toContain('watch stopped');
+    // Each run of the watch is journaled (SPEC §12).
+    const journals = readdirSync(join(repo.dir, '.ionflow/runs')).sort();
+    expect(journals).toEqual(runStarts(w.evs()).map((e) => `${(e as { run: string }).run}.jsonl`).sort());
   });
 });

@@ -55,13 +55,23 @@ describe('problem output (built binary)', () => {
     expect(r.stderr).toBe(
       [
         'error: 1 problem in deploy.yaml',
-        "deploy.yaml:4:5: unknown key 'stor' (allowed: root, ion-config, name, store)",
+        "deploy.yaml:4:5: unknown key 'stor'; did you mean 'store'?",
         '  3 |   shop:',
         '> 4 |     stor: x',
         '    |     ^',
         '',
       ].join('\n'),
     );
+  });
+
+  it('a mis-indented list item is one problem in plain words, not the parser’s three', async () => {
+    const r = await runCli(['validate'], { cwd: join(BAD, 'yaml-item-indented-less') });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      'error: 1 problem in deploy.yaml',
+      "deploy.yaml:15:5: this item is indented less than the list above it (line 14); line up its '-' with the others",
+    ]);
+    expect(r.stderr).not.toContain('invalid YAML');
   });
 
   it('names the file as given with -c, from another folder', async () => {

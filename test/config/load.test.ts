@@ -26,7 +26,7 @@ describe('defaults', () => {
       name: 'shop',
       store: { kind: 'local', dir: join(dir, '.ionflow/store') },
     });
-    expect(c.groups.dev).toEqual({ kind: 'local', key: 'dev', app: 'shop', keepReleases: 5, dir: join(dir, '.ionflow/groups/dev') });
+    expect(c.groups.dev).toEqual({ kind: 'local', key: 'dev', app: 'shop', keepReleases: 5, dir: join(dir, '.ionflow/groups/dev'), maxUnpackedSize: 8 * 1024 ** 3 });
     const steps = c.pipelines.dev!.steps;
     expect(steps.map((s) => [s.id, s.needs])).toEqual([
       ['push-shop', []],

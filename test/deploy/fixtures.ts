@@ -3,6 +3,7 @@
 // store that serves them, so group tests do not depend on the push code.
 
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LocalGroupConfig } from '../../src/config/types.js';
@@ -45,7 +46,8 @@ export function metaFor(name: string, zip: string, appName = 'sample'): Revision
     name,
     ...(/^[0-9a-f]{40}$/.test(name) ? { rev: name } : { uname: name }),
     appName,
-    sha256: '',
+    // What a push records: a deployment checks the zip against it.
+    sha256: createHash('sha256').update(readFileSync(zip)).digest('hex'),
     size: statSync(zip).size,
     fileCount: 0,
     pushedAt: new Date().toISOString(),

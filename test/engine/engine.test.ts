@@ -69,11 +69,11 @@ describe('runPipeline', () => {
     expect(result).toMatchObject({ status: 'failed', exitCode: 1, failure: { step: 'deploy-b' } });
     const e = ends(out.events);
     expect(e['deploy-b']).toMatchObject({ status: 'failed', detail: 'hook AfterInstall exited with 1' });
-    expect(e['wait-b']).toMatchObject({ status: 'skipped', notRun: true, detail: 'not run: needs deploy-b, which failed' });
-    expect(e['run-1']).toMatchObject({ notRun: true, detail: 'not run: needs wait-b, which did not run' });
+    expect(e['wait-b']).toMatchObject({ status: 'not-run', detail: 'not run: needs deploy-b, which failed' });
+    expect(e['run-1']).toMatchObject({ status: 'not-run', detail: 'not run: needs wait-b, which did not run' });
     // deploy-a was running when deploy-b failed: it finishes; wait-a had not started: it never does.
     expect(e['deploy-a']?.status).toBe('succeeded');
-    expect(e['wait-a']).toMatchObject({ notRun: true, detail: 'not run: deploy-b failed; deployment d-a is left to finish' });
+    expect(e['wait-a']).toMatchObject({ status: 'not-run', detail: 'not run: deploy-b failed; deployment d-a is left to finish' });
     expect(calls.map((c) => c.step)).not.toContain('wait-b');
     expect(out.events.filter((x) => x.type === 'step-start').map((x) => ('step' in x ? x.step : ''))).not.toContain('wait-b');
   });
@@ -92,7 +92,7 @@ describe('runPipeline', () => {
     const result = await runPipeline({ pipeline: p, config, runner, revision: rev, emit: out.emit, concurrency: 1 });
     expect(result).toMatchObject({ status: 'failed', exitCode: 1, failure: { step: 'b' } });
     expect(calls.map((c) => c.step)).toEqual(['b']);
-    expect(ends(out.events).d).toMatchObject({ status: 'skipped', notRun: true, detail: 'not run: b failed' });
+    expect(ends(out.events).d).toMatchObject({ status: 'not-run', detail: 'not run: b failed' });
   });
 
   it('after a failure, steps already running finish before the others are reported as not run', async () => {
@@ -203,7 +203,7 @@ describe('runPipeline', () => {
     expect(calls.map((c) => c.step)).toEqual(['push-shop']);
     const e = ends(out.events);
     expect(e['push-shop']).toMatchObject({ status: 'failed', detail: 'interrupted' });
-    expect(e['deploy-dev']).toMatchObject({ notRun: true, detail: 'not run: the run was interrupted' });
+    expect(e['deploy-dev']).toMatchObject({ status: 'not-run', detail: 'not run: the run was interrupted' });
     expect(out.events.at(-1)).toMatchObject({ type: 'run-end', status: 'interrupted' });
   });
 
@@ -223,7 +223,7 @@ describe('runPipeline', () => {
     expect(calls.map((c) => c.step)).toEqual(['run-1']);
     const e = ends(out.events);
     expect(e['run-1']).toMatchObject({ status: 'succeeded', detail: 'exited 0' });
-    expect(e['run-2']).toMatchObject({ notRun: true, detail: 'not run: the run was stopped: new commit 1234567' });
+    expect(e['run-2']).toMatchObject({ status: 'not-run', detail: 'not run: the run was stopped: new commit 1234567' });
     // Step ends in the order they happened: the running step first.
     expect(out.types()).toEqual(['run-start', 'step-start:run-1', 'step-end:run-1', 'step-end:run-2', 'run-end']);
   });
@@ -243,7 +243,7 @@ describe('runPipeline', () => {
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(r1.status).toBe('interrupted');
     expect(ends(out.events)['push-shop']).toMatchObject({ status: 'failed', detail: 'interrupted' });
-    expect(ends(out.events)['deploy-dev']).toMatchObject({ notRun: true, detail: 'not run: the run was stopped at a step boundary' });
+    expect(ends(out.events)['deploy-dev']).toMatchObject({ status: 'not-run', detail: 'not run: the run was stopped at a step boundary' });
 
     const stop2 = new AbortController();
     let deploySignal: AbortSignal | undefined;
@@ -260,7 +260,7 @@ describe('runPipeline', () => {
     expect(r2.status).toBe('interrupted');
     expect(deploySignal?.aborted).toBe(false);
     expect(ends(out2.events)['deploy-dev']).toMatchObject({ status: 'succeeded' });
-    expect(ends(out2.events)['wait-dev']).toMatchObject({ notRun: true, detail: 'not run: the run was stopped at a step boundary; deployment d-7 is left to finish' });
+    expect(ends(out2.events)['wait-dev']).toMatchObject({ status: 'not-run', detail: 'not run: the run was stopped at a step boundary; deployment d-7 is left to finish' });
   });
 
   it('an interrupted step can say what it left behind', async () => {

@@ -46,9 +46,9 @@ describe('runCommand', () => {
     expect((err as Error).message).toMatch(/timed out after 300ms$/);
   });
 
-  it('reports every line of output as progress, also lines that arrive in one chunk and a last line without newline', async () => {
+  it('reports every line of output as a log line, also lines that arrive in one chunk and a last line without newline', async () => {
     const seen: string[] = [];
-    await runCommand(step("printf 'one\\ntwo\\n\\nthree\\n'; sleep 0.05; printf 'four\\nfive'"), context({ progress: (m) => seen.push(m) }));
+    await runCommand(step("printf 'one\\ntwo\\n\\nthree\\n'; sleep 0.05; printf 'four\\nfive'"), context({ log: (m) => seen.push(m) }));
     expect(seen).toEqual(['one', 'two', 'three', 'four', 'five']);
   });
 

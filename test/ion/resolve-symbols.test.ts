@@ -2,6 +2,7 @@
 // :paths naming an alias, a namespace split over files with `load`, a file
 // without an ns form, an unreadable deps.edn; and the did-you-mean rule.
 
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,6 +67,20 @@ describe('symbolProblems', () => {
     const files = { 'deps.edn': '{:paths ["src"\n :deps {}', 'src/shop/core.clj': '(ns shop.core)\n(defn hello [_])' };
     expect(await problems(files, ['shop.core/hello', 'shop.core/*'])).toEqual([
       "deps.edn:1:9: warning: cannot read deps.edn: '[' is never closed (missing ']'); looking for namespaces under src",
+    ]);
+  });
+
+  it('a deps.edn that is not a regular file (a FIFO) is a warning, never a hang', async () => {
+    const root = makeTempDir();
+    temps.push(root);
+    execFileSync('mkfifo', [join(root, 'deps.edn')]);
+    const found = await symbolProblems({ refs: [], root, ionText: '', ionDisplay: 'ion-config.edn', display: (p) => relative(root, p) });
+    expect(found).toEqual([]);
+    const refs = [{ symbol: 'a/b', offset: 0, wildcard: false }];
+    const warned = await symbolProblems({ refs, root, ionText: 'a/b', ionDisplay: 'ion-config.edn', display: (p) => relative(root, p) });
+    expect(warned.map((p) => p.message)).toEqual([
+      'cannot read deps.edn (not a regular file); looking for namespaces under src',
+      'namespace a not found: no a.clj or .cljc under src; fine if it comes from a dependency',
     ]);
   });
 

@@ -6,6 +6,7 @@
 // Each SDK package is imported when its service is first used: a push never
 // loads Step Functions, and nothing local ever loads any of them.
 
+import { addSecret } from '../../redact.js';
 import type {
   BatchGetDeploymentInstancesCommandInput,
   BatchGetDeploymentInstancesCommandOutput,
@@ -175,15 +176,23 @@ type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown)
  * and a mistyped --creds-profile looks like expired keys. A middleware, so
  * that lib-storage's uploads (which use the client itself) get it too; a new
  * error each time, since the SDK hands one shared error to concurrent calls.
+ * Once a call went through, the profile's keys are known: their secret parts
+ * join the values masked in hook and run output (SPEC §17).
  */
-function namesProfile(client: { middlewareStack: unknown }, profile: string | undefined): void {
+function namesProfile(client: { middlewareStack: unknown; config?: unknown }, profile: string | undefined): void {
   if (!profile) return;
   // Each client types its stack by its own commands; this middleware fits them all.
   const stack = client.middlewareStack as { add(middleware: Middleware, options: object): void };
+  const credentials = (client.config as { credentials?: () => Promise<{ secretAccessKey?: string; sessionToken?: string }> } | undefined)?.credentials;
   stack.add(
     (next) => async (args) => {
       try {
-        return await next(args);
+        const out = await next(args);
+        // The provider is memoized: after a call, this reads what was resolved for it.
+        const keys = await credentials?.().catch(() => undefined);
+        addSecret(keys?.secretAccessKey);
+        addSecret(keys?.sessionToken);
+        return out;
       } catch (err) {
         if (!(err instanceof Error) || err.name !== 'CredentialsProviderError') throw err;
         const named = new Error(`AWS profile ${profile}: ${err.message}`, { cause: err });

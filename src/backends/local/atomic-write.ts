@@ -2,7 +2,7 @@
 // the same folder (same file system), then rename it over the target.
 
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 /** A temporary name beside `path`, hidden and unique to this writer. */
@@ -19,4 +19,31 @@ export async function writeFileAtomic(path: string, data: string | Buffer): Prom
     await rm(temp, { force: true });
     throw err;
   }
+}
+
+/** Whether process `pid` is alive on this host (EPERM: alive, but not ours to signal). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const TEMP = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/;
+
+/**
+ * Remove the temporary files in `folder` of writers that died (a push killed
+ * with -9 leaves a zip's worth): those whose pid no longer runs on this host.
+ * A store folder is written from one host, as its temp names carry no host.
+ */
+export async function removeDeadTemps(folder: string): Promise<string[]> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  const dead = names.filter((name) => {
+    const pid = Number(TEMP.exec(name)?.[1] ?? 0);
+    return pid > 0 && !isAlive(pid);
+  });
+  await Promise.all(dead.map((name) => rm(join(folder, name), { force: true })));
+  return dead;
 }

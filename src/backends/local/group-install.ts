@@ -4,7 +4,9 @@
 // record the outcome → prune releases. Loaded only when a deployment runs, so
 // status and history never pay for yauzl and yaml.
 
+import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { DEFAULT_MAX_UNPACKED_SIZE } from '../../config/size.js';
 import type { LocalGroupConfig } from '../../config/types.js';
 import { ExitCode, exitCodeOf, isAbortError } from '../../errors.js';
 import type { DeployInput, DeploymentRecord } from '../types.js';
@@ -14,8 +16,7 @@ import { hookFailure } from './hook-failure.js';
 import { describeFailure, type HookOptions, type HookRun, type HookStep, runHooks } from './hooks.js';
 import { acquireGroupLock } from './lock.js';
 import { type LocalDeploymentFile, localArn, newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
-import { installRelease, pruneReleases, readCurrent, releaseDir, switchCurrent } from './releases.js';
-import { checkZip } from './unzip.js';
+import { placeRelease, pruneReleases, readCurrent, releaseDir, stageRelease, switchCurrent } from './releases.js';
 
 export async function runDeployment(config: LocalGroupConfig, appName: string, input: DeployInput): Promise<DeploymentRecord> {
   const { revision, signal, onProgress } = input;
@@ -28,6 +29,10 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
     ...(onProgress ? { onProgress } : {}),
   });
   try {
+    // Asked again under the lock, before anything stops: another run may
+    // have deployed this very revision while this one waited (make-style skip).
+    const deployed = await input.upToDate?.();
+    if (deployed) return deployed;
     const record: LocalDeploymentFile = {
       // Made under the lock, so ids (time-sortable) follow the order deployments ran in.
       id: newDeploymentId(),
@@ -52,7 +57,7 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
     // The lifecycle step a failure outside the hooks is blamed on (SPEC §13).
     const at = { event: 'DownloadBundle' };
     try {
-      const failure = await install(dir, record, input, at);
+      const failure = await install(dir, record, input, at, config.maxUnpackedSize ?? DEFAULT_MAX_UNPACKED_SIZE);
       record.status = failure ? 'FAILED' : 'SUCCEEDED';
       if (failure) record.error = failure;
     } catch (err) {
@@ -78,11 +83,26 @@ export async function runDeployment(config: LocalGroupConfig, appName: string, i
 }
 
 /** Returns the failure (a hook's) or undefined once `current` points at the new release. */
-async function install(groupDir: string, record: LocalDeploymentFile, input: DeployInput, at: { event: string }): Promise<string | undefined> {
+async function install(
+  groupDir: string,
+  record: LocalDeploymentFile,
+  input: DeployInput,
+  at: { event: string },
+  maxUnpackedSize: number,
+): Promise<string | undefined> {
   const { revision, store, signal, onProgress, onLog } = input;
   const zip = await store.fetchZip(revision, signal);
+  let staged: string | undefined;
   try {
-    await checkZip(zip.path); // a refused zip must not even stop the running release
+    // The current release is never replaced in place: a redeploy of the
+    // revision `current` points at (forced, or a uname with new content)
+    // unpacks into a sibling named after the deployment, and `current` moves
+    // to it only on success, so a failing hook leaves the old folder intact.
+    const folder = record.previous === revision.name ? `${revision.name}.${record.id}` : revision.name;
+    // Unpacked and checked whole first (links, sizes, sha256): a refused
+    // revision must not even stop the running release.
+    const guard = { maxBytes: maxUnpackedSize, group: record.group, expect: revision };
+    staged = await stageRelease(groupDir, folder, zip.path, { guard, ...(signal ? { signal } : {}) });
     const env = { deploymentId: record.id, appName: record.appName, group: record.group };
     const hookOptions: HookOptions = {
       ...(signal ? { signal } : {}),
@@ -102,13 +122,8 @@ async function install(groupDir: string, record: LocalDeploymentFile, input: Dep
       const stopped = await runHooks([{ event: 'ApplicationStop', releaseDir: prevDir, release: record.previous, spec }], env, hookOptions);
       if (stopped.failure) return describeFailure(stopped.failure);
     }
-    // The current release is never replaced in place: a redeploy of the
-    // revision `current` points at (forced, or a uname with new content)
-    // unpacks into a sibling named after the deployment, and `current` moves
-    // to it only on success, so a failing hook leaves the old folder intact.
     at.event = 'Install';
-    const folder = record.previous === revision.name ? `${revision.name}.${record.id}` : revision.name;
-    const dir = await installRelease(groupDir, folder, zip.path, signal);
+    const dir = await placeRelease(groupDir, folder, staged);
     const spec = await readAppSpec(dir);
     const events = ['BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'] as const;
     const steps: HookStep[] = events.map((event) => ({ event, releaseDir: dir, release: folder, spec }));
@@ -117,6 +132,7 @@ async function install(groupDir: string, record: LocalDeploymentFile, input: Dep
     await switchCurrent(groupDir, folder);
     return undefined;
   } finally {
+    if (staged) await rm(staged, { recursive: true, force: true }); // gone already once placed
     await zip.cleanup();
   }
 }

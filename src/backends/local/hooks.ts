@@ -10,6 +10,7 @@ import { relative, resolve, sep } from 'node:path';
 import { type Holder, ProcessError, runProcess, tail } from '../../process.js';
 import type { Redact } from '../../redact.js';
 import type { AppSpec, LifecycleEvent } from './appspec.js';
+import { linkOnPath } from './hook-links.js';
 
 export interface HookRun {
   event: LifecycleEvent;
@@ -81,6 +82,10 @@ async function runScript(step: HookStep, location: string, timeoutS: number, env
   const rel = relative(step.releaseDir, file);
   if (rel.startsWith(`..${sep}`) || rel === '..') {
     return { ...base, exitCode: null, timedOut: false, durationMs: 0, outputTail: `${location} is outside the release` };
+  }
+  const link = await linkOnPath(step.releaseDir, rel);
+  if (link !== undefined) {
+    return { ...base, exitCode: null, timedOut: false, durationMs: 0, outputTail: `${location} is a link (${link}): hooks never run through links` };
   }
   try {
     await ensureExecutable(file);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { InterruptedError } from '../../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { isAlive, writeFileAtomic } from './atomic-write.js';
 
 const STALE_MS = 10_000;
 
@@ -76,11 +76,5 @@ export async function isGroupLocked(dir: string): Promise<boolean> {
   const owner = await readFile(ownerPath(dir), 'utf8').catch(() => '');
   const [, pid, host] = /^pid (\d+) on (\S+) /.exec(owner) ?? [];
   if (!pid || host !== hostname()) return true;
-  try {
-    process.kill(Number(pid), 0);
-    return true;
-  } catch (err) {
-    // EPERM: alive but not ours to signal.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isAlive(Number(pid));
 }

@@ -5,10 +5,11 @@
 // `current` is only ever replaced by renaming a new link over it, so a reader
 // sees the old release or the new, never none.
 
-import { readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
+import { mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { IonflowError } from '../../errors.js';
 import { orIfMissing } from './records.js';
+import type { UnpackGuard } from './unpack-guards.js';
 import { unzipRelease } from './unzip.js';
 
 const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -41,17 +42,30 @@ const scratch = (dir: string, what: string, name: string) =>
   join(releasesDir(dir), `.${what}-${name}-${process.pid}-${Date.now().toString(36)}`);
 
 /**
- * Unpack the zip as `releases/<name>`. The caller never names the current
- * release (a redeploy of it gets a sibling folder, see group-install.ts); a
- * leftover folder of that name from an earlier deployment is replaced.
+ * Unpack the zip beside the releases, in a hidden folder, and check it whole
+ * (entries, links, sizes, free space, sha256 against the metadata): all that
+ * can refuse a revision happens here, before anything is stopped (SPEC §17).
+ * Returns the folder for placeRelease; on refusal nothing is left.
  */
-export async function installRelease(dir: string, name: string, zipPath: string, signal?: AbortSignal): Promise<string> {
-  const dest = releaseDir(dir, name);
+export async function stageRelease(dir: string, name: string, zipPath: string, options: { guard: UnpackGuard; signal?: AbortSignal }): Promise<string> {
+  releaseDir(dir, name);
+  await mkdir(releasesDir(dir), { recursive: true });
   const incoming = scratch(dir, 'incoming', name);
-  await unzipRelease(zipPath, incoming, signal);
+  await unzipRelease(zipPath, incoming, { ...options, name: options.guard.expect?.name ?? name });
+  return incoming;
+}
+
+/**
+ * Move a staged release to `releases/<name>`. The caller never names the
+ * current release (a redeploy of it gets a sibling folder, see
+ * group-install.ts); a leftover folder of that name from an earlier
+ * deployment is replaced.
+ */
+export async function placeRelease(dir: string, name: string, staged: string): Promise<string> {
+  const dest = releaseDir(dir, name);
   const old = scratch(dir, 'old', name);
   await orIfMissing(rename(dest, old), undefined);
-  await rename(incoming, dest);
+  await rename(staged, dest);
   await rm(old, { recursive: true, force: true });
   return dest;
 }

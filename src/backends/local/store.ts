@@ -12,7 +12,7 @@ import { IonflowError } from '../../errors.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta, revisionName } from '../revision-meta.js';
-import { tempPathFor, writeFileAtomic } from './atomic-write.js';
+import { removeDeadTemps, tempPathFor, writeFileAtomic } from './atomic-write.js';
 
 async function readMeta(path: string): Promise<RevisionMeta | undefined> {
   let text: string;
@@ -54,6 +54,7 @@ export class LocalRevisionStore implements RevisionStore {
   async put(input: PutRevisionInput): Promise<RevisionMeta> {
     const { folder, zip, json } = this.paths(input.appName, revisionName(input.name));
     await mkdir(folder, { recursive: true });
+    await removeDeadTemps(folder);
     const temp = tempPathFor(zip);
     const digest = new DigestStream({ onProgress: input.onProgress });
     try {

@@ -6,11 +6,13 @@
 
 import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, posix } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { IonflowError } from '../../errors.js';
+import { IonflowError, isAbortError } from '../../errors.js';
+import { checkRoom, startVerify, type UnpackGuard, WriteBudget } from './unpack-guards.js';
+import { linkProblems } from './zip-links.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -97,36 +99,6 @@ function escapeReason(name: string): string | undefined {
   return undefined;
 }
 
-/**
- * Resolve a link target the way the OS will, following the zip's other links
- * (a link to `.` makes `that/..` leave the folder even though it reads as `.`).
- */
-function linkStaysInside(path: string, target: string, links: Map<string, string>): boolean {
-  let hops = 0;
-  const walk = (base: string[], rel: string): string[] | undefined => {
-    if (posix.isAbsolute(rel) || ++hops > 40) return undefined;
-    const parts = [...base];
-    for (const part of rel.split('/')) {
-      if (part === '' || part === '.') continue;
-      if (part === '..') {
-        if (parts.length === 0) return undefined;
-        parts.pop();
-        continue;
-      }
-      parts.push(part);
-      const link = links.get(parts.join('/'));
-      if (link !== undefined) {
-        parts.pop();
-        const resolved = walk(parts, link);
-        if (!resolved) return undefined;
-        parts.splice(0, parts.length, ...resolved);
-      }
-    }
-    return parts;
-  };
-  return walk(posix.dirname(path) === '.' ? [] : posix.dirname(path).split('/'), target) !== undefined;
-}
-
 /** Check every entry; throw one error naming all refused entries, before anything is written. */
 export async function checkZip(file: string): Promise<CheckedEntry[]> {
   const zip = await openZip(file);
@@ -148,12 +120,7 @@ export async function checkZip(file: string): Promise<CheckedEntry[]> {
       if (kind === 'symlink') item.target = (await readBytes(zip, entry)).toString('utf8');
       checked.push(item);
     }
-    const links = new Map(checked.filter((e) => e.kind === 'symlink').map((e) => [e.path, e.target!]));
-    for (const [path, target] of links) {
-      if (!linkStaysInside(path, target, links)) {
-        problems.push(`${JSON.stringify(path)} is a link pointing outside the release (${target})`);
-      }
-    }
+    problems.push(...linkProblems(checked));
     if (problems.length > 0) {
       throw new IonflowError('stepFailed', `refused to unpack ${file}: ${problems.join('; ')}`, {
         hint: 'the revision zip holds entries that would write outside the release folder; nothing was written',
@@ -172,7 +139,7 @@ const SMALL_FILE = 1024 * 1024;
  * Folders first, then files (a few at a time: a revision is thousands of small
  * files), then links last, so that no file is ever written through a link.
  */
-async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string, signal?: AbortSignal): Promise<void> {
+async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string, budget: WriteBudget | undefined, signal?: AbortSignal): Promise<void> {
   const made = new Set<string>();
   const ensureDir = async (dir: string) => {
     if (made.has(dir)) return;
@@ -191,9 +158,17 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
       await ensureDir(dirname(dest));
       if (e.entry.uncompressedSize <= SMALL_FILE) {
         // Most files of a revision are small: one write beats a stream's machinery.
-        await writeFile(dest, await readBytes(zip, e.entry), { flag: 'wx', mode: e.mode });
+        const bytes = await readBytes(zip, e.entry);
+        budget?.add(bytes.length);
+        await writeFile(dest, bytes, { flag: 'wx', mode: e.mode });
       } else {
-        await pipeline(await openStream(zip, e.entry), createWriteStream(dest, { flags: 'wx', mode: e.mode }));
+        const counted = async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            budget?.add(chunk.length);
+            yield chunk;
+          }
+        };
+        await pipeline(await openStream(zip, e.entry), counted, createWriteStream(dest, { flags: 'wx', mode: e.mode }));
       }
       await chmod(dest, e.mode); // the umask may have trimmed the mode given at creation
     }
@@ -219,22 +194,62 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
 }
 
 /**
- * Unpack `file` into `dest` (which must not exist): checked first, written into
- * `<dest>.tmp-…` beside it, renamed into place. On refusal nothing is written.
+ * Why unpacking failed, as the user should hear it: a zip that is not what
+ * its metadata says often fails to inflate first, and the mismatch is the
+ * cause; an entry that inflates past its header's size is a zip that lies.
  */
-export async function unzipRelease(file: string, dest: string, signal?: AbortSignal): Promise<{ files: number }> {
-  const entries = await checkZip(file);
+async function causeOf(err: unknown, name: string, verifying: { verify(): Promise<void>; stop(): void } | undefined): Promise<unknown> {
+  // Our own refusals say what they mean; an interruption is only that.
+  if (err instanceof IonflowError || isAbortError(err)) {
+    verifying?.stop();
+    return err;
+  }
+  const mismatch = await verifying?.verify().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (mismatch) return mismatch;
+  const message = err instanceof Error ? err.message : String(err);
+  if (/too many bytes in the stream/.test(message)) {
+    return new IonflowError('stepFailed', `revision ${name} unpacks to more than its zip's headers say (${message}); nothing was installed`, {
+      hint: 'the zip is damaged or crafted: push the revision again',
+    });
+  }
+  return err;
+}
+
+/** What the zip says its files hold, from the central directory (links and folders are negligible). */
+const declaredSize = (entries: CheckedEntry[]) => entries.reduce((sum, e) => sum + (e.kind === 'file' ? e.entry.uncompressedSize : 0), 0);
+
+/**
+ * Unpack `file` into `dest` (which must not exist): checked first (names,
+ * links, sizes and free space), written into `<dest>.tmp-…` beside it while
+ * its sha256 is computed, renamed into place only when that matches the
+ * metadata. On refusal nothing is left.
+ */
+export async function unzipRelease(
+  file: string,
+  dest: string,
+  options: { signal?: AbortSignal; guard?: UnpackGuard; name?: string } = {},
+): Promise<{ files: number }> {
+  const { signal, guard } = options;
+  const name = options.name ?? basename(dest);
+  const verifying = guard ? await startVerify(file, guard, signal) : undefined;
   const tmp = `${dest}.tmp-${process.pid}-${Date.now().toString(36)}`;
-  const zip = await openZip(file);
+  let zip: ZipFile | undefined;
   try {
+    const entries = await checkZip(file);
+    if (guard) await checkRoom(declaredSize(entries), dirname(dest), name, guard);
+    zip = await openZip(file);
     await mkdir(tmp, { recursive: true });
-    await writeEntries(zip, entries, tmp, signal);
+    await writeEntries(zip, entries, tmp, guard ? new WriteBudget(name, guard) : undefined, signal);
+    await verifying?.verify();
     await rename(tmp, dest);
+    return { files: entries.filter((e) => e.kind === 'file').length };
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
-    throw err;
+    throw await causeOf(err, name, verifying);
   } finally {
-    zip.close();
+    zip?.close();
   }
-  return { files: entries.filter((e) => e.kind === 'file').length };
 }

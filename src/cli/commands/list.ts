@@ -1,4 +1,5 @@
 // `ionflow list`: pipelines with their descriptions and steps.
+import { didYouMean } from '../../config/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { IonflowError } from '../../errors.js';
@@ -10,7 +11,7 @@ export function pipelineOrFail(config: DeployConfig, name: string): PipelineConf
   const pipeline = config.pipelines[name];
   if (pipeline) return pipeline;
   const known = Object.keys(config.pipelines);
-  throw new IonflowError('usage', `unknown pipeline '${name}'`, {
+  throw new IonflowError('usage', `unknown pipeline '${name}'${didYouMean(name, known)}`, {
     hint: known.length ? `pipelines in this deploy.yaml: ${known.join(', ')}` : 'this deploy.yaml defines no pipelines',
   });
 }

@@ -1,6 +1,7 @@
 // `ionflow push [--app] [--uname] [--rev] [--force]` and `{:op :push …}`:
 // one push, then the ion-dev result map on stdout (SPEC §5); progress on stderr.
 
+import { unknownNameMessage } from '../../config/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../config/types.js';
 import { usageError } from '../../errors.js';
@@ -22,7 +23,7 @@ export function chooseApp(config: DeployConfig, wanted: string | undefined): str
     if (config.apps[wanted]) return wanted;
     const byName = keys.find((k) => config.apps[k]!.name === wanted);
     if (byName) return byName;
-    throw usageError(`unknown app ${wanted}; deploy.yaml has ${keys.join(', ') || 'no apps'}`);
+    throw usageError(unknownNameMessage('app', wanted, keys));
   }
   if (keys.length === 1) return keys[0]!;
   if (keys.length === 0) throw usageError(`${config.file} declares no apps`);

@@ -4,14 +4,17 @@
 // (a step failed 1, precondition 3, wait timeout 4, interrupted 130).
 // `watch` reuses the same setup for each of its runs.
 
+import { unknownNameMessage } from '../../config/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
 import { checkUname } from '../../config/names.js';
 import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
-import { type RunResult, runPipeline } from '../../engine/engine.js';
+import type { EventSink } from '../../engine/events.js';
+import { failureLine, newRunId, type RunResult, runPipeline } from '../../engine/engine.js';
+import { journalSink } from '../../journal/journal.js';
 import { appRoot, pipelineApp, realRunner } from '../../engine/real-runner.js';
 import type { RunRevision, StepRunner } from '../../engine/step-runner.js';
-import { InterruptedError, IonflowError, usageError } from '../../errors.js';
+import { ExitCode, InterruptedError, IonflowError, usageError } from '../../errors.js';
 import { createRenderer, type OutputOption, type Renderer, resolveOutputMode } from '../../render/renderer.js';
 import { backendOptions, type CliContext } from '../context.js';
 
@@ -23,6 +26,10 @@ export interface RunCommandOptions {
   concurrency?: number;
   output?: OutputOption;
   overrideGate?: string;
+  /** Not a flag of run/watch (they print events, not a map): refused with the one that is. */
+  json?: boolean;
+  /** --resume [run-id]: true for the pipeline's newest run that did not succeed. */
+  resume?: string | boolean;
 }
 
 export interface Session {
@@ -32,13 +39,16 @@ export interface Session {
   runner: StepRunner;
   /** The folder whose git repository names the revision. */
   repoDir: string;
+  /** Events to the renderer and to the run's journal (SPEC §12). */
+  emit: EventSink;
 }
 
 export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
+  if (options.json) throw usageError('run and watch print no result map to turn into JSON', { hint: 'for events as JSON lines use --output jsonl' });
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
   if (!pipeline) {
-    throw usageError(`unknown pipeline ${pipelineKey}; deploy.yaml has ${Object.keys(config.pipelines).join(', ') || 'none'}`, {
+    throw usageError(unknownNameMessage('pipeline', pipelineKey ?? '', Object.keys(config.pipelines)), {
       hint: 'see them with: ionflow list',
     });
   }
@@ -53,18 +63,24 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
   const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
   const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
-  return { config, pipeline, renderer, runner, repoDir: appRoot(config, pipelineApp(config, pipeline)) };
+  const journal = journalSink(config.dir, (line) => renderer.note(line));
+  const emit: EventSink = (e) => {
+    journal(e);
+    renderer.event(e);
+  };
+  return { config, pipeline, renderer, runner, repoDir: appRoot(config, pipelineApp(config, pipeline)), emit };
 }
 
 /** Rethrow a run's outcome as the one `error:` line main() prints, with its exit code. */
 export function outcomeError(result: RunResult): IonflowError | undefined {
-  if (result.status === 'interrupted') return new InterruptedError();
+  const trailer = result.resume ? [`resume: ${result.resume}`] : [];
+  if (result.status === 'interrupted') return trailer.length ? new IonflowError('interrupted', 'interrupted', { trailer }) : new InterruptedError();
   if (result.status !== 'failed') return undefined;
-  const err = result.failure?.error;
-  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const failure = result.failure ?? { step: '?', error: 'failed' };
+  const err = failure.error;
   const kind = err instanceof IonflowError ? err.kind : 'stepFailed';
   const hint = err instanceof IonflowError ? err.hint : undefined;
-  return new IonflowError(kind, `step ${result.failure?.step} failed: ${message}`, { hint, cause: err });
+  return new IonflowError(kind, failureLine(failure), { hint, cause: err, trailer });
 }
 
 async function runRevision(repoDir: string, options: RunCommandOptions, signal: AbortSignal): Promise<RunRevision> {
@@ -76,16 +92,34 @@ async function runRevision(repoDir: string, options: RunCommandOptions, signal: 
 
 export default async function run(ctx: CliContext, options: RunCommandOptions, pipelineKey?: string): Promise<number> {
   const session = await openSession(ctx, options, pipelineKey);
-  const revision = await runRevision(session.repoDir, options, ctx.signal);
+  let runner = session.runner;
+  let revision: RunRevision;
+  if (options.resume !== undefined && options.resume !== false) {
+    if (options.rev !== undefined || options.uname !== undefined) throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
+    const { planResume } = await import('../../journal/resume.js');
+    const choice = await planResume(session.config, session.pipeline, typeof options.resume === 'string' ? options.resume : undefined, backendOptions(ctx));
+    if ('succeeded' in choice) {
+      ctx.log(`run ${choice.succeeded.id} of pipeline ${session.pipeline.key} succeeded; nothing to resume`);
+      return ExitCode.ok;
+    }
+    session.renderer.note(`resuming run ${choice.journal.id} (${choice.journal.status})`);
+    revision = choice.revision;
+    runner = choice.wrap(runner);
+  } else {
+    revision = await runRevision(session.repoDir, options, ctx.signal);
+  }
+  const runId = newRunId();
   const result = await runPipeline({
     pipeline: session.pipeline,
     config: session.config,
-    runner: session.runner,
+    runner,
     revision,
-    emit: (e) => session.renderer.event(e),
+    runId,
+    emit: session.emit,
     force: Boolean(options.force),
     concurrency: options.concurrency ?? 4,
     signal: ctx.signal,
+    resumeCommand: `ionflow run ${session.pipeline.key} --resume ${runId}`,
   });
   await session.renderer.settled();
   const error = outcomeError(result);

@@ -41,7 +41,7 @@ export default async function watch(ctx: CliContext, options: WatchCommandOption
         config: session.config,
         runner: session.runner,
         revision: { rev: sha, named: true },
-        emit: (e) => renderer.event(e),
+        emit: session.emit,
         force: Boolean(options.force),
         concurrency: options.concurrency ?? 4,
         signal,
