@@ -4,6 +4,7 @@
 
 import { dirname } from 'node:path';
 import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIonConfigText } from '../ion/ion-config.js';
+import { argvAsWritten } from './argv-source.js';
 import { findConfig } from './discover.js';
 import { nameProblems } from './names.js';
 import { appPaths, keyed, normalise } from './normalise.js';
@@ -64,6 +65,7 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
     const { file, line, col } = src.at(path, '');
     return { file, line, col };
   };
+  argvAsWritten(src, src.value as Record<string, unknown>);
   const config = normalise(src.value as Record<string, unknown>, found.file, dir, appNames, posOf);
   return { config, ionConfigs };
 }

@@ -29,6 +29,18 @@ function jvmBranch(cond: CljForm): CljForm | undefined {
   return (pairs.find(([key]) => key === ':clj') ?? pairs.find(([key]) => key === ':default'))?.[1];
 }
 
+/** Vars a def… form defines besides its name: a protocol's methods, a record's or type's constructor functions. */
+function alsoDefined(head: string, name: CljForm, items: CljForm[]): [string, number][] {
+  if (head === 'defrecord') return [[`->${name.text}`, name.start], [`map->${name.text}`, name.start]];
+  if (head === 'deftype') return [[`->${name.text}`, name.start]];
+  if (head !== 'defprotocol') return [];
+  // (defprotocol P "doc"? :option value… (method [this] …)…): each signature list names a method.
+  return items.flatMap((sig): [string, number][] => {
+    const method = sig.kind === 'list' ? sig.items[0] : undefined;
+    return isPlainSymbol(method) ? [[method.text, method.start]] : [];
+  });
+}
+
 export function declarations(forms: CljForm[]): FileDeclarations {
   const found: FileDeclarations = { defs: new Map(), loads: [] };
   // An explicit work list rather than recursion: nested `do`s and conditionals cannot grow the stack.
@@ -51,8 +63,10 @@ export function declarations(forms: CljForm[]): FileDeclarations {
       found.ns = { name: first.items[0].text, offset: first.items[0].start };
     } else if (name === 'load') {
       for (const arg of form.items.slice(1)) if (arg.kind === 'string') found.loads.push(arg.text.slice(1, -1));
-    } else if (name.startsWith('def') && isPlainSymbol(first) && !found.defs.has(first.text)) {
-      found.defs.set(first.text, first.start);
+    } else if (name.startsWith('def') && isPlainSymbol(first)) {
+      for (const [defined, offset] of [[first.text, first.start] as const, ...alsoDefined(name, first, form.items.slice(2))]) {
+        if (!found.defs.has(defined)) found.defs.set(defined, offset);
+      }
     }
   }
   return found;

@@ -51,7 +51,8 @@ const isFile = async (path: string): Promise<boolean> => {
 };
 
 async function firstFile(root: string, paths: string[], rel: string, exts: string[]): Promise<string | undefined> {
-  const candidates = paths.flatMap((p) => exts.map((ext) => join(root, p, rel + ext)));
+  // Extension first, as Clojure's RT.load does: a .clj anywhere on the classpath wins over a .cljc earlier on it.
+  const candidates = exts.flatMap((ext) => paths.map((p) => join(root, p, rel + ext)));
   const found = await Promise.all(candidates.map(isFile));
   return candidates[found.indexOf(true)];
 }

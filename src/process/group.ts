@@ -53,6 +53,8 @@ export interface ProcessResult {
   output: string;
   /** Lines of output not in `output` (dropped from its head). */
   droppedLines: number;
+  /** Stopped (timeout, abort) after the command had exited, while something still held its output. */
+  stoppedWhileHeld: boolean;
   /** Processes seen holding the output after the command exited (empty when none, or unknown). */
   heldBy: Holder[];
   durationMs: number;
@@ -104,6 +106,7 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
     let aborted = false;
     let failedStart: StartError | undefined;
     let heldBy: Holder[] = [];
+    let stoppedWhileHeld = false;
     let stopDeadline: number | undefined;
     let killedAt: number | undefined;
     let done = false;
@@ -151,6 +154,7 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
         ...(failedStart ? { startError: failedStart } : {}),
         output: tail.text(),
         droppedLines: tail.dropped,
+        stoppedWhileHeld,
         heldBy,
         durationMs: Date.now() - started,
       });
@@ -163,7 +167,10 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
         return;
       }
       stopDeadline = deadline;
-      if (exit && !closed) await lookForHolders();
+      if (exit && !closed) {
+        stoppedWhileHeld = true;
+        await lookForHolders();
+      }
       send('SIGTERM');
       while (!done) {
         await sleep(50);

@@ -92,6 +92,10 @@ describe('the release ledger', () => {
     const cli = team.cli;
     expect((await cli('run', 'ship')).code).toBe(0);
     const first = repo.head();
+    // A pipeline's deployments name their run, the one `ionflow runs` lists.
+    const [shipRun] = JSON.parse((await cli('runs', '--json')).stdout) as { id: string; pipeline: string; status: string }[];
+    expect(shipRun).toMatchObject({ pipeline: 'ship', status: 'succeeded', rev: first });
+    expect(records(repo, 'prod')).toEqual([expect.objectContaining({ run: shipRun!.id, rev: first })]);
     repo.commit('Second version', { 'src/app.clj': '(ns app) ;; 2\n' });
     expect((await cli('push')).code).toBe(0);
     expect((await cli('deploy', '--group', 'staging', '--rev', 'HEAD')).code).toBe(0);

@@ -3,8 +3,8 @@
 // realistic projects with several layouts), errors at the symbol's
 // line:col, warnings that print but fail nothing.
 
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appRepo, DEV } from '../engine/cli-repo.js';
 import { runCli } from '../support/cli.js';
@@ -24,7 +24,10 @@ function project(name: string, files: Record<string, string> = {}): string {
   const dir = join(makeTempDir(), name);
   temps.push(join(dir, '..'));
   cpSync(join(FIXTURES, name), dir, { recursive: true });
-  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
   return dir;
 }
 const edit = (dir: string, path: string, from: string, to: string) => {
@@ -105,6 +108,38 @@ describe('ionflow validate resolves ion-config.edn symbols', () => {
     expect(problemLines(r.stderr)).toEqual([
       'resources/datomic/ion-config.edn:2:24: orders.api/place-order is not defined in src/orders/api.clj; did you mean place-order*?',
     ]);
+  });
+
+  it('a .clj anywhere on :paths wins over a .cljc earlier on them, as Clojure loads it', async () => {
+    const dir = project('deps-no-paths', {
+      'deps.edn': '{:paths ["src/cljc" "src/clj"]}\n',
+      'src/cljc/orders/api.cljc': '(ns orders.api)\n\n(defn portable [x] x)\n',
+      'src/clj/orders/api.clj': '(ns orders.api)\n\n(defn place-order [_] "ok")\n',
+    });
+    expect(await runCli(['validate'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' });
+    edit(dir, 'resources/datomic/ion-config.edn', 'orders.api/place-order', 'orders.api/portable');
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(problemLines(r.stderr)).toEqual([
+      'resources/datomic/ion-config.edn:2:24: orders.api/portable is not defined in src/clj/orders/api.clj (it defines place-order)',
+    ]);
+  });
+
+  it("accepts a protocol's methods and a record's constructors: Clojure defines those vars", async () => {
+    const dir = project('deps-no-paths', {
+      'src/orders/api.clj': [
+        '(ns orders.api)',
+        '(defprotocol Priced "What an order costs." :extend-via-metadata true (total [o]) (tax [o] [o rate]))',
+        '(defrecord Order [lines] Priced (total [_] (count lines)) (tax [o] 0) (tax [o r] r))',
+        '(deftype Cart [items])',
+        '',
+      ].join('\n'),
+      'resources/datomic/ion-config.edn':
+        '{:app-name "orders"\n :allow [orders.api/->Order orders.api/map->Order orders.api/->Cart]\n :lambdas {:total {:fn orders.api/total}\n           :tax {:fn orders.api/taxes}}}\n',
+    });
+    const r = await runCli(['validate'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(problemLines(r.stderr)).toEqual(['resources/datomic/ion-config.edn:4:22: orders.api/taxes is not defined in src/orders/api.clj; did you mean tax?']);
   });
 });
 

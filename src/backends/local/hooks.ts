@@ -21,8 +21,8 @@ export interface HookRun {
   /** null when it did not exit by itself (timed out, killed) or could not start. */
   exitCode: number | null;
   timedOut: boolean;
-  /** The configured timeout, in seconds: what a timeout is reported as. */
-  timeoutS: number;
+  /** The configured timeout, in seconds: what a timeout is reported as (absent from older records). */
+  timeoutS?: number;
   /** Processes it started that still held its output after it exited (pid and command). */
   heldBy?: Holder[];
   durationMs: number;
@@ -110,8 +110,8 @@ async function runScript(step: HookStep, location: string, timeoutS: number, env
       ),
   });
   if (result.aborted) throw new ProcessError('interrupted', result.argv, undefined, '', 'interrupted');
-  // The script exited but its output stayed open: what held it is part of the record.
-  const held = result.timedOut && (result.exitCode !== null || result.heldBy.length > 0);
+  // The script had exited but its output stayed open: what held it is part of the record.
+  const held = result.timedOut && result.stoppedWhileHeld;
   return {
     ...base,
     exitCode: result.timedOut ? null : result.exitCode,
@@ -125,7 +125,7 @@ async function runScript(step: HookStep, location: string, timeoutS: number, env
 export function describeFailure(run: HookRun): string {
   const what = `${run.event} hook ${run.location}`;
   if (run.timedOut) {
-    const timeout = `${what} timed out after ${run.timeoutS}s`;
+    const timeout = `${what} timed out after ${run.timeoutS ?? Math.round(run.durationMs / 1000)}s`;
     return run.heldBy ? `${timeout}: the script exited, but ${holdersText(run.heldBy)} still held its output; ${BACKGROUND_FIX}` : timeout;
   }
   if (run.exitCode === null) return `${what} failed: ${tail(run.outputTail, 1)}`;
