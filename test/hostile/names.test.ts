@@ -64,7 +64,7 @@ describe('unames on the command line', () => {
   ])('%j is exit 2 stating the rule', async (args) => {
     const r = await cliIn({ 'deploy.yaml': withApp('    root: .') }, args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^error: --uname ".*" is not a valid name: use letters, digits/);
+    expect(r.stderr).toMatch(/^error: (--|:)uname ".*" is not a valid name: use letters, digits/);
     expect(r.stderr).toContain(RULE.slice(4));
     expect(existsSync(join(r.repo.dir, '.ionflow'))).toBe(false);
   });
