@@ -143,3 +143,21 @@ describe('interrupting an unpacking', () => {
     expect(tree(root)).toEqual(['big.zip']);
   });
 });
+
+describe('a link entry of a crafted size', () => {
+  it('is refused from its declared size, without reading it into memory', async () => {
+    // 600 MiB of "a" in a tiny zip, as a link's target: read whole, it made a string past V8's limit.
+    const block = deflateRawSync(Buffer.alloc(1 << 20, 'a'), { finishFlush: zlib.Z_SYNC_FLUSH });
+    const copies = 600;
+    const zip = writeZip(join(root, 'huge-link.zip'), [
+      { name: 'ok.txt', data: 'fine' },
+      { name: 'l', kind: 'symlink', compressed: Buffer.concat([...Array<Buffer>(copies).fill(block), Buffer.from([3, 0])]), declaredSize: copies * (1 << 20) },
+    ]);
+    const err = await checkZip(zip).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(IonflowError);
+    expect((err as Error).message).toMatch(/"l" is a link whose target is 629145600 bytes long/);
+  });
+});
