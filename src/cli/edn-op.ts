@@ -2,7 +2,7 @@
 // commands and options as the flag form.
 
 import { parseEDNString } from '../vendor/edn.js';
-import { usageError } from '../errors.js';
+import { IonflowError, usageError } from '../errors.js';
 
 export interface OpInvocation {
   command: 'push' | 'deploy' | 'deploy-status';
@@ -56,5 +56,38 @@ export function parseOpMap(text: string): OpInvocation {
     } else if (typeof raw !== 'string') throw usageError(`:${key} must be a string, got ${shown(raw)}`);
     result.options[option] = raw;
   }
+  requiredKeys(op, map);
   return result;
+}
+
+/** What each op needs, said in the op map's own words (`:rev`, not `--rev`). */
+function requiredKeys(op: OpInvocation['command'], map: Record<string, unknown>): void {
+  const has = (key: string) => key in map;
+  const example = `'{:op :deploy :group "dev" :rev "<sha>"}'`;
+  if (op !== 'deploy-status' && has('rev') && has('uname')) throw usageError('give :rev or :uname, not both');
+  if (op === 'deploy') {
+    if (!has('group')) throw usageError(':group is required', { hint: `for example ${example}` });
+    if (!has('rev') && !has('uname')) throw usageError(':rev or :uname is required', { hint: `for example ${example}` });
+  }
+  if (op === 'deploy-status') {
+    if (has('execution-arn') && has('deployment-id')) throw usageError('give :execution-arn or :deployment-id, not both');
+    if (has('deployment-id') && !has('group')) throw usageError(':deployment-id needs :group');
+    if (!has('execution-arn') && !has('deployment-id') && !has('group')) {
+      throw usageError(':execution-arn is required (or :deployment-id with :group)', { hint: `for example '{:op :deploy-status :execution-arn "arn:…"}'` });
+    }
+  }
+}
+
+const FLAG_WORDS = /--(app|uname|rev|force|group|execution-arn|deployment-id|wait)\b/g;
+
+/**
+ * An error of an op map's command, in the op map's words: a message that
+ * names a flag (`--rev x does not name a commit`) names the key instead.
+ * Hints, and messages that quote a command line, keep their flags: they are commands to type.
+ */
+export function ednWorded(err: unknown): unknown {
+  if (!(err instanceof IonflowError) || err.message.includes('ionflow ')) return err;
+  const message = err.message.replace(FLAG_WORDS, ':$1');
+  if (message === err.message) return err;
+  return new IonflowError(err.kind, message, { hint: err.hint, details: err.details, cause: err });
 }

@@ -50,7 +50,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
     const first = argv[0]?.trimStart();
     if (first?.startsWith('{')) {
       // ion-dev style: ionflow '{:op :push}' [global flags]
-      const { parseOpMap } = await import('./edn-op.js');
+      const { ednWorded, parseOpMap } = await import('./edn-op.js');
       const op = parseOpMap(argv[0]!);
       // The global flags may follow the map: parse them with the same declarations.
       const flags = withGlobalOptions(new Command('ionflow'))
@@ -60,7 +60,9 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
         .opts() as GlobalOptions;
       const global: GlobalOptions = { ...flags, ...op.global };
       const mod = await loaders[op.command]();
-      exitCode = await mod.default(ctxFor(global), op.options as never);
+      exitCode = await mod.default(ctxFor(global), op.options as never).catch((err: unknown) => {
+        throw ednWorded(err);
+      });
     } else {
       const program = buildProgram({
         async invoke(load, global, options, args) {

@@ -103,6 +103,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
       .argument('<pipeline>', 'pipeline name')
       .option('--yes', 'answer confirm steps with yes')
       .option('--force', 'redo up-to-date steps')
+      .option('--no-preflight', 'skip the preflight checks before the first step')
       .addOption(new Option('--concurrency <n>', 'parallel steps').default(4).argParser(positiveInt))
       .addOption(
         new Option('--output <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'jsonl']).default('auto'),
@@ -127,6 +128,12 @@ export function buildProgram(hooks: ProgramHooks): Command {
         .default('queue'),
     )
     .action(action(() => import('./commands/watch.js')));
+
+  program
+    .command('check')
+    .description('preflight: identities, buckets, applications, groups, state machines, hook scripts; changes nothing')
+    .argument('[pipeline]', 'check what this pipeline needs (default: every app and group)')
+    .action(action(() => import('./commands/check.js')));
 
   program
     .command('push')

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { IonflowError } from '../errors.js';
 import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIonConfigText } from '../ion/ion-config.js';
+import { argvAsWritten } from './argv-source.js';
 import { findConfig } from './discover.js';
 import { appPaths, normalise } from './normalise.js';
 import { formatProblem, MAX_SHOWN_PROBLEMS, type Problem, problemsError, sortProblems } from './problems.js';
@@ -66,6 +67,7 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
     const { file, line, col } = src.at(path, '');
     return { file, line, col };
   };
+  argvAsWritten(src, src.value as Record<string, unknown>);
   const config = normalise(src.value as Record<string, unknown>, found.file, dir, appNames, posOf);
   return { config, ionConfigs };
 }

@@ -77,7 +77,10 @@ function pointerPath(pointer: string): PathSegment[] {
 function nameOf(path: PathSegment[]): string {
   const last = path[path.length - 1];
   if (last === undefined) return 'the file';
-  if (typeof last === 'number') return path[path.length - 2] === 'steps' ? `step ${last + 1}` : `item ${last + 1}`;
+  if (typeof last === 'number') {
+    if (path[path.length - 2] === 'run') return `run argument ${last + 1}`;
+    return path[path.length - 2] === 'steps' ? `step ${last + 1}` : `item ${last + 1}`;
+  }
   const section = path.length === 2 ? SECTIONS[String(path[0])] : undefined;
   return section ? `${section} '${last}'` : `'${last}'`;
 }
@@ -98,6 +101,7 @@ function describeType(type: unknown, path: PathSegment[]): string {
   const last = path[path.length - 1];
   if (last === 'wait') return 'a group key or a map {group, for, timeout, poll}';
   if (last === 'run') return 'a command string or an argv list';
+  if (path[path.length - 2] === 'run') return 'one value as written (a word, a number, true), not a map or a list';
   const types = String(type).split(',');
   return types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
 }

@@ -53,3 +53,16 @@ export function journalSink(configDir: string, warn: (line: string) => void): (e
     }
   };
 }
+
+/**
+ * Mark run `id`'s journal as the resume of run `resumed`, so that a later
+ * `--resume` starts from the newest run of that chain: the older one, once
+ * resumed, is done with, and resuming it again would re-run what the resume already did.
+ */
+export function noteResumes(configDir: string, id: string, resumed: string): void {
+  try {
+    appendFileSync(join(runsDir(configDir), `${id}.jsonl`), `${JSON.stringify({ type: 'resumes', run: resumed })}\n`);
+  } catch {
+    // journalSink has already said that this run's journal cannot be written.
+  }
+}

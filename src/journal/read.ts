@@ -18,6 +18,8 @@ export interface RunJournal {
   /** succeeded | failed | interrupted, or unfinished when the run has no run-end (still going, or killed). */
   status: string;
   durationMs?: number;
+  /** The run this one resumed, if it was a `--resume`. */
+  resumes?: string;
   lines: JournalLine[];
 }
 
@@ -41,6 +43,7 @@ export function readJournal(configDir: string, id: string): RunJournal | undefin
   const start = lines.find((l) => l.type === 'run-start');
   if (!start) return undefined;
   const end = lines.find((l) => l.type === 'run-end');
+  const resumes = lines.find((l) => l.type === 'resumes')?.run;
   return {
     id,
     pipeline: String(start.pipeline),
@@ -49,6 +52,7 @@ export function readJournal(configDir: string, id: string): RunJournal | undefin
     started: String(start.time),
     status: end ? String(end.status) : 'unfinished',
     ...(end && typeof end.duration_ms === 'number' ? { durationMs: end.duration_ms } : {}),
+    ...(typeof resumes === 'string' ? { resumes } : {}),
     lines,
   };
 }

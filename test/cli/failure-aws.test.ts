@@ -35,6 +35,7 @@ const target = (): FakeTarget =>
 
 function awsRepo(via: string, steps: string): TempRepo {
   return makeRepo({
+    '.gitignore': '.ionflow/\n', // run journals
     'deploy.yaml': `version: 1
 profiles:
   test:
@@ -57,7 +58,7 @@ ${steps}`,
 const cliIn = (r: TempRepo) => (...args: string[]) =>
   runCli(args, {
     cwd: r.dir,
-    env: { ...r.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url },
+    env: { ...r.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url, AWS_ENDPOINT_URL_STS: aws.fake.url },
   });
 
 const EXPECTED = { event: 'ValidateService', target: 'i-0abc123', script: 'scripts/validate.sh', 'exit-code': 3 };
@@ -65,32 +66,36 @@ const tailOf = (failure: unknown) => String((failure as Record<string, string>)[
 
 describe('a FAILED aws deployment says where and why', () => {
   it('via codedeploy: the first failed target’s lifecycle event, in run output, deploy-status and history', async () => {
-    repo = awsRepo('codedeploy', '      - wait: { group: staging, timeout: 5s, poll: 1s }\n');
-    const d = startFakeDeployment(aws.fake.state, 'shop', 'staging', { bucket: 'b', key: 'datomic/apps/shop/x.zip', bundleType: 'zip' }, {
-      status: 'Failed',
-      script: [],
-      errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'The overall deployment failed because too many individual instances failed deployment' },
-      targets: [{ id: 'i-0ok', status: 'Succeeded', lifecycleEvents: [] }, target()],
-    });
-    const cli = cliIn(repo);
+    const state = aws.fake.state;
+    state.defaultDeploymentScript = ['InProgress', 'Failed'];
+    state.defaultTargets = [{ id: 'i-0ok', status: 'Succeeded', lifecycleEvents: [] }, target()];
+    try {
+      repo = awsRepo('codedeploy', '      - push: shop\n      - deploy: staging\n      - wait: { group: staging, timeout: 10s, poll: 1s }\n');
+      const cli = cliIn(repo);
 
-    const jsonl = await cli('run', 'ship', '--output', 'jsonl');
-    expect(jsonl.code).toBe(1);
-    const end = events(jsonl.stdout).find((e) => e.type === 'step-end') as unknown as Record<string, unknown>;
-    expect(end.failure).toMatchObject({ ...EXPECTED, message: 'Script at specified location: scripts/validate.sh run as user root failed with exit code 3' });
-    expect(tailOf(end.failure)).toEqual(LOG.split('\n').slice(-20));
-    expect(aws.fake.callsOf('ListDeploymentTargets')[0]!.input).toMatchObject({ deploymentId: d.id, targetFilters: { TargetStatus: ['Failed'] } });
+      const jsonl = await cli('run', 'ship', '--output', 'jsonl');
+      expect(jsonl.code, jsonl.stderr).toBe(1);
+      const end = events(jsonl.stdout).find((e) => e.type === 'step-end' && e.status === 'failed') as unknown as Record<string, unknown>;
+      expect(end).toMatchObject({ step: 'wait-staging', failure: { ...EXPECTED, message: 'Script at specified location: scripts/validate.sh run as user root failed with exit code 3' } });
+      expect(tailOf(end.failure)).toEqual(LOG.split('\n').slice(-20));
+      const d = [...state.deployments.values()].at(-1)!;
+      expect(aws.fake.callsOf('ListDeploymentTargets')[0]!.input).toMatchObject({ deploymentId: d.id, targetFilters: { TargetStatus: ['Failed'] } });
 
-    const plain = await cli('run', 'ship', '--output', 'plain');
-    expect(plain.stderr).toMatch(/│ ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n.*│ \[stdout\] line 11\n/);
+      const plain = await cli('run', 'ship', '--output', 'plain');
+      expect(plain.stderr).toMatch(/│ ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n.*│ \[stdout\] line 11\n/);
 
-    const status = await cli('deploy-status', '--deployment-id', d.id, '--group', 'staging');
-    expect(status.code).toBe(1);
-    expect(status.stdout).toContain(':error "HEALTH_CONSTRAINTS: The overall deployment failed because too many individual instances failed deployment" :failure {:event "ValidateService" :target "i-0abc123" :script "scripts/validate.sh" :exit-code 3 :message ');
-    expect(status.stderr).toMatch(/^error: the deployment FAILED: HEALTH_CONSTRAINTS.*\n {2}ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n {2}│ \[stdout\] line 11\n/m);
+      const status = await cli('deploy-status', '--deployment-id', d.id, '--group', 'staging');
+      expect(status.code).toBe(1);
+      expect(status.stdout).toContain(':error "SCRIPT_FAILED: Script at specified location: scripts/validate.sh failed with exit code 1" :failure {:event "ValidateService" :target "i-0abc123" :script "scripts/validate.sh" :exit-code 3 :message ');
+      expect(status.stderr).toMatch(/^error: the deployment FAILED: SCRIPT_FAILED.*\n {2}ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n {2}│ \[stdout\] line 11\n/m);
 
-    const history = JSON.parse((await cli('history', 'staging', '--json')).stdout) as Record<string, unknown>[];
-    expect(history[0]).toMatchObject({ 'deployment-id': d.id, 'deploy-status': 'FAILED', failure: EXPECTED });
+      const history = JSON.parse((await cli('history', 'staging', '--json')).stdout) as Record<string, unknown>[];
+      expect(history.length).toBeGreaterThanOrEqual(2);
+      for (const h of history) expect(h).toMatchObject({ 'deploy-status': 'FAILED', failure: EXPECTED });
+    } finally {
+      state.defaultDeploymentScript = ['InProgress', 'Succeeded'];
+      delete state.defaultTargets;
+    }
   });
 
   it('via codedeploy: falls back to ListDeploymentInstances where targets are not available', async () => {
@@ -128,6 +133,9 @@ describe('a FAILED aws deployment says where and why', () => {
       expect(status.code).toBe(1);
       expect(status.stdout).toMatch(/^\{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "States\.TaskFailed: CodeDeploy deployment failed" :failure \{:state "WaitForDeployment" :event "ValidateService" :target "i-0abc123" :script "scripts\/validate\.sh" :exit-code 3 /);
       expect(status.stderr).toMatch(/\n {2}state WaitForDeployment ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n {2}│ \[stdout\] line 11\n/);
+
+      const history = JSON.parse((await cli('history', 'staging', '--json')).stdout) as Record<string, unknown>[];
+      expect(history[0]).toMatchObject({ 'execution-arn': arn, 'deploy-status': 'FAILED', failure: { state: 'WaitForDeployment', ...EXPECTED } });
     } finally {
       Object.assign(state, { defaultExecutionScript: ['RUNNING', 'SUCCEEDED'], defaultDeploymentScript: ['InProgress', 'Succeeded'] });
       delete state.defaultTargets;

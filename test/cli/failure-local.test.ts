@@ -1,6 +1,8 @@
 // SPEC §13 on the local back end, through the built CLI: a hook that fails
 // names its event, script, exit code and log tail in run output (plain and
 // jsonl), the EDN deploy-status map and history --json.
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appRepo, events } from '../engine/cli-repo.js';
 import { runCli } from '../support/cli.js';
@@ -15,7 +17,7 @@ const VALIDATE = '#!/bin/sh\ni=1\nwhile [ $i -le 25 ]; do echo "check line $i"; 
 
 function failingRepo(): TempRepo {
   const r = appRepo(undefined, ['dev'], { 'appspec.yml': APPSPEC, 'scripts/validate.sh': VALIDATE });
-  r.git('update-index', '--chmod=+x', 'scripts/validate.sh');
+  chmodSync(join(r.dir, 'scripts/validate.sh'), 0o755);
   r.commit('executable hook');
   return r;
 }

@@ -4,8 +4,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { runCli } from '../support/cli.js';
-import { makeTempDir } from '../support/repo.js';
+import { makeRepo, makeTempDir } from '../support/repo.js';
 
 const temps: string[] = [];
 afterEach(() => {
@@ -23,6 +24,28 @@ const project = (name: string, files: Record<string, string> = {}) => {
 };
 
 describe('ionflow init', () => {
+  it('ends with the exact git command that commits its files; run that, and ionflow run dev works (init → commit → run)', async () => {
+    const repo = makeRepo({ 'src/app.clj': '(ns app)\n' });
+    temps.push(repo.home);
+    const r = await runCli(['init'], { cwd: repo.dir, env: repo.env });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stderr.trimEnd().split('\n');
+    const commit = '  git add deploy.yaml .gitignore && git commit -m "Add deploy.yaml for ionflow" -- deploy.yaml .gitignore';
+    expect(lines.slice(-3)).toEqual(['next: commit them, so that a push of HEAD sees a clean tree:', commit, 'then: ionflow validate && ionflow run dev']);
+    // init changed no git state: its files are untracked until the user commits them.
+    expect(repo.git('status', '--porcelain')).toBe('?? .gitignore\n?? deploy.yaml');
+    execFileSync('sh', ['-c', commit], { cwd: repo.dir, env: repo.env });
+    const run = await runCli(['run', 'dev'], { cwd: repo.dir, env: repo.env });
+    expect(run.code, run.stderr).toBe(0);
+
+    // Outside a repository it starts with git init, in deploy.yaml's folder.
+    const dir = project('svc');
+    const other = await runCli(['-c', 'svc/deploy.yaml', 'init'], { cwd: join(dir, '..') });
+    expect(other.stderr).toContain(
+      '  git -C svc init && git -C svc add deploy.yaml .gitignore && git -C svc commit -m "Add deploy.yaml for ionflow" -- deploy.yaml .gitignore\n',
+    );
+  });
+
   it('names the app from ion-config.edn, and the result validates, lists and plans', async () => {
     const dir = project('anything', {
       'resources/datomic/ion-config.edn': '{:app-name "Shop Ions" :lambdas {:f {:fn a.b/c}}}',

@@ -22,7 +22,7 @@ function awsRepo(url: string): TempRepo {
 profiles:
   fake:
     region: us-east-1
-    endpoints: { s3: ${url}, codedeploy: ${url}, sfn: ${url} }
+    endpoints: { s3: ${url}, codedeploy: ${url}, sfn: ${url}, sts: ${url} }
 apps:
   shop:
     store:

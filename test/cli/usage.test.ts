@@ -26,6 +26,14 @@ describe('usage errors', () => {
     [['{:op :push :uname true}'], ':uname must be a string, got true'],
     [['{:op :push :force "no"}'], ':force must be true or false, got "no"'],
     [['{:op :deploy :group "dev" :rev 42}'], ':rev must be a string, got 42'],
+    // Op maps are answered in their own words (:rev, not --rev).
+    [['{:op :deploy :group "dev"}'], 'error: :rev or :uname is required\nhint: for example'],
+    [['{:op :deploy :rev "abc"}'], 'error: :group is required'],
+    [['{:op :deploy :group "dev" :rev "a" :uname "b"}'], 'error: give :rev or :uname, not both'],
+    [['{:op :push :rev "a" :uname "b"}'], 'error: give :rev or :uname, not both'],
+    [['{:op :deploy-status}'], 'error: :execution-arn is required (or :deployment-id with :group)'],
+    [['{:op :deploy-status :deployment-id "d-1"}'], 'error: :deployment-id needs :group'],
+    [['{:op :deploy-status :execution-arn "a" :deployment-id "d-1"}'], 'error: give :execution-arn or :deployment-id, not both'],
   ])('ionflow %j exits 2', async (args, message) => {
     const result = await runCli(args, { cwd: dir });
     expect(result.code).toBe(2);

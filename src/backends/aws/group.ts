@@ -139,20 +139,6 @@ export class AwsComputeGroup implements ComputeGroup {
     };
   }
 
-  /** History with each failed deployment's failure (SPEC §13), for `history --json`. */
-  async records(limit = 20): Promise<DeploymentRecord[]> {
-    const cd = await this.clients.codedeploy();
-    const ids = await listDeploymentIds(cd, this.target, { limit });
-    const infos = await getDeployments(cd, ids);
-    return Promise.all(
-      infos.map(async (info) => {
-        const record = toRecord(info, this.key);
-        if (!cdFailed(info.status)) return record;
-        return { ...record, status: { ...record.status, failure: await codeDeployFailure(cd, info) } };
-      }),
-    );
-  }
-
   async history(limit = 20): Promise<DeploymentRecord[]> {
     const cd = await this.clients.codedeploy();
     const ids = await listDeploymentIds(cd, this.target, { limit });

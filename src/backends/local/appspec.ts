@@ -58,6 +58,11 @@ export async function readAppSpec(releaseDir: string): Promise<AppSpec | undefin
   const file = join(releaseDir, 'appspec.yml');
   const text = await orIfMissing(readFile(file, 'utf8'), undefined);
   if (text === undefined) return undefined;
+  return parseAppSpec(text);
+}
+
+/** appspec.yml's text, parsed (preflight reads HEAD's through git). */
+export function parseAppSpec(text: string): AppSpec {
   let doc: unknown;
   try {
     doc = parse(text);

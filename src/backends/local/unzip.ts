@@ -168,7 +168,8 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
             yield chunk;
           }
         };
-        await pipeline(await openStream(zip, e.entry), counted, createWriteStream(dest, { flags: 'wx', mode: e.mode }));
+        // With the signal: a Ctrl-C stops a file of gigabytes at the next chunk, not after it.
+        await pipeline(await openStream(zip, e.entry), counted, createWriteStream(dest, { flags: 'wx', mode: e.mode }), signal ? { signal } : {});
       }
       await chmod(dest, e.mode); // the umask may have trimmed the mode given at creation
     }

@@ -8,6 +8,7 @@ import type { DeploymentRecord } from '../../backends/types.js';
 import { loadConfig } from '../../config/load.js';
 import { idText } from '../../deploy/wait.js';
 import { ExitCode } from '../../errors.js';
+import { createGroup } from '../../backends/group-factory.js';
 import { groupHistory } from '../../ledger/read.js';
 import { backendOptions, type CliContext } from '../context.js';
 
@@ -60,7 +61,9 @@ export default async function history(ctx: CliContext, options: HistoryOptions, 
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const records = await groupHistory(config, groupKey, { backend: backendOptions(ctx), limit: options.limit ?? 20 });
   if (ctx.global.json || options.json) {
-    ctx.stdout.write(`${JSON.stringify(records.map(historyJson), null, 2)}\n`);
+    const { withFailures } = await import('../../deploy/failure-history.js');
+    const detailed = await withFailures(await createGroup(config, groupKey, backendOptions(ctx)), records);
+    ctx.stdout.write(`${JSON.stringify(detailed.map(historyJson), null, 2)}\n`);
     return ExitCode.ok;
   }
   if (records.length === 0) {

@@ -112,7 +112,10 @@ export default async function init(ctx: CliContext, _options: Record<string, unk
   const key = toKey(name ?? basename(dir));
   await writeFile(target, starterConfig({ key, name }, schemaRef(dir)), { flag: 'wx' });
   ctx.log(`wrote ${shown}: app ${key}${ion ? ` (from ${DEFAULTS.ionConfig})` : ''}, local group dev, pipeline dev`);
+  const ignore = join(dir, '.gitignore');
   if (await ignoreWorkFolder(dir)) ctx.log('added .ionflow/ to .gitignore (the local store and groups live there)');
-  ctx.log('next: ionflow validate, then ionflow run dev');
+  const { nextSteps } = await import('./init-next.js');
+  const configFlag = ctx.global.config === undefined ? '' : ` -c ${ctx.global.config}`;
+  for (const line of await nextSteps(ctx, dir, [target, ignore], configFlag)) ctx.log(line);
   return 0;
 }

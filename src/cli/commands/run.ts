@@ -10,7 +10,7 @@ import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
 import type { EventSink } from '../../engine/events.js';
 import { failureLine, newRunId, type RunResult, runPipeline } from '../../engine/engine.js';
-import { journalSink } from '../../journal/journal.js';
+import { journalSink, noteResumes } from '../../journal/journal.js';
 import { appRoot, pipelineApp, realRunner } from '../../engine/real-runner.js';
 import type { RunRevision, StepRunner } from '../../engine/step-runner.js';
 import { ExitCode, InterruptedError, IonflowError, usageError } from '../../errors.js';
@@ -25,6 +25,8 @@ export interface RunCommandOptions {
   concurrency?: number;
   output?: OutputOption;
   overrideGate?: string;
+  /** commander's --no-preflight: false skips the preflight checks (SPEC §14). */
+  preflight?: boolean;
   /** Not a flag of run/watch (they print events, not a map): refused with the one that is. */
   json?: boolean;
   /** --resume [run-id]: true for the pipeline's newest run that did not succeed. */
@@ -61,6 +63,11 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
   const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
   const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
+  // SPEC §14: a wrong profile, region or bucket fails here, in about a second, before any push.
+  if (options.preflight !== false) {
+    const { enforcePreflight } = await import('../../preflight/preflight.js');
+    await enforcePreflight(config, pipeline, backendOptions(ctx), (line) => renderer.note(line));
+  }
   const journal = journalSink(config.dir, (line) => renderer.note(line));
   const emit: EventSink = (e) => {
     journal(e);
@@ -92,6 +99,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
   const session = await openSession(ctx, options, pipelineKey);
   let runner = session.runner;
   let revision: RunRevision;
+  let emit = session.emit;
   if (options.resume !== undefined && options.resume !== false) {
     if (options.rev !== undefined || options.uname !== undefined) throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
     const { planResume } = await import('../../journal/resume.js');
@@ -103,6 +111,11 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
     session.renderer.note(`resuming run ${choice.journal.id} (${choice.journal.status})`);
     revision = choice.revision;
     runner = choice.wrap(runner);
+    const resumed = choice.journal.id;
+    emit = (e) => {
+      session.emit(e);
+      if (e.type === 'run-start') noteResumes(session.config.dir, e.run, resumed);
+    };
   } else {
     revision = await runRevision(session.repoDir, options, ctx.signal);
   }
@@ -113,7 +126,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
     runner,
     revision,
     runId,
-    emit: session.emit,
+    emit,
     force: Boolean(options.force),
     concurrency: options.concurrency ?? 4,
     signal: ctx.signal,

@@ -1,6 +1,7 @@
 // Start the whole fake AWS endpoint: every handler file, one shared state.
 import { handlers as deployments } from './codedeploy-deployments.js';
 import { handlers as revisions } from './codedeploy-revisions.js';
+import { answerQueryOrRest } from './query-and-rest.js';
 import { handlers as targets } from './codedeploy-targets.js';
 import { type FakeAwsServer, startFakeAws } from './server.js';
 import { handlers as sfn } from './sfn.js';
@@ -10,7 +11,7 @@ import { createFakeAwsState, type FakeAwsState } from './state.js';
 export type FakeAws = FakeAwsServer<FakeAwsState>;
 
 export function startFakeAwsEndpoint(state: FakeAwsState = createFakeAwsState()): Promise<FakeAws> {
-  return startFakeAws(state, { ...revisions, ...deployments, ...targets, ...sfn, ...sfnHistory });
+  return startFakeAws(state, { ...revisions, ...deployments, ...targets, ...sfn, ...sfnHistory }, answerQueryOrRest);
 }
 
 export * from './server.js';

@@ -40,6 +40,16 @@ export interface FaultRule {
 
 export type Handler<S> = (input: Record<string, unknown>, state: S, call: RecordedCall) => unknown | Promise<unknown>;
 
+/** Answers a request without X-Amz-Target (query and REST protocols); records it with `record`. */
+export type OtherProtocols<S> = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  raw: string,
+  state: S,
+  record: (call: RecordedCall) => void,
+  faultFor: (service: string, action: string) => FaultRule | undefined,
+) => void;
+
 export interface FakeAwsServer<S> {
   url: string;
   state: S;
@@ -74,9 +84,14 @@ function send(res: ServerResponse, status: number, body: unknown, errorType?: st
   res.end(text);
 }
 
-export async function startFakeAws<S>(state: S, handlers: Record<string, Handler<S>>): Promise<FakeAwsServer<S>> {
+export async function startFakeAws<S>(state: S, handlers: Record<string, Handler<S>>, other?: OtherProtocols<S>): Promise<FakeAwsServer<S>> {
   const calls: RecordedCall[] = [];
   let faults: (FaultRule & { left: number })[] = [];
+  const faultFor = (service: string, action: string) => {
+    const rule = faults.find((f) => f.left > 0 && [`${service}.${action}`, `*.${action}`, `${service}.*`, '*.*'].includes(f.match));
+    if (rule) rule.left -= 1;
+    return rule;
+  };
 
   const server: Server = createServer(async (req, res) => {
     try {
@@ -84,6 +99,10 @@ export async function startFakeAws<S>(state: S, handlers: Record<string, Handler
       const [prefix = '', action = ''] = target.split('.');
       const service = (SERVICES as Record<string, string>)[prefix] ?? prefix;
       const raw = await readBody(req);
+      if (!target && other) {
+        other(req, res, raw, state, (call) => calls.push(call), faultFor);
+        return;
+      }
       const input = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       const call: RecordedCall = { service, action, input, at: Date.now() };
       calls.push(call);

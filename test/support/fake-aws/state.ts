@@ -87,8 +87,10 @@ export interface FakeAwsState {
   defaultTargets?: FakeTarget[];
   /** What every new execution fails with, once its script reaches FAILED. */
   defaultExecutionFailure?: { error: string; cause: string; state?: string };
-  /** Step Functions state machines' definitions are not kept; STS answers as this identity. */
+  /** STS GetCallerIdentity answers as this identity (default a user of `account`). */
   callerArn?: string;
+  /** S3 buckets (HeadBucket) and the region each is in. */
+  buckets?: Map<string, string>;
 }
 
 export function createFakeAwsState(): FakeAwsState {
