@@ -168,7 +168,9 @@ export function spawnStream(file: string, args: string[], options: { cwd?: strin
       // (and so `done`) would wait for a reader forever.
       child.stdout.unpipe(stdout);
       child.stdout.resume();
-      if (!stdout.destroyed) stdout.destroy(new Error(`${argv.join(' ')} was stopped`));
+      // An error nobody listens for would crash the process: a consumer that failed before it
+      // started reading (a store refusing at once) has nothing left to tell.
+      if (!stdout.destroyed) stdout.destroy(stdout.listenerCount('error') > 0 ? new Error(`${argv.join(' ')} was stopped`) : undefined);
     },
   };
 }

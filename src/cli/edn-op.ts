@@ -49,7 +49,7 @@ export function parseOpMap(text: string): OpInvocation {
       result.global[camel(key) as 'credsProfile' | 'region'] = raw;
       continue;
     }
-    const option = allowed[key];
+    const option = Object.hasOwn(allowed, key) ? allowed[key] : undefined;
     if (!option) throw usageError(`:${key} is not a key of {:op :${op}}`);
     if (FLAGS.has(key)) {
       if (typeof raw !== 'boolean') throw usageError(`:${key} must be true or false, got ${shown(raw)}`);

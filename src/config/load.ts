@@ -2,14 +2,15 @@
 // version first, then the schema and the semantic checks and every referenced
 // ion-config.edn, all problems at once; only a clean config is normalised.
 
-import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { IonflowError } from '../errors.js';
 import { checkIonConfig, displayPath, type IonConfig, lambdaNameProblems, readIonConfigText } from '../ion/ion-config.js';
 import { argvAsWritten } from './argv-source.js';
 import { findConfig } from './discover.js';
-import { appPaths, normalise } from './normalise.js';
+import { nameProblems } from './names.js';
+import { appPaths, keyed, normalise } from './normalise.js';
+import { pathProblems } from './paths.js';
 import { formatProblem, MAX_SHOWN_PROBLEMS, type Problem, problemsError, sortProblems } from './problems.js';
+import { readConfigFile } from './read-limited.js';
 import { schemaProblems } from './schema-check.js';
 import { semanticProblems } from './semantic.js';
 import { isRecord } from './steps.js';
@@ -38,12 +39,7 @@ export async function loadConfig(opts: LoadOptions): Promise<DeployConfig> {
 
 export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig> {
   const found = findConfig(opts);
-  let text: string;
-  try {
-    text = await readFile(found.file, 'utf8');
-  } catch (err) {
-    throw new IonflowError('usage', `cannot read ${found.display}: ${(err as Error).message}`, { cause: err });
-  }
+  const text = (await readConfigFile(found.file, found.display)) as string;
   const src = parseYamlSource(found.display, text);
   const fail = (problems: Problem[]) => problemsError(problems, found.display);
   if (src.problems.length) throw fail(src.problems);
@@ -51,9 +47,11 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
   const versionProblem = checkVersion(src);
   if (versionProblem) throw fail([versionProblem]);
 
-  const problems = [...schemaProblems(src), ...semanticProblems(src)];
+  const problems = [...schemaProblems(src), ...semanticProblems(src), ...nameProblems(src)];
   const dir = dirname(found.file);
-  const { ionConfigs, problems: ionProblems } = await readIonConfigs(src.value as Record<string, unknown>, dir, opts);
+  const paths = pathProblems(src, dir);
+  problems.push(...paths.problems);
+  const { ionConfigs, problems: ionProblems } = await readIonConfigs(src.value as Record<string, unknown>, dir, opts, paths.outside);
   const warnings = ionProblems.filter((p) => p.severity === 'warning');
   const sortedWarnings = sortProblems(warnings);
   for (const line of sortedWarnings.slice(0, MAX_SHOWN_PROBLEMS).flatMap(formatProblem)) opts.warn?.(line);
@@ -62,7 +60,7 @@ export async function loadConfigWithIon(opts: LoadOptions): Promise<LoadedConfig
   problems.push(...ionProblems.filter((p) => p.severity !== 'warning'));
   if (problems.length) throw fail(problems);
 
-  const appNames = Object.fromEntries(Object.entries(ionConfigs).map(([k, c]) => [k, c.appName]));
+  const appNames = Object.assign(keyed<string | undefined>(), Object.fromEntries(Object.entries(ionConfigs).map(([k, c]) => [k, c.appName])));
   const posOf = (path: (string | number)[]) => {
     const { file, line, col } = src.at(path, '');
     return { file, line, col };
@@ -83,18 +81,19 @@ function checkVersion(src: YamlSource): Problem | undefined {
   return undefined;
 }
 
-async function readIonConfigs(raw: Record<string, unknown>, dir: string, opts: LoadOptions) {
+/** Every app's ion-config.edn, but those outside the repository (`outside`), which are never read. */
+async function readIonConfigs(raw: Record<string, unknown>, dir: string, opts: LoadOptions, outside: Set<string>) {
   const apps = isRecord(raw.apps) ? raw.apps : {};
   const groups = isRecord(raw.groups) ? raw.groups : {};
-  const ionConfigs: Record<string, IonConfig> = {};
+  const ionConfigs = keyed<IonConfig>();
   const problems: Problem[] = [];
   await Promise.all(
     Object.entries(apps).map(async ([key, app]) => {
-      if (!isRecord(app)) return;
+      if (!isRecord(app) || outside.has(key)) return;
       const { root, ionConfig } = appPaths(dir, app);
-      const text = await readIonConfigText(ionConfig);
-      if (text === undefined) return;
       const display = displayPath(ionConfig, opts.cwd);
+      const text = await readIonConfigText(ionConfig, display);
+      if (text === undefined) return;
       const checked = checkIonConfig(text, ionConfig, display);
       problems.push(...checked.problems);
       const awsGroups = Object.entries(groups)

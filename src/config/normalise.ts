@@ -33,6 +33,12 @@ export const DEFAULTS = {
 const entries = (v: unknown): [string, Raw][] => (isRecord(v) ? (Object.entries(v) as [string, Raw][]) : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/**
+ * Maps keyed by names from deploy.yaml or the command line have no prototype:
+ * `plan toString` or `history __proto__` must find nothing, not Object's members.
+ */
+export const keyed = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 /** Where an app's root and ion-config.edn are, before the app-name is known. */
 export function appPaths(dir: string, app: Raw): { root: string; ionConfig: string } {
   const root = resolve(dir, str(app.root) ?? DEFAULTS.root);
@@ -46,13 +52,13 @@ export function normalise(
   ionAppNames: Record<string, string | undefined>,
   posOf?: (path: (string | number)[]) => Position,
 ): DeployConfig {
-  const profiles: Record<string, ProfileConfig> = {};
+  const profiles = keyed<ProfileConfig>();
   for (const [key, p] of entries(raw.profiles)) {
     const endpoints = isRecord(p.endpoints) ? (p.endpoints as ProfileConfig['endpoints']) : {};
     profiles[key] = { key, awsProfile: str(p['aws-profile']), region: str(p.region), endpoints: { ...endpoints } };
   }
 
-  const apps: Record<string, AppConfig> = {};
+  const apps = keyed<AppConfig>();
   for (const [key, a] of entries(raw.apps)) {
     const { root, ionConfig } = appPaths(dir, a);
     const s = isRecord(a.store) ? a.store : {};
@@ -65,7 +71,7 @@ export function normalise(
     apps[key] = { key, root, ionConfig, name: str(a.name) ?? ionAppNames[key] ?? key, store };
   }
 
-  const groups: Record<string, GroupConfig> = {};
+  const groups = keyed<GroupConfig>();
   for (const [key, g] of entries(raw.groups)) {
     const gate = g['promote-from'];
     const promoteFrom = typeof gate === 'string' ? [gate] : Array.isArray(gate) ? gate.map(String) : undefined;
@@ -91,7 +97,7 @@ export function normalise(
     }
   }
 
-  const pipelines: Record<string, PipelineConfig> = {};
+  const pipelines = keyed<PipelineConfig>();
   for (const [key, p] of entries(raw.pipelines)) {
     const defaultCwd = pipelineRoot(p.steps, apps, groups) ?? dir;
     const steps = rawSteps(p.steps).map((s): StepConfig => {

@@ -41,8 +41,9 @@ function named(l: Line): string {
 }
 
 /** The significant line before line index `i`. */
-function previous(lines: (Line | undefined)[], i: number): Line | undefined {
-  for (let j = i - 1; j >= 0; j--) if (lines[j]) return lines[j];
+function previous(lines: (Line | undefined)[], i: number, slipped: ReadonlySet<number>): Line | undefined {
+  // A line already reported is read past: the next one lines up with what was meant, not with it.
+  for (let j = i - 1; j >= 0; j--) if (lines[j] && !slipped.has(j + 1)) return lines[j];
   return undefined;
 }
 
@@ -65,9 +66,9 @@ function outline(lines: (Line | undefined)[], from: Line): { indent: number; ite
   return out;
 }
 
-function diagnose(lines: (Line | undefined)[], index: number): Slip | undefined {
+function diagnose(lines: (Line | undefined)[], index: number, slipped: ReadonlySet<number>): Slip | undefined {
   const l = lines[index];
-  const p = l && previous(lines, index);
+  const p = l && previous(lines, index, slipped);
   if (!l || !p) return undefined;
   const at = (message: string): Slip => ({ line: l.n, col: l.indent + 1, message });
   if (/^-[^\s-]/.test(l.text) && (p.item || p.indent > l.indent)) {
@@ -101,7 +102,7 @@ export function indentationSlips(source: string, errorLines: number[]): Slip[] {
   // and each look back may read the whole file (validate stays linear in its size).
   for (const n of [...new Set(errorLines)].sort((a, b) => a - b).slice(0, MAX_LOOKED_AT)) {
     for (const index of [n - 1, n]) {
-      const slip = diagnose(lines, index);
+      const slip = diagnose(lines, index, new Set(slips.keys()));
       if (slip) {
         slips.set(slip.line, slip);
         break;

@@ -5,6 +5,7 @@ import { failureLines } from '../backends/failure.js';
 import { groupConfig } from '../backends/group-factory.js';
 import type { DeploymentRecord, RevisionName } from '../backends/types.js';
 import type { CliContext } from '../cli/context.js';
+import { checkUname } from '../config/names.js';
 import type { DeployConfig } from '../config/types.js';
 import { ExitCode, usageError } from '../errors.js';
 import { deployMap } from './output.js';
@@ -20,6 +21,7 @@ export async function revisionFromFlags(
   signal?: AbortSignal,
 ): Promise<RevisionName> {
   if (flags.rev && flags.uname) throw usageError('give --rev or --uname, not both');
+  checkUname(flags.uname);
   if (flags.uname) return { uname: flags.uname };
   if (!flags.rev) throw usageError('say which revision to deploy: --rev <sha> or --uname <name>');
   if (FULL_SHA.test(flags.rev)) return { rev: flags.rev };

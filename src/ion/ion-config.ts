@@ -2,10 +2,11 @@
 // Datomic Ions expect, every problem placed at file:line:col by the
 // structural reader (edn-reader.ts).
 
-import { readFile } from 'node:fs/promises';
 import { relative } from 'node:path';
 import { parseEDNString } from '../vendor/edn.js';
 import type { EntryPoints } from '../backends/types.js';
+import { isSafeName, NAME_RULE } from '../config/names.js';
+import { readConfigFile } from '../config/read-limited.js';
 import { problemsError, type Problem } from '../config/problems.js';
 import {
   EdnSyntaxError,
@@ -101,8 +102,10 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
 
   const appName = seen.get(':app-name');
   if (appName) {
-    if (isString(appName) && ednString(appName).trim() !== '') entryPoints.appName = ednString(appName);
-    else at(appName.start, ':app-name must be a non-empty string');
+    if (!isString(appName) || ednString(appName).trim() === '') at(appName.start, ':app-name must be a non-empty string');
+    // It names the store's folder or S3 prefix of the app (SPEC §17).
+    else if (!isSafeName(ednString(appName))) at(appName.start, `:app-name ${appName.text} is not a valid name: use ${NAME_RULE}`);
+    else entryPoints.appName = ednString(appName);
   }
 
   for (const key of [':allow', ':xforms']) {
@@ -224,13 +227,9 @@ export async function readIonConfig(path: string, options: { cwd?: string; awsGr
   return config;
 }
 
-export async function readIonConfigText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+/** The file's text (a regular file of at most 1 MiB), or undefined when it does not exist. */
+export function readIonConfigText(path: string, display = path): Promise<string | undefined> {
+  return readConfigFile(path, display, { optional: true });
 }
 
 /** A path as the user would type it from `cwd`. */

@@ -87,7 +87,7 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
       const line = redact(raw);
       tail.push(line);
       options.onLine?.(line, stream);
-    });
+    }, redact);
   const out = lineOf('stdout');
   const err = lineOf('stderr');
 

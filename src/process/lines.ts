@@ -1,18 +1,27 @@
 // A command's output as lines, in bounded memory: a splitter per stream (a
 // chunk may end mid-line, a line may never end) and one tail of the newest
 // lines of both streams, interleaved as they arrived. A hook that prints 50 MB
-// costs at most MAX_LINE + the tail's size here, whatever it prints.
+// costs at most MAX_LINE + HOLD_BACK + the tail's size here, whatever it prints.
 
 import { StringDecoder } from 'node:string_decoder';
 
 /** Longer lines are cut into pieces of this many characters. */
 export const MAX_LINE = 8 * 1024;
+/**
+ * Characters of an unfinished long line kept back when it is cut: a secret
+ * that starts there may end in the next chunk (a session token is ~1-2 KB).
+ */
+const HOLD_BACK = 4 * 1024;
 
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
   private partial = '';
 
-  constructor(private readonly onLine: (line: string) => void) {}
+  constructor(
+    private readonly onLine: (line: string) => void,
+    /** Masks secrets; applied before a long line is cut, so no secret is split across two pieces. */
+    private readonly redact: (text: string) => string = (text) => text,
+  ) {}
 
   write(chunk: Buffer): void {
     let text = this.partial + this.decoder.write(chunk);
@@ -22,9 +31,14 @@ export class LineSplitter {
       start = nl + 1;
     }
     text = text.slice(start);
-    while (text.length > MAX_LINE) {
-      this.emit(text.slice(0, MAX_LINE));
-      text = text.slice(MAX_LINE);
+    if (text.length > MAX_LINE + HOLD_BACK) {
+      // Every secret wholly in the text is masked before the cut; one that
+      // is not yet whole starts in the kept-back end.
+      text = this.redact(text);
+      while (text.length > MAX_LINE + HOLD_BACK) {
+        this.emit(text.slice(0, MAX_LINE));
+        text = text.slice(MAX_LINE);
+      }
     }
     this.partial = text;
   }

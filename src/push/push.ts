@@ -6,6 +6,7 @@
 
 import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionStore } from '../backends/types.js';
+import { checkUname } from '../config/names.js';
 import { unknownNameMessage } from '../config/did-you-mean.js';
 import type { AppConfig, DeployConfig } from '../config/types.js';
 import { IonflowError, usageError } from '../errors.js';
@@ -35,8 +36,6 @@ export interface PushResult {
 
 export const DIRTY_MESSAGE = 'You must either specify a uname or push from a clean git commit';
 
-// A uname becomes a file name and an S3 key: keep it to one safe path segment.
-const UNAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** The app's groups in deploy.yaml, in its order. */
 const groupsOf = (config: DeployConfig, appKey: string) => Object.values(config.groups).filter((g) => g.app === appKey);
@@ -82,9 +81,8 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const app = config.apps[appKey];
   if (!app) throw usageError(unknownNameMessage('app', appKey, Object.keys(config.apps)));
   if (options.rev && options.uname) throw usageError('give --rev or --uname, not both');
-  if (options.uname !== undefined && !UNAME.test(options.uname)) {
-    throw usageError(`--uname ${JSON.stringify(options.uname)} must be letters, digits, '.', '_' or '-' (at most 128)`);
-  }
+  // A uname becomes a file name and an S3 key: one safe path segment.
+  checkUname(options.uname);
   const { signal } = options;
   const say = options.onProgress ?? (() => {});
   const firstGroup = groupsOf(config, appKey)[0]?.key;

@@ -1,9 +1,11 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalComputeGroup } from '../../src/backends/local/group.js';
 import { checkZip, unzipRelease } from '../../src/backends/local/unzip.js';
-import { IonflowError } from '../../src/errors.js';
+import { IonflowError, isAbortError } from '../../src/errors.js';
 import { localGroup, metaFor, zipStore } from '../deploy/fixtures.js';
 import { makeTempDir } from '../support/repo.js';
 import { writeZip } from '../support/zip-writer.js';
@@ -113,5 +115,49 @@ describe('unpacking a broken revision', () => {
     const dest = join(root, 'rel');
     await expect(unzipRelease(zip, dest)).rejects.toThrow(/EEXIST/);
     expect(readdirSync(root)).toEqual(['dup.zip']);
+  });
+});
+
+describe('interrupting an unpacking', () => {
+  it('stops writing a large file at once, and leaves nothing', async () => {
+    // ~3.9 GiB of zeros in a 4 MB zip: the same sync-flushed 1 MiB deflate block, repeated, then a final empty block.
+    const block = deflateRawSync(Buffer.alloc(1 << 20), { finishFlush: zlib.Z_SYNC_FLUSH });
+    const copies = 4000;
+    const zip = writeZip(join(root, 'big.zip'), [
+      { name: 'big.bin', compressed: Buffer.concat([...Array<Buffer>(copies).fill(block), Buffer.from([3, 0])]), declaredSize: copies * (1 << 20) },
+    ]);
+    const dest = join(root, 'release');
+    const controller = new AbortController();
+    const unpacking = unzipRelease(zip, dest, { signal: controller.signal }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    // Interrupt once the file is being written.
+    while (!tree(root).some((p) => p.endsWith('big.bin'))) await sleep(10);
+    const t0 = Date.now();
+    controller.abort();
+    const err = await unpacking;
+    expect(isAbortError(err)).toBe(true);
+    // Writing it all takes many seconds; an interrupt is a chunk away (~0.1 s idle).
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(tree(root)).toEqual(['big.zip']);
+  });
+});
+
+describe('a link entry of a crafted size', () => {
+  it('is refused from its declared size, without reading it into memory', async () => {
+    // 600 MiB of "a" in a tiny zip, as a link's target: read whole, it made a string past V8's limit.
+    const block = deflateRawSync(Buffer.alloc(1 << 20, 'a'), { finishFlush: zlib.Z_SYNC_FLUSH });
+    const copies = 600;
+    const zip = writeZip(join(root, 'huge-link.zip'), [
+      { name: 'ok.txt', data: 'fine' },
+      { name: 'l', kind: 'symlink', compressed: Buffer.concat([...Array<Buffer>(copies).fill(block), Buffer.from([3, 0])]), declaredSize: copies * (1 << 20) },
+    ]);
+    const err = await checkZip(zip).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(IonflowError);
+    expect((err as Error).message).toMatch(/"l" is a link whose target is 629145600 bytes long/);
   });
 });

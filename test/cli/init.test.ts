@@ -48,19 +48,19 @@ describe('ionflow init', () => {
 
   it('names the app from ion-config.edn, and the result validates, lists and plans', async () => {
     const dir = project('anything', {
-      'resources/datomic/ion-config.edn': '{:app-name "Shop Ions" :lambdas {:f {:fn a.b/c}}}',
+      'resources/datomic/ion-config.edn': '{:app-name "Shop_Ions" :lambdas {:f {:fn a.b/c}}}',
       'src/a/b.clj': '(ns a.b)\n\n(defn c [_] "c")\n',
     });
     const r = await runCli(['init'], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     const text = readFileSync(join(dir, 'deploy.yaml'), 'utf8');
     expect(text).toMatch(/^# yaml-language-server: \$schema=\S+deploy\.schema\.json\n/);
-    expect(text).toContain('  shop-ions:\n');
-    expect(text).toContain('    name: "Shop Ions"\n');
+    expect(text).toContain('  shop_ions:\n');
+    expect(text).toContain('    name: "Shop_Ions"\n');
     expect(text).toContain('# s3: { bucket:');
     expect(await runCli(['validate'], { cwd: dir })).toMatchObject({ code: 0, stdout: 'ok\n', stderr: '' });
     const list = JSON.parse((await runCli(['list', '--json'], { cwd: dir })).stdout);
-    expect(list.pipelines[0].steps.map((s: { id: string }) => s.id)).toEqual(['push-shop-ions', 'deploy-dev', 'wait-dev']);
+    expect(list.pipelines[0].steps.map((s: { id: string }) => s.id)).toEqual(['push-shop_ions', 'deploy-dev', 'wait-dev']);
   });
 
   it('without ion-config.edn names the app after the folder and ignores .ionflow/', async () => {

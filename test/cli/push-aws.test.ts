@@ -285,14 +285,20 @@ describe('credential profiles (SPEC §10)', () => {
     expect(refused.stderr).not.toContain(REFUSED_SECRET);
     expect(await exists(`datomic/apps/shop/${r.head()}.zip`)).toBe(false);
 
-    const unknown = await runCli(['push', '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv });
-    expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^error: .*AWS profile nobody: Could not load credentials[^\n]*\nhint: your AWS credentials are missing or expired/m);
-    // A forced commit push reaches S3 first through lib-storage's upload: the profile is named there too, once.
-    const forced = await runCli(['push', '--force', '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv });
-    expect(forced.code).toBe(1);
-    expect(forced.stderr).toMatch(/^error: upload .*: CredentialsProviderError: AWS profile nobody: Could not load credentials/m);
-    expect(forced.stderr).not.toMatch(/AWS profile nobody: AWS profile/);
+    // A profile that no shared file defines is named, with the files and the profiles they have, on every path (SPEC §10).
+    const notFound = new RegExp(`^error: AWS profile nobody not found in \\S+/config or ${profileEnv.AWS_SHARED_CREDENTIALS_FILE}; profiles there: acme, refused$`, 'm');
+    const attempts = await Promise.all([
+      runCli(['push', '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv }),
+      runCli(['push', '--force', '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv }),
+      runCli(['deploy', '--group', 'staging', '--rev', r.head(), '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv }),
+      runCli(['deploy-status', '--group', 'staging', '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv }),
+      runCli(['push', '--creds-profile', 'acmee'], { cwd: r.dir, env: profileEnv }),
+    ]);
+    for (const attempt of attempts.slice(0, 4)) {
+      expect(attempt.code, attempt.stderr).toBe(2);
+      expect(attempt.stderr).toMatch(notFound);
+    }
+    expect(attempts[4]!.stderr).toContain('hint: did you mean acme?');
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(1);
   });
 

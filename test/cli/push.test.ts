@@ -67,13 +67,24 @@ describe('ionflow push (local store)', () => {
     expect(result.stderr.split('\n')[0]).toBe('error: You must either specify a uname or push from a clean git commit');
   });
 
-  it('asks for --app when deploy.yaml has several apps (exit 2)', async () => {
-    const yaml = DEPLOY_YAML.replace('groups:', '  admin:\n    root: admin\n    store:\n      local: .ionflow/store\ngroups:');
-    repo = makeRepo({ 'deploy.yaml': yaml, 'admin/x.txt': 'x' });
-    const result = await runCli(['push'], { cwd: repo.dir, env: repo.env });
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/several apps \(shop, admin\).*--app/);
-    const chosen = await runCli(['push', '--app', 'admin'], { cwd: repo.dir, env: repo.env });
+  it('a bare push with several apps takes the app whose root holds the current folder; --app only when that is ambiguous', async () => {
+    const yaml = DEPLOY_YAML.replace('groups:', '  admin:\n    root: admin\n    store:\n      local: .ionflow/store\n  admin-copy:\n    root: admin\n    name: admin\n    store:\n      local: .ionflow/store-2\ngroups:');
+    repo = makeRepo({ 'deploy.yaml': yaml, 'admin/x.txt': 'x', 'admin/src/y.txt': 'y', 'docs/z.txt': 'z' });
+    // At the top and in docs/ only shop's root (.) holds the folder.
+    const [top, docs, admin] = await Promise.all([
+      runCli(['push'], { cwd: repo.dir, env: repo.env }),
+      runCli(['push', '--uname', 'docs'], { cwd: join(repo.dir, 'docs'), env: repo.env }),
+      runCli(['push'], { cwd: join(repo.dir, 'admin/src'), env: repo.env }),
+    ]);
+    expect(top.code, top.stderr).toBe(0);
+    expect(docs.code, docs.stderr).toBe(0);
+    expect(readdirSync(join(repo.dir, '.ionflow/store/shop')).sort()).toEqual([`${repo.head()}.json`, `${repo.head()}.zip`, 'docs.json', 'docs.zip']);
+    // In admin/src two apps have the nearest root, admin: ambiguous, and both are listed.
+    expect(admin.code).toBe(2);
+    expect(admin.stderr).toBe(
+      'error: deploy.yaml has several apps and several apps have this folder as their root: admin (root admin), admin-copy (root admin)\nhint: choose one with --app <name>\n',
+    );
+    const chosen = await runCli(['push', '--app', 'admin-copy'], { cwd: join(repo.dir, 'admin'), env: repo.env });
     expect(chosen.code).toBe(0);
     expect(edn(chosen.stdout)['deploy-groups']).toEqual([]);
   });

@@ -86,7 +86,7 @@ describe('links in a revision', () => {
     ]);
     const started = Date.now();
     const res = await refused('chain', /FAILED: refused to unpack/);
-    expect(Date.now() - started).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(15_000); // a whole CLI deploy; quadratic took minutes
     expect(res.stderr).toContain('"x/x/x/l" would be written through the link "x"');
     expect(res.stderr).toContain('"deep" is a link going through the link "a"');
     expect(res.stderr).toContain('"up" is a link pointing outside the release');

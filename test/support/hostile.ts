@@ -23,7 +23,7 @@ export function inRepo(files: Record<string, string>): TempRepo {
 /** ionflow `args` in a fresh repository holding `files` (nothing committed). */
 export async function cliIn(files: Record<string, string>, args: string[], options: Partial<CliOptions> = {}): Promise<CliResult & { repo: TempRepo }> {
   const repo = inRepo(files);
-  const r = await runCli(args, { cwd: repo.dir, env: repo.env, ...options });
+  const r = await runCli(args, { cwd: repo.dir, ...options, env: { ...repo.env, ...options.env } });
   return { ...r, repo };
 }
 

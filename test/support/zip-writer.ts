@@ -15,6 +15,8 @@ export interface ZipEntrySpec {
   deflate?: boolean;
   /** The uncompressed size the headers claim, when it should lie. */
   declaredSize?: number;
+  /** Raw deflate data to store as is (with `declaredSize`): a huge entry made cheaply. */
+  compressed?: Buffer;
 }
 
 const TYPE_BITS = { file: 0o100000, dir: 0o040000, symlink: 0o120000 } as const;
@@ -28,8 +30,8 @@ export function zipBuffer(entries: ZipEntrySpec[]): Buffer {
     const name = Buffer.from(e.name, 'utf8');
     const content = Buffer.from(e.data ?? '', 'utf8');
     const crc = crc32(content);
-    const data = e.deflate ? deflateRawSync(content) : content;
-    const method = e.deflate ? 8 : 0;
+    const data = e.compressed ?? (e.deflate ? deflateRawSync(content) : content);
+    const method = e.deflate || e.compressed ? 8 : 0;
     const size = e.declaredSize ?? content.length;
     const mode = TYPE_BITS[kind] | (e.mode ?? (kind === 'dir' ? 0o755 : kind === 'symlink' ? 0o777 : 0o644));
     const local = Buffer.alloc(30);

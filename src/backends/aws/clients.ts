@@ -70,6 +70,7 @@ import type { GetCallerIdentityCommandInput, GetCallerIdentityCommandOutput, STS
 import type { ProfileConfig } from '../../config/types.js';
 import { requireSdk } from '../../vendor/aws-sdk.js';
 import type { BackendOptions } from '../types.js';
+import { requireProfile } from './profiles.js';
 import { honourSignal, requestHandlerSettings } from './request-limits.js';
 
 type Call<I, O> = (input: I, signal?: AbortSignal) => Promise<O>;
@@ -222,8 +223,12 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
 export function createAwsClients(profile: ProfileConfig | undefined, options: BackendOptions = {}): AwsClients {
   // Connection and idle timeouts on every client's request handler (SPEC §17).
   const limits = { requestHandler: requestHandlerSettings(options) };
+  // A named AWS profile must exist before any client of it is made: every path (push, deploy, status) asks here.
+  const named = options.credsProfile ?? profile?.awsProfile;
+  const profileExists = once(async () => (named ? requireProfile(named, options.env ?? process.env) : undefined));
   return {
     s3: once(async () => {
+      await profileExists();
       const sdk = requireSdk('client-s3');
       const settings = clientSettings('s3', profile, options);
       const client = new sdk.S3Client({
@@ -255,6 +260,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
       };
     }),
     codedeploy: once(async () => {
+      await profileExists();
       const sdk = requireSdk('client-codedeploy');
       const settings = clientSettings('codedeploy', profile, options);
       const client = new sdk.CodeDeployClient({ ...settings, ...limits, logger: SILENT });
@@ -277,6 +283,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
       };
     }),
     sfn: once(async () => {
+      await profileExists();
       const sdk = requireSdk('client-sfn');
       const settings = clientSettings('sfn', profile, options);
       const client = new sdk.SFNClient({ ...settings, ...limits, logger: SILENT });
@@ -293,6 +300,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
       };
     }),
     sts: once(async () => {
+      await profileExists();
       const sdk = requireSdk('client-sts');
       const settings = clientSettings('sts', profile, options);
       const client = new sdk.STSClient({ ...settings, logger: SILENT });

@@ -51,7 +51,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRES
 export function errorKey(err: unknown): string | undefined {
   const e = err as { name?: string; code?: string; Code?: string; message?: string } | null;
   if (!e) return undefined;
-  for (const key of [e.name, e.Code, e.code]) if (key && HINTS[key]) return key;
+  for (const key of [e.name, e.Code, e.code]) if (key && Object.hasOwn(HINTS, key)) return key;
   const message = e.message ?? '';
   if (/Region is missing/i.test(message)) return 'RegionMissing';
   if ((e.code && UNREACHABLE.has(e.code)) || (e.name && UNREACHABLE.has(e.name))) return 'EndpointUnreachable';

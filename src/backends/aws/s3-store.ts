@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { assertSafeName } from '../../config/names.js';
 import { InterruptedError, isAbortError } from '../../errors.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta, revisionName } from '../revision-meta.js';
@@ -45,6 +46,8 @@ export class S3RevisionStore implements RevisionStore {
   }
 
   private key(appName: string, name: string, ext: 'zip' | 'json'): string {
+    assertSafeName(appName, 'app name');
+    assertSafeName(name, 'revision name');
     return `${this.options.prefix}${appName}/${name}.${ext}`;
   }
 

@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { assertSafeName } from '../../config/names.js';
 import { IonflowError } from '../../errors.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
 import { DigestStream } from '../digest.js';
@@ -40,6 +41,8 @@ export class LocalRevisionStore implements RevisionStore {
   }
 
   private paths(appName: string, name: string) {
+    assertSafeName(appName, 'app name');
+    if (name !== '') assertSafeName(name, 'revision name');
     const folder = join(this.dir, appName);
     return { folder, zip: join(folder, `${name}.zip`), json: join(folder, `${name}.json`) };
   }

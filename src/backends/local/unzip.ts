@@ -99,6 +99,9 @@ function escapeReason(name: string): string | undefined {
   return undefined;
 }
 
+/** Far past any PATH_MAX, yet small enough to read: longer link targets are refused unread. */
+const MAX_LINK_TARGET = 1024 * 1024;
+
 /** Check every entry; throw one error naming all refused entries, before anything is written. */
 export async function checkZip(file: string): Promise<CheckedEntry[]> {
   const zip = await openZip(file);
@@ -117,7 +120,15 @@ export async function checkZip(file: string): Promise<CheckedEntry[]> {
       if (path === '.' || path === '') continue;
       const { kind, mode } = kindAndMode(entry, name);
       const item: CheckedEntry = { path, kind, mode, entry };
-      if (kind === 'symlink') item.target = (await readBytes(zip, entry)).toString('utf8');
+      if (kind === 'symlink') {
+        // A target is read whole into memory: its size comes from the zip, so
+        // it is checked first (the OS refuses targets past PATH_MAX anyway).
+        if (entry.uncompressedSize > MAX_LINK_TARGET) {
+          problems.push(`${JSON.stringify(path)} is a link whose target is ${entry.uncompressedSize} bytes long`);
+          continue;
+        }
+        item.target = (await readBytes(zip, entry)).toString('utf8');
+      }
       checked.push(item);
     }
     problems.push(...linkProblems(checked));
@@ -168,7 +179,8 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
             yield chunk;
           }
         };
-        await pipeline(await openStream(zip, e.entry), counted, createWriteStream(dest, { flags: 'wx', mode: e.mode }));
+        // With the signal: a Ctrl-C stops a file of gigabytes at the next chunk, not after it.
+        await pipeline(await openStream(zip, e.entry), counted, createWriteStream(dest, { flags: 'wx', mode: e.mode }), signal ? { signal } : {});
       }
       await chmod(dest, e.mode); // the umask may have trimmed the mode given at creation
     }

@@ -1,5 +1,6 @@
 // `ionflow plan <pipeline>`: the resolved task graph, changing nothing.
 import { loadConfig } from '../../config/load.js';
+import { checkUname } from '../../config/names.js';
 import type { DeployConfig, StepConfig } from '../../config/types.js';
 import { IonflowError } from '../../errors.js';
 import { planPipeline, type UpToDateCheck } from '../../graph/plan.js';
@@ -25,6 +26,7 @@ export async function upToDateCheck(ctx: CliContext, config: DeployConfig, optio
 export default async function plan(ctx: CliContext, options: PlanOptions, name?: string): Promise<number> {
   if (!name) throw new IonflowError('usage', 'plan needs a pipeline name');
   if (options.rev && options.uname) throw new IonflowError('usage', 'give --rev or --uname, not both');
+  checkUname(options.uname);
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const pipeline = pipelineOrFail(config, name);
   const steps = await planPipeline(pipeline, {

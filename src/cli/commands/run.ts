@@ -6,6 +6,7 @@
 
 import { unknownNameMessage } from '../../config/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
+import { checkUname } from '../../config/names.js';
 import type { DeployConfig, PipelineConfig } from '../../config/types.js';
 import { makeAsk, noTerminalError } from '../../engine/confirm.js';
 import type { EventSink } from '../../engine/events.js';
@@ -54,6 +55,7 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
     });
   }
   if (options.rev !== undefined && options.uname !== undefined) throw usageError('give --rev or --uname, not both');
+  checkUname(options.uname);
   // Refuse before anything is pushed rather than at the confirm step, half-way through.
   const confirm = pipeline.steps.find((s) => s.kind === 'confirm');
   if (confirm && !options.yes && !ctx.stdin.isTTY) throw noTerminalError(confirm.question);
