@@ -23,7 +23,7 @@ export interface ProfileConfig {
 }
 
 export type StoreConfig =
-  | { kind: 'local'; dir: string }
+  | { kind: 'local'; dir: string; /** Prune after a push to the newest n (SPEC §5); unset: keep all. */ keepRevisions?: number }
   | { kind: 's3'; bucket: string; prefix: string; profile?: string };
 
 export interface AppConfig {
