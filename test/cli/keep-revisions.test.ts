@@ -78,14 +78,14 @@ describe('keep-revisions on a local store', () => {
   });
 
   it.each([
-    ['0', 'must be >= 1'],
-    ['-1', 'must be >= 1'],
-    ['x', 'must be integer'],
-  ])('refuses keep-revisions: %s at file:line:col (exit 2)', async (value) => {
+    ['0', 'must be at least 1'],
+    ['-1', 'must be at least 1'],
+    ['"x"', 'must be a whole number'],
+  ])('refuses keep-revisions: %s at file:line:col (exit 2)', async (value, why) => {
     repo = makeRepo({ 'deploy.yaml': YAML(value) });
     const r = await runCli(['validate'], { cwd: repo.dir, env: repo.env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/deploy\.yaml:6:\d+.*keep-revisions/);
+    expect(r.stderr).toContain(`deploy.yaml:6:23: 'keep-revisions' ${why}`);
   });
 
   it('refuses keep-revisions on an S3 store (exit 2)', async () => {
