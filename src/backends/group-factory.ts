@@ -22,6 +22,12 @@ export async function createGroup(config: DeployConfig, groupKey: string, opts: 
     const { LocalComputeGroup } = await import('./local/group.js');
     return new LocalComputeGroup(group, app.name);
   }
+  if (group.kind === 'ion-dev') {
+    if (app.store.kind !== 'ion-dev') throw usageError(`group ${groupKey}: app ${group.app} is not an ion-dev app`);
+    // ion-dev keeps no history ionflow can read: the group's is the ledger's (SPEC §11).
+    const [{ IonDevComputeGroup }, { openLedger }] = await Promise.all([import('./ion-dev/group.js'), import('../ledger/open.js')]);
+    return new IonDevComputeGroup(group, { root: app.root, ionDev: app.store }, await openLedger(config, group.app, opts), opts);
+  }
   const profile = group.profile ? config.profiles[group.profile] : undefined;
   if (group.profile && !profile) throw usageError(`group ${groupKey}: unknown profile ${group.profile}`);
   const [{ createAwsClients }, { AwsComputeGroup }] = await Promise.all([

@@ -1,5 +1,6 @@
 // The one place a RevisionStore is made from config (STYLE §2). The aws
-// modules (and so the AWS SDK) are imported only for an s3 store.
+// modules (and so the AWS SDK) are imported only for an s3 store; an ion-dev
+// app's store stands for Datomic's bucket, which only ion-dev writes.
 
 import { unknownNameMessage } from '../config/did-you-mean.js';
 import type { DeployConfig } from '../config/types.js';
@@ -12,6 +13,10 @@ export async function createStore(config: DeployConfig, appKey: string, opts: Ba
   if (!app) throw usageError(unknownNameMessage('app', appKey, Object.keys(config.apps)));
   const store = app.store;
   if (store.kind === 'local') return new LocalRevisionStore(store.dir);
+  if (store.kind === 'ion-dev') {
+    const { IonDevRevisionStore } = await import('./ion-dev/store.js');
+    return new IonDevRevisionStore(store);
+  }
   const profile = store.profile ? config.profiles[store.profile] : undefined;
   if (store.profile && !profile) throw usageError(`app ${appKey}: unknown profile ${store.profile}`);
   const [{ createAwsClients }, { S3RevisionStore }] = await Promise.all([

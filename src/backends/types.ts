@@ -54,7 +54,7 @@ export interface PutRevisionInput {
 }
 
 export interface RevisionStore {
-  readonly kind: 'local' | 's3';
+  readonly kind: 'local' | 's3' | 'ion-dev';
   /** Human description, e.g. the folder or s3://bucket/prefix. */
   readonly where: string;
   /** The stored revision's metadata, or undefined when absent. */
@@ -146,17 +146,25 @@ export interface DeployInput {
   onStarted?: (deployment: DeploymentRecord) => Promise<void>;
   /** Each line a local group's hook prints, as it arrives, with its lifecycle event. */
   onLog?: (event: string, line: string) => void;
+  /** The pipeline run that deploys, for the deployment's record. */
+  run?: string;
+}
+
+/** What a status look may use: Ctrl-C, and where a look that runs a tool (ion-dev) shows its lines. */
+export interface StatusOptions {
+  signal?: AbortSignal;
+  onLog?: (line: string) => void;
 }
 
 export interface ComputeGroup {
-  readonly kind: 'local' | 'aws';
+  readonly kind: 'local' | 'aws' | 'ion-dev';
   readonly key: string;
   /**
    * Start a deployment. Local groups finish before returning (SPEC §6); aws
    * groups return once the execution/deployment is created.
    */
   deploy(input: DeployInput): Promise<DeploymentRecord>;
-  status(id: DeploymentId): Promise<DeploymentStatus>;
+  status(id: DeploymentId, options?: StatusOptions): Promise<DeploymentStatus>;
   /** Newest first. */
   history(limit?: number): Promise<DeploymentRecord[]>;
 }

@@ -96,9 +96,12 @@ async function readIonConfigs(raw: Record<string, unknown>, dir: string, opts: L
       if (text === undefined) return;
       const checked = checkIonConfig(text, ionConfig, display);
       problems.push(...checked.problems);
-      const awsGroups = Object.entries(groups)
-        .filter(([, g]) => isRecord(g) && g.app === key && isRecord(g.aws))
-        .map(([k]) => k);
+      // Lambdas are named <group>-<name>: the CodeDeploy group key, or an ion-dev compute group's name.
+      const awsGroups = Object.entries(groups).flatMap(([k, g]) => {
+        if (!isRecord(g) || g.app !== key) return [];
+        if (isRecord(g['ion-dev'])) return [typeof g['ion-dev'].group === 'string' ? g['ion-dev'].group : k];
+        return isRecord(g.aws) ? [k] : [];
+      });
       problems.push(...lambdaNameProblems(checked.lambdas, awsGroups, display));
       if (checked.config) ionConfigs[key] = checked.config;
       if (opts.resolveSymbols) {

@@ -10,6 +10,7 @@ import type {
   AppConfig,
   DeployConfig,
   GroupConfig,
+  IonDevConfig,
   PipelineConfig,
   Position,
   ProfileConfig,
@@ -28,6 +29,8 @@ export const DEFAULTS = {
   s3Prefix: 'datomic/apps/',
   via: 'step-functions' as Via,
   waitTimeoutMs: 30 * 60_000,
+  ionDevCommand: ['clojure', '-A:ion-dev'],
+  ionDevTimeoutsMs: { push: 30 * 60_000, deploy: 5 * 60_000, status: 2 * 60_000 },
 } as const;
 
 const entries = (v: unknown): [string, Raw][] => (isRecord(v) ? (Object.entries(v) as [string, Raw][]) : []);
@@ -63,7 +66,9 @@ export function normalise(
     const { root, ionConfig } = appPaths(dir, a);
     const s = isRecord(a.store) ? a.store : {};
     let store: StoreConfig;
-    if (isRecord(s.s3)) {
+    if (isRecord(a['ion-dev'])) {
+      store = ionDevConfig(a, a['ion-dev'], profiles);
+    } else if (isRecord(s.s3)) {
       store = { kind: 's3', bucket: String(s.s3.bucket), prefix: str(s.s3.prefix) ?? DEFAULTS.s3Prefix, profile: str(s.s3.profile) };
     } else {
       store = { kind: 'local', dir: resolve(dir, str(s.local) ?? DEFAULTS.localStore) };
@@ -81,7 +86,9 @@ export function normalise(
       keepReleases: typeof g['keep-releases'] === 'number' ? g['keep-releases'] : DEFAULTS.keepReleases,
       ...(promoteFrom ? { promoteFrom } : {}),
     };
-    if (isRecord(g.aws)) {
+    if (isRecord(g['ion-dev'])) {
+      groups[key] = { kind: 'ion-dev', ...common, computeGroup: str(g['ion-dev'].group) ?? key };
+    } else if (isRecord(g.aws)) {
       const aws = g.aws;
       groups[key] = {
         kind: 'aws',
@@ -136,6 +143,24 @@ export function normalise(
   }
 
   return { version: 1, file, dir, profiles, apps, groups, pipelines };
+}
+
+/** An app's `ion-dev` settings, defaults filled in; `creds-profile`/`region` written here win over the profile's. */
+function ionDevConfig(app: Raw, ionDev: Raw, profiles: Record<string, ProfileConfig>): IonDevConfig {
+  const profile = typeof ionDev.profile === 'string' ? profiles[ionDev.profile] : undefined;
+  const credsProfile = str(ionDev['creds-profile']) ?? profile?.awsProfile;
+  const region = str(ionDev.region) ?? profile?.region;
+  const t = isRecord(ionDev.timeouts) ? ionDev.timeouts : {};
+  const ms = (op: keyof typeof DEFAULTS.ionDevTimeoutsMs) => parseDuration(str(t[op]) ?? '') ?? DEFAULTS.ionDevTimeoutsMs[op];
+  return {
+    kind: 'ion-dev',
+    command: Array.isArray(ionDev.command) ? ionDev.command.map(String) : [...DEFAULTS.ionDevCommand],
+    ...(credsProfile !== undefined ? { credsProfile } : {}),
+    ...(region !== undefined ? { region } : {}),
+    timeouts: { push: ms('push'), deploy: ms('deploy'), status: ms('status') },
+    dependencyConflicts: app['dependency-conflicts'] === 'fail' ? 'fail' : 'warn',
+    allowConflicts: Array.isArray(app['allow-conflicts']) ? app['allow-conflicts'].map(String) : [],
+  };
 }
 
 /** A run step works in "the app root": the one app the pipeline pushes or deploys, else the only app. */

@@ -7,6 +7,7 @@ import { findCycle } from '../graph/graph.js';
 import { didYouMean } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { gateProblems } from './gates.js';
+import { ionDevProblems, isIonDevApp } from './ion-dev-checks.js';
 import type { Problem } from './problems.js';
 import { isRecord, rawSteps, type RawStep } from './steps.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
@@ -44,6 +45,8 @@ export function semanticProblems(src: YamlSource): Problem[] {
     if (typeof name === 'string' && !sets.get(known)!.has(name)) at(path, unknownRef(what, name, known));
   };
 
+  problems.push(...ionDevProblems(src, apps, groups, profiles));
+
   for (const [key, app] of Object.entries(apps)) {
     if (!isRecord(app) || !isRecord(app.store) || !isRecord(app.store.s3)) continue;
     ref(['apps', key, 'store', 's3', 'profile'], 'profile', app.store.s3.profile, profiles);
@@ -57,6 +60,8 @@ export function semanticProblems(src: YamlSource): Problem[] {
   for (const [key, group] of Object.entries(groups)) {
     if (!isRecord(group)) continue;
     ref(['groups', key, 'app'], 'app', group.app, appKeys);
+    // ion-dev apps and groups go together; ionDevProblems says so.
+    if (isIonDevApp(apps, group.app) || isRecord(group['ion-dev'])) continue;
     const aws = group.aws;
     if (!isRecord(aws)) continue;
     ref(['groups', key, 'aws', 'profile'], 'profile', aws.profile, profiles);

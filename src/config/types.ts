@@ -22,9 +22,28 @@ export interface ProfileConfig {
   endpoints: Endpoints;
 }
 
+/**
+ * An ion-dev app (SPEC §16): Datomic's ion-dev pushes and deploys, ionflow
+ * runs it. It has no store of ionflow's; this takes the store's place.
+ */
+export interface IonDevConfig {
+  kind: 'ion-dev';
+  /** The argv prefix, default [clojure, -A:ion-dev]. */
+  command: string[];
+  /** Named in every op map when set (explicit, else from `profile`). */
+  credsProfile?: string;
+  region?: string;
+  /** Per-op timeouts in milliseconds. */
+  timeouts: { push: number; deploy: number; status: number };
+  /** `fail`: conflicts not in allowConflicts fail the push. */
+  dependencyConflicts: 'warn' | 'fail';
+  allowConflicts: string[];
+}
+
 export type StoreConfig =
   | { kind: 'local'; dir: string }
-  | { kind: 's3'; bucket: string; prefix: string; profile?: string };
+  | { kind: 's3'; bucket: string; prefix: string; profile?: string }
+  | IonDevConfig;
 
 export interface AppConfig {
   key: string;
@@ -67,7 +86,18 @@ export interface AwsGroupConfig {
   rollback?: 'auto';
 }
 
-export type GroupConfig = LocalGroupConfig | AwsGroupConfig;
+/** A Datomic Cloud compute group deployed through ion-dev (SPEC §16). */
+export interface IonDevGroupConfig {
+  kind: 'ion-dev';
+  key: string;
+  app: string;
+  keepReleases: number;
+  promoteFrom?: string[];
+  /** The compute group's name, ion-dev's `:group`; default the group key. */
+  computeGroup: string;
+}
+
+export type GroupConfig = LocalGroupConfig | AwsGroupConfig | IonDevGroupConfig;
 
 export type FinalDeployStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 

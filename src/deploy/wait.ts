@@ -17,6 +17,8 @@ export interface WaitOptions {
   pollMs?: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Each line a status look prints (ion-dev's), when it runs a tool. */
+  onLog?: (line: string) => void;
   backend?: BackendOptions;
 }
 
@@ -47,7 +49,8 @@ export async function pollStatus(
 ): Promise<PollOutcome> {
   const target = options.for ?? 'SUCCEEDED';
   const deadline = Date.now() + options.timeoutMs;
-  const defaultPoll = group.kind === 'local' ? [0.2, 1] : [2, 15];
+  // Each ion-dev look starts a JVM: keep them few (SPEC §16: at 2 s, then up to every 10 s).
+  const defaultPoll = group.kind === 'local' ? [0.2, 1] : group.kind === 'ion-dev' ? [2, 10] : [2, 15];
   const maxWaitTime = Math.max(options.timeoutMs / 1000, 0.002);
   let [minDelay, maxDelay] = options.pollMs ? [options.pollMs / 1000, options.pollMs / 1000] : defaultPoll;
   minDelay = Math.min(minDelay!, maxWaitTime / 2);
@@ -55,7 +58,7 @@ export async function pollStatus(
   let last: DeploymentStatus | undefined;
   let lastWord = '';
   const check = async (): Promise<boolean> => {
-    const status = await group.status(id);
+    const status = await group.status(id, { ...(options.signal ? { signal: options.signal } : {}), ...(options.onLog ? { onLog: options.onLog } : {}) });
     last = status;
     const word = `${status.deployStatus}/${status.codeDeployStatus}`;
     if (word !== lastWord) options.onProgress?.(`${group.key}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})`);
@@ -63,11 +66,18 @@ export async function pollStatus(
     return isFailed(status) || isFinal(status) || (target === 'RUNNING' && status.deployStatus === 'RUNNING');
   };
   // A local deployment is final before deploy returns (SPEC §6), and an aws
-  // one may be too: look once before loading the waiter at all.
-  if (await check()) return { state: 'done', status: last! };
+  // one may be too: look once before loading the waiter at all. An ion-dev
+  // deployment has only just started, and each look costs a JVM: its first
+  // look is the waiter's own, after minDelay.
+  if (group.kind === 'ion-dev') {
+    await sleep(minDelay * 1000, undefined, options.signal ? { signal: options.signal } : {}).catch(() => {});
+    if (options.signal?.aborted) throw new InterruptedError();
+  } else if (await check()) return { state: 'done', status: last! };
   const { createWaiter, WaiterState } = await import('@smithy/util-waiter');
+  // What is left of the timeout (the waiter insists it exceed minDelay; the deadline check below has the last word).
+  const left = Math.max((deadline - Date.now()) / 1000, minDelay + 0.001);
   const result = await createWaiter(
-    { client: group, maxWaitTime, minDelay, maxDelay, ...(options.signal ? { abortSignal: options.signal } : {}) },
+    { client: group, maxWaitTime: left, minDelay, maxDelay, ...(options.signal ? { abortSignal: options.signal } : {}) },
     id,
     async () => ({ state: (await check()) ? WaiterState.SUCCESS : WaiterState.RETRY }),
   );

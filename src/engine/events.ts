@@ -63,6 +63,8 @@ export interface StepFacts {
   'execution-arn'?: string;
   'deployment-id'?: string;
   'deploy-status'?: string;
+  /** An ion-dev push: lib → the version Datomic Cloud uses instead (SPEC §16). */
+  'dependency-conflicts'?: Record<string, string>;
 }
 
 /** Why a step failed. jsonl carries `message` as `error`; the rest is for the human renderers. */

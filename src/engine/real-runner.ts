@@ -68,9 +68,14 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const { pushApp } = await import('../push/push.js');
         const r = input.run.revision;
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
-        const res = await pushApp(config, step.app, { ...which, force, ...common(input) });
+        const res = await pushApp(config, step.app, { ...which, force, onLog: (line: string) => input.log(line), ...common(input) });
         const revision: RevisionRef = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
         const facts: StepFacts = { ...revision, store: res.store.where, uploaded: !res.skipped && !res.registeredOnly };
+        if (res.ionDev) {
+          const conflicts = res.ionDev.conflicts;
+          if (Object.keys(conflicts).length > 0) facts['dependency-conflicts'] = conflicts;
+          return { detail: `pushed ${shortName(revision)} through ${res.store.where}`, pushed: { app: step.app, revision }, facts };
+        }
         if (res.registeredOnly) return { detail: `registered ${shortName(revision)}, already in ${res.store.where}`, pushed: { app: step.app, revision }, facts };
         return res.skipped
           ? { skipped: true, detail: `up to date: ${shortName(revision)} is already in ${res.store.where}`, pushed: { app: step.app, revision }, facts }
@@ -81,7 +86,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
         if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
         const { deployToGroup } = await import('../deploy/deploy.js');
-        const onLog = (event: string, line: string) => input.log(line, event);
+        const onLog = (event: string, line: string) => input.log(line, event || undefined);
         const gate = opts.overrideGate !== undefined ? { overrideGate: opts.overrideGate } : {};
         const res = await deployToGroup(config, step.group, { revision, force, onLog, run: input.run.id, ...gate, ...common(input) });
         const { record } = res;
@@ -105,6 +110,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           for: step.for,
           timeoutMs: step.timeoutMs,
           ...(step.pollMs !== undefined ? { pollMs: step.pollMs } : {}),
+          onLog: (line: string) => input.log(line),
           ...common(input),
         }).catch((err: unknown) => {
           // Waiting stops; the deployment does not: say so, and how to follow it.

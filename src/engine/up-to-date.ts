@@ -132,7 +132,8 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
 
   const deployedAnswer = async (groupKey: string, appKey: string): Promise<boolean | undefined> => {
     // A push earlier in this run decides what is deployed: new content is deployed, not skipped.
-    if (opts.steps?.some((s) => s.kind === 'push' && s.app === appKey)) {
+    // (ion-dev pushes every time, and names the commit as before: its ledger alone decides.)
+    if (config.apps[appKey]?.store.kind !== 'ion-dev' && opts.steps?.some((s) => s.kind === 'push' && s.app === appKey)) {
       const pushed = await pushCheck(appKey);
       // A push that only registers leaves the content as stored: the deploy is asked as if it were skipped.
       if (pushed !== true && !(typeof pushed === 'object' && 'run' in pushed)) return pushed === false ? false : undefined;

@@ -23,6 +23,8 @@ export interface PushOptions {
   force?: boolean;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /** Each line a push tool prints (ion-dev's); default onProgress. */
+  onLog?: (line: string) => void;
   backend?: BackendOptions;
 }
 
@@ -35,6 +37,8 @@ export interface PushResult {
   /** The group `:deploy-command` names: the app's first in deploy.yaml (CodeDeploy-only groups cannot be deployed to by name). */
   firstGroup: string | undefined;
   store: RevisionStore;
+  /** An ion-dev app: ion-dev's own answer and the dependency conflicts it reported (SPEC §16). */
+  ionDev?: { result: Record<string, unknown>; conflicts: Record<string, string> };
 }
 
 export const DIRTY_MESSAGE = 'You must either specify a uname or push from a clean git commit';
@@ -86,6 +90,12 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   if (options.rev && options.uname) throw usageError('give --rev or --uname, not both');
   // A uname becomes a file name and an S3 key: one safe path segment.
   checkUname(options.uname);
+  if (app.store.kind === 'ion-dev') {
+    const { pushWithIonDev } = await import('../backends/ion-dev/push.js');
+    const pushed = await pushWithIonDev(config, appKey, { ...options, dirtyMessage: DIRTY_MESSAGE });
+    const { meta, deployGroups, firstGroup, store, result, conflicts } = pushed;
+    return { meta, skipped: false, deployGroups, firstGroup, store, ionDev: { result, conflicts } };
+  }
   const { signal } = options;
   const say = options.onProgress ?? (() => {});
   const firstGroup = groupsOf(config, appKey)[0]?.key;

@@ -38,6 +38,12 @@ export function stepSymbol(end: StepEndEvent, p: Paint): string {
   return p.red('✖');
 }
 
+/** An ion-dev push's dependency conflicts (SPEC §16) as one warning line, without the `warning:`. */
+export function conflictsWarning(conflicts: Record<string, string>): string {
+  const libs = Object.entries(conflicts).map(([lib, version]) => `${lib} ${version}`);
+  return `ion-dev reported dependency conflicts; Datomic Cloud uses ${libs.join(', ')}`;
+}
+
 /** The last lines of a failed step's output, indented under it. */
 export function outputTail(end: StepEndEvent, indent = '    '): string[] {
   const failure = end.error?.failure;

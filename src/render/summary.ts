@@ -2,7 +2,7 @@
 // went), built from events only, so every human renderer prints the same one.
 
 import type { EngineEvent, RunEndEvent, RunStartEvent, StepEndEvent, StepStartEvent } from '../engine/events.js';
-import { formatDuration, outputTail, type Paint, stepSymbol, stepWord } from './format.js';
+import { conflictsWarning, formatDuration, outputTail, type Paint, stepSymbol, stepWord } from './format.js';
 
 export class RunRecord {
   start?: RunStartEvent;
@@ -55,6 +55,10 @@ export function summaryLines(record: RunRecord, p: Paint, options: { steps: bool
     const time = e.status === 'not-run' ? '' : ` ${p.dim(formatDuration(e.duration_ms))}`;
     lines.push(`  ${stepSymbol(e, p)} ${e.step.padEnd(width)}  ${stepWord(e).padEnd(9)} ${e.detail}${time}`);
     if (e.status === 'failed') lines.push(...outputTail(e, '      '));
+  }
+  for (const e of record.ends.values()) {
+    const conflicts = e.facts?.['dependency-conflicts'];
+    if (conflicts) lines.push(p.yellow(`warning: ${e.step}: ${conflictsWarning(conflicts)}`));
   }
   lines.push(revisionLine(record));
   const where = whereLines(record);

@@ -134,7 +134,9 @@ describe('ionflow plan', () => {
     for (const args of [['plan', 'dev'], ['run', 'dev', '--output', 'plain']]) {
       const r = await runCli(args, { cwd: repo.dir, env: repo.env });
       expect(r.code, r.stderr).toBe(3);
-      expect(r.stderr).toMatch(new RegExp(`^error: ${repo.dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not inside a git repository$`, 'm'));
+      // run: preflight (SPEC §14) says it first, as its one FAILED line, before exit 3.
+      const where = repo.dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      expect(r.stderr).toMatch(new RegExp(args[0] === 'run' ? `^FAILED +app shop: ${where} is not inside a git repository — fix: ` : `^error: ${where} is not inside a git repository$`, 'm'));
       expect(r.stderr).toMatch(/^hint: /m);
       expect(r.stderr).not.toMatch(/fatal:/);
     }

@@ -41,7 +41,7 @@ pipelines:
 
 function setup() {
   repo = makeRepo({ 'deploy.yaml': yaml(aws.s3.bucket), '.gitignore': '.ionflow/\n', 'src/core.clj': '(ns core)' });
-  const env = { ...repo.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url };
+  const env = { ...repo.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url, AWS_ENDPOINT_URL_STS: aws.fake.url };
   const cli = (...args: string[]) => runCli(args, { cwd: repo!.dir, env });
   aws.fake.calls.length = 0;
   aws.fake.state.defaultExecutionScript = Array(200).fill('RUNNING');

@@ -123,3 +123,27 @@ describe('discovery', () => {
     ]);
   });
 });
+
+describe('ion-dev apps and groups (SPEC §16)', () => {
+  it('fills in the command and timeouts, takes creds from a profile, and names compute groups', async () => {
+    const c = await loadConfig({ cwd: join(GOOD, 'ion-dev') });
+    expect(c.apps.shop!.store).toEqual({
+      kind: 'ion-dev',
+      command: ['clojure', '-A:ion-dev'],
+      timeouts: { push: 30 * 60_000, deploy: 5 * 60_000, status: 2 * 60_000 },
+      dependencyConflicts: 'warn',
+      allowConflicts: [],
+    });
+    expect(c.apps.billing!.store).toEqual({
+      kind: 'ion-dev',
+      command: ['clojure', '-M:ion-dev'],
+      credsProfile: 'acme-prod',
+      region: 'eu-west-1',
+      timeouts: { push: 45 * 60_000, deploy: 5 * 60_000, status: 30_000 },
+      dependencyConflicts: 'fail',
+      allowConflicts: ['com.cognitect/transit-java'],
+    });
+    expect(c.groups['shop-query']).toEqual({ kind: 'ion-dev', key: 'shop-query', app: 'shop', keepReleases: 5, computeGroup: 'acme-query' });
+    expect(c.groups['shop-primary']).toMatchObject({ kind: 'ion-dev', computeGroup: 'shop-primary' });
+  });
+});

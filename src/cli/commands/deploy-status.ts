@@ -62,15 +62,25 @@ function target(config: DeployConfig, options: DeployStatusOptions): { groupKey:
   throw usageError('say which deployment: --execution-arn <arn>, --deployment-id <id> --group <g>, or --group <g> for its latest');
 }
 
+/** An execution that an ion-dev group of deploy.yaml ran (SPEC §16), found without --group. */
+async function ionDevTarget(config: DeployConfig, options: DeployStatusOptions): Promise<{ groupKey: string; id: DeploymentId } | undefined> {
+  const arn = options.executionArn;
+  if (!arn || options.group || options.deploymentId || parseLocalArn(arn)) return undefined;
+  if (!Object.values(config.groups).some((g) => g.kind === 'ion-dev')) return undefined;
+  const { ionDevGroupOfExecution } = await import('../../backends/ion-dev/find-group.js');
+  const groupKey = await ionDevGroupOfExecution(config, arn);
+  return groupKey === undefined ? undefined : { groupKey, id: { executionArn: arn } };
+}
+
 export default async function deployStatus(ctx: CliContext, options: DeployStatusOptions): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
-  const { groupKey, id: given } = target(config, options);
+  const { groupKey, id: given } = (await ionDevTarget(config, options)) ?? target(config, options);
   const group = await createGroup(config, groupKey, backendOptions(ctx));
   const id = given ?? (await group.history(1))[0]?.id;
   if (!id) throw preconditionError(`group ${groupKey} has no deployments yet`);
   let status: DeploymentStatus;
   if (options.wait) {
-    const outcome = await pollStatus(group, id, { timeoutMs: WAIT_TIMEOUT_MS, signal: ctx.signal, onProgress: (m) => ctx.log(m) });
+    const outcome = await pollStatus(group, id, { timeoutMs: WAIT_TIMEOUT_MS, signal: ctx.signal, onProgress: (m) => ctx.log(m), onLog: (m) => ctx.log(m) });
     if (outcome.state === 'timeout') {
       if (outcome.status) ctx.print(statusMap(outcome.status));
       throw new IonflowError('timeout', `the deployment did not finish within ${formatDuration(WAIT_TIMEOUT_MS)}`, {
@@ -79,7 +89,7 @@ export default async function deployStatus(ctx: CliContext, options: DeployStatu
     }
     status = outcome.status;
   } else {
-    status = await group.status(id);
+    status = await group.status(id, { signal: ctx.signal, onLog: (m) => ctx.log(m) });
   }
   await noteOutcome(config, groupKey, id, status, backendOptions(ctx));
   ctx.print(statusMap(status));

@@ -66,6 +66,11 @@ groups:
   #     via: step-functions        # or codedeploy
   #     state-machine: datomic-staging
   #     deployment-group: staging
+  # Datomic Cloud: let Datomic's ion-dev push and deploy (the app then has
+  # 'ion-dev: { creds-profile: my-aws-profile, region: us-east-1 }' instead of 'store'):
+  # query:
+  #   app: ${app.key}
+  #   ion-dev: { group: my-query-group }   # the compute group's name
 
 # profiles:
 #   staging:

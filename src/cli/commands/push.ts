@@ -4,8 +4,9 @@
 import { loadConfig } from '../../config/load.js';
 import { chooseApp } from '../../push/choose-app.js';
 import { type PushResult, pushApp } from '../../push/push.js';
+import { conflictsWarning } from '../../render/format.js';
 import { backendOptions, type CliContext } from '../context.js';
-import type { OutputMap } from '../output.js';
+import type { OutputMap, OutputValue } from '../output.js';
 
 export interface PushCommandOptions {
   app?: string;
@@ -14,13 +15,29 @@ export interface PushCommandOptions {
   force?: boolean;
 }
 
+/** The `ionflow deploy` that deploys this push to the app's first group (ion-dev's `:deploy-command`, in ionflow's words). */
+const deployCommand = ({ meta, firstGroup }: PushResult) =>
+  `ionflow deploy --group ${firstGroup ?? '<group>'} ${meta.rev ? `--rev ${meta.rev}` : `--uname ${meta.uname}`}`;
+
+/** An ion-dev push prints ion-dev's own map, its :deploy-command rewritten and the original kept as :ion-dev-command. */
+function ionDevOutput(result: PushResult, ionDev: NonNullable<PushResult['ionDev']>): OutputMap {
+  const out: OutputMap = {};
+  for (const [key, value] of Object.entries(ionDev.result)) {
+    if (key === 'deploy-command') out['deploy-command'] = deployCommand(result);
+    else out[key] = value as OutputValue;
+    if (key === 'deploy-command') out['ion-dev-command'] = value as OutputValue;
+  }
+  out['deploy-command'] ??= deployCommand(result);
+  return out;
+}
+
 export function pushOutput(result: PushResult): OutputMap {
-  const { meta, deployGroups, firstGroup } = result;
-  const which = meta.rev ? `--rev ${meta.rev}` : `--uname ${meta.uname}`;
+  if (result.ionDev) return ionDevOutput(result, result.ionDev);
+  const { meta, deployGroups } = result;
   return {
     ...(meta.rev ? { rev: meta.rev } : { uname: meta.uname ?? meta.name }),
     'deploy-groups': deployGroups,
-    'deploy-command': `ionflow deploy --group ${firstGroup ?? '<group>'} ${which}`,
+    'deploy-command': deployCommand(result),
     doc: 'To deploy, issue the :deploy-command, or run a pipeline: ionflow run <pipeline>',
   };
 }
@@ -36,6 +53,8 @@ export default async function push(ctx: CliContext, options: PushCommandOptions)
     onProgress: (message) => ctx.log(message),
     backend: backendOptions(ctx),
   });
+  const conflicts = result.ionDev?.conflicts ?? {};
+  if (Object.keys(conflicts).length > 0) ctx.log(`warning: ${conflictsWarning(conflicts)}`);
   ctx.print(pushOutput(result));
   return 0;
 }
