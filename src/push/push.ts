@@ -4,6 +4,7 @@
 // and by the pipeline engine's push steps; it never prints, it reports
 // progress through `onProgress`.
 
+import { isRegistered } from '../backends/revision-meta.js';
 import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionStore } from '../backends/types.js';
 import { checkUname } from '../config/names.js';
@@ -31,6 +32,8 @@ export interface PushOptions {
 export interface PushResult {
   meta: RevisionMeta;
   skipped: boolean;
+  /** Already uploaded, but only now registered (its earlier registration had failed). */
+  registeredOnly?: boolean;
   deployGroups: string[];
   /** The group `:deploy-command` names: the app's first in deploy.yaml (CodeDeploy-only groups cannot be deployed to by name). */
   firstGroup: string | undefined;
@@ -138,6 +141,12 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const sameTree = existing !== undefined && existing.tree === source.tree;
   if (sameTree && !(await intactP)) {
     say(`${app.name} ${label} is recorded in ${store.where}, but its zip is missing or not the one recorded: pushing it again`);
+  } else if (existing && sameTree && !isRegistered(existing)) {
+    // Uploaded by a push whose CodeDeploy registration failed: register it, no upload.
+    say(`${app.name} ${label} is in ${store.where} but was never registered: registering it`);
+    say(describeEntryPoints(existing.entryPoints));
+    const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
+    return { meta: { ...existing, registered: true }, skipped: false, registeredOnly: true, deployGroups, firstGroup, store };
   } else if (existing && sameTree) {
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
     say(describeEntryPoints(existing.entryPoints));
