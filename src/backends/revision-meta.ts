@@ -22,3 +22,9 @@ export async function revisionMeta(input: PutRevisionInput, digest: DigestStream
     location,
   };
 }
+
+/**
+ * Whether a stored revision needs no registering: the one predicate push and
+ * plan both use (metadata without the field, from older pushes, counts as registered).
+ */
+export const isRegistered = (meta: RevisionMeta): boolean => meta.registered !== false;

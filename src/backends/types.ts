@@ -32,6 +32,11 @@ export interface RevisionMeta {
   location: string;
   /** aws only: what CodeDeploy was told. */
   s3?: { bucket: string; key: string; eTag: string; version?: string };
+  /**
+   * aws only: false from the upload until CodeDeploy registration succeeded,
+   * then true. Absent (older pushes, local stores) counts as registered.
+   */
+  registered?: boolean;
 }
 
 export interface PutRevisionInput {

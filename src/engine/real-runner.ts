@@ -70,12 +70,13 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
         const res = await pushApp(config, step.app, { ...which, force, onLog: (line: string) => input.log(line), ...common(input) });
         const revision: RevisionRef = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
-        const facts: StepFacts = { ...revision, store: res.store.where, uploaded: !res.skipped };
+        const facts: StepFacts = { ...revision, store: res.store.where, uploaded: !res.skipped && !res.registeredOnly };
         if (res.ionDev) {
           const conflicts = res.ionDev.conflicts;
           if (Object.keys(conflicts).length > 0) facts['dependency-conflicts'] = conflicts;
           return { detail: `pushed ${shortName(revision)} through ${res.store.where}`, pushed: { app: step.app, revision }, facts };
         }
+        if (res.registeredOnly) return { detail: `registered ${shortName(revision)}, already in ${res.store.where}`, pushed: { app: step.app, revision }, facts };
         return res.skipped
           ? { skipped: true, detail: `up to date: ${shortName(revision)} is already in ${res.store.where}`, pushed: { app: step.app, revision }, facts }
           : { detail: `pushed ${shortName(revision)} (${res.meta.fileCount} files) to ${res.store.where}`, pushed: { app: step.app, revision }, facts };

@@ -4,7 +4,8 @@
 // same content (git tree) and its zip as recorded; a deploy when the group's
 // latest successful deployment is that revision with the same content, asked
 // of the deploy module's own isDeployedAlready, the check `run` makes, so the
-// two agree. A push a run would refuse (a dirty tree without --rev/--uname, no
+// two agree. An uploaded but unregistered push would run, to `register`
+// (isRegistered of revision-meta, the predicate push uses). A push a run would refuse (a dirty tree without --rev/--uname, no
 // commit yet) is reported blocked with the run's reason.
 // Back ends are reached through their factories, loaded only when a push or
 // deploy step is asked about.
@@ -12,7 +13,7 @@
 import type { BackendOptions, RevisionMeta } from '../backends/types.js';
 import type { AppConfig, DeployConfig, StepConfig } from '../config/types.js';
 import { IonflowError } from '../errors.js';
-import type { Blocked } from '../graph/plan.js';
+import type { Blocked, RunsOnly } from '../graph/plan.js';
 import type { HeadLocation } from '../git/git.js';
 import { ownFolders } from '../push/own-folders.js';
 
@@ -26,7 +27,7 @@ export interface UpToDateOptions {
 }
 
 /** true: would be skipped; false: would run; undefined: cannot tell; blocked: a run would stop there. */
-export type StepUpToDate = (step: StepConfig) => Promise<boolean | undefined | Blocked>;
+export type StepUpToDate = (step: StepConfig) => Promise<boolean | undefined | Blocked | RunsOnly>;
 
 /** The error a run would stop with, as plan's reason. */
 const blockedBy = (err: unknown): Blocked => ({ blocked: `${(err as Error).message}${err instanceof IonflowError && err.hint ? ` (${err.hint})` : ''}` });
@@ -93,7 +94,15 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     return { blocked: `${DIRTY_MESSAGE} (${dirty.length} uncommitted change(s) in ${app.root}, first: ${dirty[0]!.trim()})` };
   };
 
-  const pushUpToDate = async (appKey: string): Promise<boolean | undefined | Blocked> => {
+  const pushUpToDate = async (appKey: string): Promise<boolean | undefined | Blocked | RunsOnly> => {
+    const answer = await sameContent(appKey);
+    if (answer !== true) return answer;
+    // Uploaded but never registered (its registration failed): a run registers it, uploading nothing.
+    const { isRegistered } = await import('../backends/revision-meta.js');
+    return isRegistered((await storedFor(appKey))!) ? true : { run: 'register' };
+  };
+
+  const sameContent = async (appKey: string): Promise<boolean | undefined | Blocked> => {
     const app = config.apps[appKey];
     const which = app && (await nameFor(appKey));
     const refused = app && (await pushRefused(app, which));
@@ -126,7 +135,8 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     // (ion-dev pushes every time, and names the commit as before: its ledger alone decides.)
     if (config.apps[appKey]?.store.kind !== 'ion-dev' && opts.steps?.some((s) => s.kind === 'push' && s.app === appKey)) {
       const pushed = await pushCheck(appKey);
-      if (pushed !== true) return pushed === false ? false : undefined;
+      // A push that only registers leaves the content as stored: the deploy is asked as if it were skipped.
+      if (pushed !== true && !(typeof pushed === 'object' && 'run' in pushed)) return pushed === false ? false : undefined;
     }
     const meta = await storedFor(appKey);
     if (!meta) return false;

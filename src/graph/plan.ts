@@ -18,7 +18,7 @@ export interface PlannedStep {
   /** What the step waits for in a run: its declared needs plus the order the revision flow implies. */
   needs: string[];
   state: StepState;
-  /** Why a step is blocked or not run. */
+  /** Why a step is blocked or not run; for a run, the only part it would do (`register`). */
   reason?: string;
 }
 
@@ -27,12 +27,17 @@ export interface Blocked {
   blocked: string;
 }
 
+/** A step that would run only part of its work, and which (e.g. `register`: uploaded, never registered). */
+export interface RunsOnly {
+  run: string;
+}
+
 /**
  * Whether a step is up to date: true (would be skipped), false (would run),
  * undefined (cannot tell, e.g. no back end answers yet), or blocked (a run
  * would stop there). With `force`, only a push is asked, for blocked.
  */
-export type UpToDateCheck = (step: StepConfig) => Promise<boolean | undefined | Blocked>;
+export type UpToDateCheck = (step: StepConfig) => Promise<boolean | undefined | Blocked | RunsOnly>;
 
 /** The default check: run/confirm/wait always run; push/deploy are unknown until a back end is asked. */
 export const unknownUpToDate: UpToDateCheck = async (step) =>
@@ -67,8 +72,9 @@ export async function planPipeline(
       // --force redoes up-to-date steps, but a push is still refused by a dirty tree.
       if (step.kind === 'push' || (step.kind === 'deploy' && !options.force)) {
         const answer = await check(step);
-        if (typeof answer === 'object') return { ...base, state: 'blocked', reason: answer.blocked };
+        if (typeof answer === 'object' && 'blocked' in answer) return { ...base, state: 'blocked', reason: answer.blocked };
         if (options.force) return { ...base, state: 'run' };
+        if (typeof answer === 'object') return { ...base, state: 'run', reason: answer.run };
         return { ...base, state: answer === undefined ? 'unknown' : answer ? 'skipped (up to date)' : 'run' };
       }
       return { ...base, state: 'run' };

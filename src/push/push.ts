@@ -4,6 +4,7 @@
 // and by the pipeline engine's push steps; it never prints, it reports
 // progress through `onProgress`.
 
+import { isRegistered } from '../backends/revision-meta.js';
 import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionStore } from '../backends/types.js';
 import { checkUname } from '../config/names.js';
@@ -14,6 +15,7 @@ import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from 
 import { commitOrRefuse, type HeadLocation, locateHead, resolveRev, statusLines } from '../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
 import { ownFolders } from './own-folders.js';
+import { pruneAfterPush } from './prune-report.js';
 import { formatBytes, progressReporter } from './progress.js';
 
 export interface PushOptions {
@@ -30,6 +32,8 @@ export interface PushOptions {
 export interface PushResult {
   meta: RevisionMeta;
   skipped: boolean;
+  /** Already uploaded, but only now registered (its earlier registration had failed). */
+  registeredOnly?: boolean;
   deployGroups: string[];
   /** The group `:deploy-command` names: the app's first in deploy.yaml (CodeDeploy-only groups cannot be deployed to by name). */
   firstGroup: string | undefined;
@@ -137,10 +141,17 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const sameTree = existing !== undefined && existing.tree === source.tree;
   if (sameTree && !(await intactP)) {
     say(`${app.name} ${label} is recorded in ${store.where}, but its zip is missing or not the one recorded: pushing it again`);
+  } else if (existing && sameTree && !isRegistered(existing)) {
+    // Uploaded by a push whose CodeDeploy registration failed: register it, no upload.
+    say(`${app.name} ${label} is in ${store.where} but was never registered: registering it`);
+    say(describeEntryPoints(existing.entryPoints));
+    const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
+    return { meta: { ...existing, registered: true }, skipped: false, registeredOnly: true, deployGroups, firstGroup, store };
   } else if (existing && sameTree) {
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
     say(describeEntryPoints(existing.entryPoints));
     const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
+    await pruneAfterPush(config, appKey, store, say);
     return { meta: existing, skipped: true, deployGroups, firstGroup, store };
   }
 
@@ -177,5 +188,6 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
   say(describeEntryPoints(meta.entryPoints));
+  await pruneAfterPush(config, appKey, store, say);
   return { meta, skipped: false, deployGroups: await askGroups(), firstGroup, store };
 }

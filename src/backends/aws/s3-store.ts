@@ -1,7 +1,8 @@
 // The aws revision store (SPEC §1, §5): `s3://<bucket>/<prefix><app-name>/<name>.zip`
 // uploaded as a streamed multipart upload, `<name>.json` metadata beside it
 // written only once the zip is complete, then the zip registered as a
-// CodeDeploy application revision. A failed or interrupted upload is aborted
+// CodeDeploy application revision and the metadata marked `registered`
+// (until then a push registers it without uploading again). A failed or interrupted upload is aborted
 // and nothing is registered; the revision of that name, if any, stays as it
 // was (for a uname, unless the failure came after its old metadata went).
 
@@ -14,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { assertSafeName } from '../../config/names.js';
 import { InterruptedError, isAbortError } from '../../errors.js';
 import { DigestStream } from '../digest.js';
-import { revisionMeta, revisionName } from '../revision-meta.js';
+import { isRegistered, revisionMeta, revisionName } from '../revision-meta.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
 import { requireSdk } from '../../vendor/aws-sdk.js';
 import type { AwsClients, S3Api } from './clients.js';
@@ -133,25 +134,32 @@ export class S3RevisionStore implements RevisionStore {
       input.signal?.removeEventListener('abort', onAbort);
     }
     const eTag = (result.ETag ?? '').replaceAll('"', '');
+    // Written unregistered first: a registration that fails leaves the upload
+    // usable, and the next push registers it without uploading again.
     const meta: RevisionMeta = {
       ...(await revisionMeta(input, digest, where)),
       s3: { bucket: Bucket, key: Key, eTag, ...(result.VersionId ? { version: result.VersionId } : {}) },
+      registered: false,
     };
+    await this.writeMeta(meta, input.signal);
+    await this.ensureRegistered(meta, input.signal);
+    return { ...meta, registered: true };
+  }
+
+  private async writeMeta(meta: RevisionMeta, signal?: AbortSignal): Promise<void> {
     try {
-      await s3.putObject(
+      await (await this.s3()).putObject(
         {
-          Bucket,
-          Key: this.key(input.appName, name, 'json'),
+          Bucket: this.options.bucket,
+          Key: this.key(meta.appName, meta.name, 'json'),
           Body: `${JSON.stringify(meta, null, 2)}\n`,
           ContentType: 'application/json',
         },
-        input.signal,
+        signal,
       );
     } catch (err) {
-      throw toIonflowError(err, `writing the metadata of ${where}`);
+      throw toIonflowError(err, `writing the metadata of ${meta.location}`);
     }
-    await this.ensureRegistered(meta, input.signal);
-    return meta;
   }
 
   async holds(meta: RevisionMeta, signal?: AbortSignal): Promise<boolean> {
@@ -186,6 +194,7 @@ export class S3RevisionStore implements RevisionStore {
     } catch (err) {
       throw toIonflowError(err, `RegisterApplicationRevision ${meta.appName} s3://${bucket}/${key}`);
     }
+    if (!isRegistered(meta)) await this.writeMeta({ ...meta, registered: true }, signal);
   }
 
   async fetchZip(meta: RevisionMeta, signal?: AbortSignal): Promise<{ path: string; cleanup(): Promise<void> }> {

@@ -45,7 +45,7 @@ export default async function plan(ctx: CliContext, options: PlanOptions, name?:
     s.kind,
     s.target,
     s.needs.length ? `needs ${s.needs.join(', ')}` : 'needs nothing',
-    s.reason ? (s.reason.startsWith('gate: ') ? `${s.state} (${s.reason})` : `${s.state}: ${s.reason}`) : s.state,
+    s.reason ? (s.reason.startsWith('gate: ') || s.state === 'run' ? `${s.state} (${s.reason})` : `${s.state}: ${s.reason}`) : s.state,
   ]);
   lines.push(...table(rows).map((l) => `  ${l}`));
   ctx.stdout.write(`${lines.join('\n')}\n`);
