@@ -71,7 +71,8 @@ export function normalise(
     } else if (isRecord(s.s3)) {
       store = { kind: 's3', bucket: String(s.s3.bucket), prefix: str(s.s3.prefix) ?? DEFAULTS.s3Prefix, profile: str(s.s3.profile) };
     } else {
-      store = { kind: 'local', dir: resolve(dir, str(s.local) ?? DEFAULTS.localStore) };
+      const keep = typeof s['keep-revisions'] === 'number' ? s['keep-revisions'] : undefined;
+      store = { kind: 'local', dir: resolve(dir, str(s.local) ?? DEFAULTS.localStore), ...(keep ? { keepRevisions: keep } : {}) };
     }
     apps[key] = { key, root, ionConfig, name: str(a.name) ?? ionAppNames[key] ?? key, store };
   }

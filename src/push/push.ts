@@ -15,6 +15,7 @@ import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from 
 import { commitOrRefuse, type HeadLocation, locateHead, resolveRev, statusLines } from '../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
 import { ownFolders } from './own-folders.js';
+import { pruneAfterPush } from './prune-report.js';
 import { formatBytes, progressReporter } from './progress.js';
 
 export interface PushOptions {
@@ -150,6 +151,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
     say(describeEntryPoints(existing.entryPoints));
     const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
+    await pruneAfterPush(config, appKey, store, say);
     return { meta: existing, skipped: true, deployGroups, firstGroup, store };
   }
 
@@ -186,5 +188,6 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   await archive.done;
   say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
   say(describeEntryPoints(meta.entryPoints));
+  await pruneAfterPush(config, appKey, store, say);
   return { meta, skipped: false, deployGroups: await askGroups(), firstGroup, store };
 }
