@@ -133,9 +133,12 @@ export async function checkBucket(clients: AwsClients, app: AppConfig, profile: 
 export async function checkDeploymentGroup(clients: AwsClients, group: AwsGroupConfig, appName: string): Promise<CheckResult> {
   const subject = `group ${group.key} (CodeDeploy ${appName}/${group.deploymentGroup})`;
   const profile = profileWord(group.profile);
-  const cd = await clients.codedeploy();
-  const region = (await regionOf(cd.client)) ?? 'this region';
+  // Making the client can fail too (an unknown aws-profile): that is this group's finding.
+  let cd: Awaited<ReturnType<AwsClients['codedeploy']>>;
+  let region = 'this region';
   try {
+    cd = await clients.codedeploy();
+    region = (await regionOf(cd.client)) ?? 'this region';
     await cd.getApplication({ applicationName: appName });
   } catch (err) {
     if (nameOf(err) === 'ApplicationDoesNotExistException') {
@@ -163,9 +166,10 @@ export async function checkDeploymentGroup(clients: AwsClients, group: AwsGroupC
 export async function checkStateMachine(clients: AwsClients, group: AwsGroupConfig): Promise<CheckResult> {
   const subject = `group ${group.key} (state machine ${group.stateMachine})`;
   const profile = profileWord(group.profile);
-  const sfn = await clients.sfn();
+  let sfn: Awaited<ReturnType<AwsClients['sfn']>>;
   let arn: string;
   try {
+    sfn = await clients.sfn();
     arn = await resolveStateMachine(sfn, group.stateMachine, group.key);
   } catch (err) {
     // resolveStateMachine's own error when no state machine has the name; else what AWS said.

@@ -14,6 +14,10 @@ export async function runPreflight(config: DeployConfig, pipeline: PipelineConfi
   const { apps, groups, profiles } = scopeOf(config, pipeline);
   const local = await import('./local-checks.js');
   const checks: Promise<CheckResult>[] = [local.checkGit(), ...apps.map((app) => local.checkRepo(app))];
+  if (apps.some((app) => app.store.kind === 'ion-dev')) {
+    const { checkIonDevCommand } = await import('./ion-dev-checks.js');
+    for (const app of apps) if (app.store.kind === 'ion-dev') checks.push(checkIonDevCommand(app, app.store));
+  }
 
   const localGroups = groups.filter((g) => g.kind === 'local');
   checks.push(...localGroups.map((g) => local.checkLocalGroup(g)));

@@ -144,7 +144,7 @@ groups:
     const res = await cli('check');
     expect(res.code).toBe(3);
     const line = (subject: string) => res.stdout.split('\n').find((l) => l.includes(` ${subject}`)) ?? `(no line for ${subject})`;
-    expect(line('profile typo')).toMatch(/^FAILED +profile typo: .*no-such-profile.* — fix: your AWS credentials are missing or expired/);
+    expect(line('profile typo')).toMatch(/^FAILED +profile typo: AWS profile no-such-profile not found in .* — fix: add \[profile no-such-profile\] to /);
     expect(line('bucket euro-code')).toBe(
       'FAILED   bucket euro-code (store of shop): the bucket is in eu-west-1, but profile fake uses us-east-1 — fix: set the profile’s region (or --region) to eu-west-1',
     );

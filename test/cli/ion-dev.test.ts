@@ -150,6 +150,21 @@ describe.concurrent('ionflow push (ion-dev app)', () => {
       expect(r.stderr).toMatch(/hint: install the Clojure CLI .*:ion-dev alias/);
     }));
 
+  it('preflight only looks for the command on PATH: no ion-dev call; a missing one stops run with exit 3 first', () =>
+    withRepo(yaml(), async ({ repo, run, calls }) => {
+      const found = await run(['check']);
+      expect(found.code).toBe(0);
+      expect(found.stdout).toMatch(new RegExp(`^ok +ion-dev of shop: clojure is ${FAKE_BIN}/clojure`, 'm'));
+      const noPath = { ...repo.env, PATH: '/usr/bin:/bin' };
+      const missing = await runCli(['check'], { cwd: repo.dir, env: noPath });
+      expect(missing.code).toBe(3);
+      expect(missing.stdout).toMatch(/^FAILED +ion-dev of shop: clojure is not on PATH — fix: install the Clojure CLI /m);
+      const refused = await runCli(['run', 'ship'], { cwd: repo.dir, env: noPath });
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toContain('ion-dev of shop: clojure is not on PATH');
+      expect(calls()).toEqual([]);
+    }));
+
   it('stops a push that outlives timeouts.push: the whole process group, exit 1', () =>
     withRepo(yaml('', ', timeouts: { push: 1s }'), async ({ repo, run }) => {
       const pids = join(repo.home, 'pids');

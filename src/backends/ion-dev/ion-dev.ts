@@ -7,6 +7,10 @@ import { type ErrorKind, InterruptedError, IonflowError, type IonflowErrorOption
 import type { IonDevConfig } from '../../config/types.js';
 import type { BackendOptions } from '../types.js';
 import { type Exec, execIonDev } from './exec.js';
+
+/** What to do when the command's first word is not found (run time and preflight alike). */
+export const MISSING_TOOL_HINT =
+  'install the Clojure CLI (https://clojure.org/guides/install_clojure) and give it an :ion-dev alias for com.datomic/ion-dev (Datomic Cloud docs: "ion-dev"), or set ion-dev.command in deploy.yaml';
 import { failureMessage, type IonDevMap, lastEdnMap } from './result.js';
 
 export type IonDevOp = 'push' | 'deploy' | 'deploy-status';
@@ -84,7 +88,7 @@ export class IonDev {
       const missing = result.startError.code === 'ENOENT';
       throw new IonDevError('stepFailed', missing ? `cannot run ion-dev: ${tool} is not on PATH` : `cannot run ion-dev: ${tool}: ${result.startError.reason}`, [], {
         hint: missing
-          ? 'install the Clojure CLI (https://clojure.org/guides/install_clojure) and give it an :ion-dev alias for com.datomic/ion-dev (Datomic Cloud docs: "ion-dev"), or set ion-dev.command in deploy.yaml'
+          ? MISSING_TOOL_HINT
           : `check ion-dev.command in deploy.yaml (${this.cfg.command.join(' ')})`,
       });
     }
