@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { readCurrent } from '../backends/local/releases.js';
 import { tempPathFor } from '../backends/local/atomic-write.js';
 import type { DeploymentRecord, RevisionMeta } from '../backends/types.js';
-import type { DeployConfig } from '../config/types.js';
+import type { AppConfig, DeployConfig } from '../config/types.js';
 import { appLedger, groupHistory, succeeded } from '../ledger/read.js';
 
 /** How many SUCCEEDED deployments per group stay deployable by rollback. */
@@ -31,10 +31,19 @@ export function protectedRevisions(currents: string[], histories: DeploymentReco
   return names;
 }
 
-/** Gather, for every group of the app-name (and every group its ledger knows), what `protectedRevisions` needs. */
+/** The store of `a` is the one of `b`: same app-name in the same local folder. */
+function sameStore(a: AppConfig | undefined, b: AppConfig): boolean {
+  return a?.name === b.name && a.store.kind === 'local' && b.store.kind === 'local' && a.store.dir === b.store.dir;
+}
+
+/**
+ * Gather, for every group deploying from this store (groups of apps with an
+ * S3 store never read it) and every group its ledger knows, what
+ * `protectedRevisions` needs.
+ */
 async function protectedFor(config: DeployConfig, appKey: string): Promise<Set<string>> {
-  const appName = config.apps[appKey]!.name;
-  const groups = Object.values(config.groups).filter((g) => config.apps[g.app]?.name === appName);
+  const app = config.apps[appKey]!;
+  const groups = Object.values(config.groups).filter((g) => sameStore(config.apps[g.app], app));
   const currents: string[] = [];
   const histories: DeploymentRecord[][] = [];
   const ledgers = new Map<string, Awaited<ReturnType<typeof appLedger>>>();
