@@ -6,9 +6,9 @@
 // and a mismatch leaves nothing installed.
 
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import { IonflowError } from '../../errors.js';
+import { readWhole, type ZipSource } from './zip-source.js';
 
 export interface UnpackGuard {
   /** groups.<g>.max-unpacked-size, in bytes. */
@@ -72,21 +72,21 @@ const mismatch = (name: string, what: string) =>
   new IonflowError('stepFailed', `revision ${name} in the store does not match its metadata (${what}); push it again with --force`);
 
 /**
- * Start hashing `file` alongside the unpacking: one sequential read that
- * shares the page cache with the unpacker's, not a pass before it. The
- * size is compared at once (a stat); `verify` waits for the hash.
+ * Start hashing the zip alongside the unpacking, through the same open file:
+ * one sequential read that shares the page cache with the unpacker's, not a
+ * pass before it. The size is compared at once; `verify` waits for the hash,
+ * `stop` ends the read and waits until it has.
  */
-export async function startVerify(file: string, guard: UnpackGuard, signal?: AbortSignal): Promise<{ verify(): Promise<void>; stop(): void }> {
+export async function startVerify(source: ZipSource, guard: UnpackGuard, signal?: AbortSignal): Promise<{ verify(): Promise<void>; stop(): Promise<void> }> {
   const expect = guard.expect;
-  if (!expect) return { verify: async () => {}, stop: () => {} };
-  const { size } = await stat(file);
-  if (size !== expect.size) throw mismatch(expect.name, `size ${size} bytes, metadata says ${expect.size}`);
+  if (!expect) return { verify: async () => {}, stop: async () => {} };
+  if (source.size !== expect.size) throw mismatch(expect.name, `size ${source.size} bytes, metadata says ${expect.size}`);
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
   const hash = createHash('sha256');
   const hashing = (async () => {
-    for await (const chunk of createReadStream(file, { highWaterMark: MiB, signal: controller.signal })) hash.update(chunk as Buffer);
+    for await (const chunk of readWhole(source, { highWaterMark: MiB, signal: controller.signal })) hash.update(chunk as Buffer);
   })().finally(() => signal?.removeEventListener('abort', onAbort));
   hashing.catch(() => {}); // awaited by verify(); stopped runs end here
   return {
@@ -95,6 +95,9 @@ export async function startVerify(file: string, guard: UnpackGuard, signal?: Abo
       const actual = hash.digest('hex');
       if (actual !== expect.sha256) throw mismatch(expect.name, `sha256 ${actual}, metadata says ${expect.sha256}`);
     },
-    stop: () => controller.abort(),
+    async stop() {
+      controller.abort();
+      await hashing.catch(() => {});
+    },
   };
 }

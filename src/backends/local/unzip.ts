@@ -5,7 +5,7 @@
 // temporary folder that is renamed into place at the end.
 
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,6 +13,7 @@ import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { IonflowError, isAbortError } from '../../errors.js';
 import { checkRoom, startVerify, type UnpackGuard, WriteBudget } from './unpack-guards.js';
 import { linkProblems } from './zip-links.js';
+import { openZip, type ZipSource } from './zip-source.js';
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
@@ -31,14 +32,6 @@ export interface CheckedEntry {
   /** For symlinks: the link's target, as recorded. */
   target?: string;
   entry: Entry;
-}
-
-function openZip(file: string): Promise<ZipFile> {
-  return new Promise((resolve, reject) =>
-    yauzl.open(file, { lazyEntries: true, decodeStrings: false, autoClose: false }, (err, zip) =>
-      err ? reject(err) : resolve(zip),
-    ),
-  );
 }
 
 function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
@@ -103,8 +96,8 @@ function escapeReason(name: string): string | undefined {
 const MAX_LINK_TARGET = 1024 * 1024;
 
 /** Check every entry; throw one error naming all refused entries, before anything is written. */
-export async function checkZip(file: string): Promise<CheckedEntry[]> {
-  const zip = await openZip(file);
+export async function checkZip(file: string, source: string | ZipSource = file): Promise<CheckedEntry[]> {
+  const zip = await openZip(source);
   try {
     const entries = await readEntries(zip);
     const checked: CheckedEntry[] = [];
@@ -210,10 +203,10 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
  * its metadata says often fails to inflate first, and the mismatch is the
  * cause; an entry that inflates past its header's size is a zip that lies.
  */
-async function causeOf(err: unknown, name: string, verifying: { verify(): Promise<void>; stop(): void } | undefined): Promise<unknown> {
+async function causeOf(err: unknown, name: string, verifying: { verify(): Promise<void>; stop(): Promise<void> } | undefined): Promise<unknown> {
   // Our own refusals say what they mean; an interruption is only that.
   if (err instanceof IonflowError || isAbortError(err)) {
-    verifying?.stop();
+    await verifying?.stop();
     return err;
   }
   const mismatch = await verifying?.verify().then(
@@ -246,13 +239,16 @@ export async function unzipRelease(
 ): Promise<{ files: number }> {
   const { signal, guard } = options;
   const name = options.name ?? basename(dest);
-  const verifying = guard ? await startVerify(file, guard, signal) : undefined;
+  const handle = await open(file, 'r');
+  const source: ZipSource = { fd: handle.fd, size: (await handle.stat()).size };
   const tmp = `${dest}.tmp-${process.pid}-${Date.now().toString(36)}`;
   let zip: ZipFile | undefined;
+  let verifying: Awaited<ReturnType<typeof startVerify>> | undefined;
   try {
-    const entries = await checkZip(file);
+    verifying = guard ? await startVerify(source, guard, signal) : undefined;
+    const entries = await checkZip(file, source);
     if (guard) await checkRoom(declaredSize(entries), dirname(dest), name, guard);
-    zip = await openZip(file);
+    zip = await openZip(source);
     await mkdir(tmp, { recursive: true });
     await writeEntries(zip, entries, tmp, guard ? new WriteBudget(name, guard) : undefined, signal);
     await verifying?.verify();
@@ -263,5 +259,8 @@ export async function unzipRelease(
     throw await causeOf(err, name, verifying);
   } finally {
     zip?.close();
+    // No read may outlive the descriptor: its number could name another file next.
+    await verifying?.stop();
+    await handle.close();
   }
 }
