@@ -3,7 +3,7 @@
 // revision ever in).
 
 import { findCycle } from '../graph/graph.js';
-import type { Problem } from './problems.js';
+import type { Problem } from '../model/problem.js';
 import { isRecord } from './steps.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 

@@ -4,8 +4,8 @@
 // into another bucket of s3rver; such names are refused where they are
 // written, and the stores refuse them again before building a path or key.
 
-import { usageError } from '../errors.js';
-import type { Problem } from './problems.js';
+import { usageError } from '../model/errors.js';
+import type { Problem } from '../model/problem.js';
 import { isRecord } from './steps.js';
 import type { YamlSource } from './yaml-source.js';
 

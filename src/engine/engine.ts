@@ -10,10 +10,10 @@
 
 import { randomBytes } from 'node:crypto';
 import type { DeploymentFailure, DeploymentId } from '../backends/types.js';
-import type { DeployConfig, PipelineConfig, StepConfig } from '../config/types.js';
-import { ExitCode, IonflowError, isAbortError } from '../errors.js';
+import type { DeployConfig, PipelineConfig, StepConfig } from '../model/config.js';
+import { ExitCode, IonflowError, isAbortError } from '../model/errors.js';
 import type { EventSink, RunStatus, StepEndEvent, StepStatus } from './events.js';
-import { effectiveNeeds } from './needs.js';
+import { effectiveNeeds } from '../graph/needs.js';
 import {
   deploymentIdText,
   type RevisionRef,
@@ -23,7 +23,7 @@ import {
   type StepOutcome,
   type StepRunner,
   stepTarget,
-} from './step-runner.js';
+} from './step-types.js';
 
 export interface RunPipelineOptions {
   pipeline: PipelineConfig;

@@ -6,8 +6,8 @@
 
 import { failureMap } from '../backends/failure.js';
 import type { DeploymentFailure } from '../backends/types.js';
-import type { StepKind } from '../config/types.js';
-import type { ErrorKind } from '../errors.js';
+import type { StepKind } from '../model/config.js';
+import type { ErrorKind } from '../model/errors.js';
 
 /** `not-run`: never started (something it needs failed, or the run stopped). `skipped`: up to date. */
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'not-run';

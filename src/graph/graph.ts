@@ -3,8 +3,8 @@
 // positions; buildGraph still refuses them, so a hand-made PipelineConfig
 // cannot slip a bad graph into the engine.
 
-import { IonflowError } from '../errors.js';
-import type { PipelineConfig, StepConfig } from '../config/types.js';
+import { IonflowError } from '../model/errors.js';
+import type { PipelineConfig, StepConfig } from '../model/config.js';
 
 export interface GraphNode {
   id: string;

@@ -4,7 +4,7 @@
 // listr2, and only when chosen.
 
 import type { Writable } from 'node:stream';
-import type { PipelineConfig } from '../config/types.js';
+import type { PipelineConfig } from '../model/config.js';
 import type { EngineEvent } from '../engine/events.js';
 
 export type OutputOption = 'auto' | 'tty' | 'plain' | 'jsonl';

@@ -2,7 +2,7 @@
 // recorded content agree; a uname without recorded content is never proven equal.
 import { describe, expect, it } from 'vitest';
 import type { DeploymentRecord, RevisionMeta } from '../../src/backends/types.js';
-import { sameRevision } from '../../src/deploy/deploy.js';
+import { sameRevision } from '../../src/actions/deploy/deploy.js';
 
 const SHA = 'a'.repeat(40);
 const meta = (name: string, extra: Partial<RevisionMeta> = {}): RevisionMeta => ({

@@ -2,7 +2,7 @@
 // the deadline, not one poll interval before it.
 import { describe, expect, it } from 'vitest';
 import type { ComputeGroup, DeploymentStatus } from '../../src/backends/types.js';
-import { pollStatus } from '../../src/deploy/wait.js';
+import { pollStatus } from '../../src/actions/deploy/wait.js';
 
 const RUNNING: DeploymentStatus = { deployStatus: 'RUNNING', codeDeployStatus: 'RUNNING' };
 const SUCCEEDED: DeploymentStatus = { deployStatus: 'SUCCEEDED', codeDeployStatus: 'SUCCEEDED' };

@@ -1,8 +1,8 @@
 // The task graph (pure): topological order, cycles with their path, dependants.
 
 import { describe, expect, it } from 'vitest';
-import type { PipelineConfig, StepConfig } from '../../src/config/types.js';
-import { IonflowError } from '../../src/errors.js';
+import type { PipelineConfig, StepConfig } from '../../src/model/config.js';
+import { IonflowError } from '../../src/model/errors.js';
 import { buildGraph, findCycle, topologicalOrder } from '../../src/graph/graph.js';
 import { planPipeline } from '../../src/graph/plan.js';
 

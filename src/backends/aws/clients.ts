@@ -6,7 +6,7 @@
 // Each SDK package is imported when its service is first used: a push never
 // loads Step Functions, and nothing local ever loads any of them.
 
-import { addSecret } from '../../redact.js';
+import { addSecret } from '../../text/redact.js';
 import type {
   BatchGetDeploymentInstancesCommandInput,
   BatchGetDeploymentInstancesCommandOutput,
@@ -67,8 +67,8 @@ import type {
   StartExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import type { GetCallerIdentityCommandInput, GetCallerIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
-import type { ProfileConfig } from '../../config/types.js';
-import { requireSdk } from '../../vendor/aws-sdk.js';
+import type { ProfileConfig } from '../../model/config.js';
+import { requireSdk } from '../../lazy/aws-sdk.js';
 import type { BackendOptions } from '../types.js';
 import { requireProfile } from './profiles.js';
 import { honourSignal, requestHandlerSettings } from './request-limits.js';

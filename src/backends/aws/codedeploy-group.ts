@@ -3,7 +3,7 @@
 // of both vias. Only the calls listed in clients.ts are used.
 
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { IonflowError } from '../../errors.js';
+import { IonflowError } from '../../model/errors.js';
 import type { DeploymentRecord, RevisionMeta } from '../types.js';
 import type { CodeDeployApi } from './clients.js';
 import { toIonflowError } from './hints.js';

@@ -4,8 +4,8 @@
 // (ion-dev's deploy says when it was never pushed), and writing or fetching a
 // zip through ionflow is refused. Pushing is ion-dev's (./push.ts).
 
-import type { IonDevConfig } from '../../config/types.js';
-import { IonflowError } from '../../errors.js';
+import type { IonDevConfig } from '../../model/config.js';
+import { IonflowError } from '../../model/errors.js';
 import type { RevisionMeta, RevisionName, RevisionStore } from '../types.js';
 
 const notOurs = (what: string) =>

@@ -8,11 +8,11 @@ import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { assertSafeName } from '../../config/names.js';
-import { IonflowError } from '../../errors.js';
+import { IonflowError } from '../../model/errors.js';
 import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta, revisionName } from '../revision-meta.js';
-import { removeDeadTemps, tempPathFor, writeFileAtomic } from './atomic-write.js';
+import { removeDeadTemps, tempPathFor, writeFileAtomic } from '../../fs/atomic-write.js';
 
 async function readMeta(path: string): Promise<RevisionMeta | undefined> {
   let text: string;
