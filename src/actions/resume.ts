@@ -4,7 +4,8 @@
 // as this run's own: never a second push or a second deployment of it.
 
 import { createGroup } from '../backends/group-factory.js';
-import type { BackendOptions, DeploymentId } from '../backends/types.js';
+import type { BackendOptions } from '../backends/types.js';
+import type { DeploymentId } from '../model/deployment.js';
 import type { DeployConfig, PipelineConfig, StepConfig } from '../model/config.js';
 import { preconditionError, usageError } from '../model/errors.js';
 import type { RunRevision, StepOutcome, StepRunner } from '../engine/step-types.js';

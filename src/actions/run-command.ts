@@ -11,7 +11,7 @@ import { InterruptedError, IonflowError } from '../model/errors.js';
 import { runProcess } from '../process.js';
 import { redactor } from '../text/redact.js';
 import { formatMs } from '../text/durations.js';
-import type { RevisionRef } from '../engine/step-types.js';
+import type { RevisionName } from '../model/revision.js';
 
 /** A failed `run` step: the renderers show `output` under it. */
 export class CommandError extends IonflowError {
@@ -26,7 +26,7 @@ export class CommandError extends IonflowError {
 export interface CommandContext {
   pipeline: string;
   runId: string;
-  revision: RevisionRef | undefined;
+  revision: RevisionName | undefined;
   app: string | undefined;
   /** Working folder when the step names none. */
   defaultCwd: string;

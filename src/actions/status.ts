@@ -5,7 +5,7 @@
 
 import type { BackendOptions } from '../backends/types.js';
 import type { DeployConfig } from '../model/config.js';
-import { idText } from './deploy/wait.js';
+import { idText } from '../model/deployment.js';
 import { appLedger, groupHistory, type HistoryEntry, succeeded } from '../backends/ledger/read.js';
 import type { LedgerDeployment } from '../backends/ledger/record.js';
 

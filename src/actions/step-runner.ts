@@ -3,21 +3,15 @@
 // a pipeline uses), `run` goes through the process wrapper and `confirm`
 // through the injected Ask. The back ends stay behind those modules.
 
-import type { BackendOptions, DeploymentId, DeploymentRecord } from '../backends/types.js';
+import type { BackendOptions } from '../backends/types.js';
+import { type DeploymentId, type DeploymentRecord, idText, isFailedDeployStatus } from '../model/deployment.js';
 import type { DeployConfig, PipelineConfig } from '../model/config.js';
 import { InterruptedError, preconditionError, stepError } from '../model/errors.js';
 import type { Ask } from './confirm.js';
 import type { StepFacts } from '../engine/events.js';
 import { runCommand } from './run-command.js';
-import {
-  deploymentIdText,
-  type RevisionRef,
-  type StepInput,
-  type StepOutcome,
-  type StepRunner,
-  shortName,
-  withFacts,
-} from '../engine/step-types.js';
+import { type StepInput, type StepOutcome, type StepRunner, shortName, withFacts } from '../engine/step-types.js';
+import type { RevisionName } from '../model/revision.js';
 
 export interface RealRunnerOptions {
   config: DeployConfig;
@@ -42,7 +36,6 @@ export function appRoot(config: DeployConfig, app: string | undefined): string {
   return (app === undefined ? undefined : config.apps[app]?.root) ?? config.dir;
 }
 
-const FAILED = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
 
 /** A deployment's step-end fields (SPEC §8): its group, id and status. */
 function deploymentFacts(group: string, id: DeploymentId | undefined, deployStatus: string | undefined): StepFacts {
@@ -50,8 +43,8 @@ function deploymentFacts(group: string, id: DeploymentId | undefined, deployStat
   return { group, ...idField, ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
 }
 
-function deployDetail(record: DeploymentRecord, revision: RevisionRef, interrupted: boolean): string {
-  const id = deploymentIdText(record.id);
+function deployDetail(record: DeploymentRecord, revision: RevisionName, interrupted: boolean): string {
+  const id = idText(record.id);
   if (interrupted && record.status.deployStatus === 'RUNNING') return `started ${id} before the interrupt; it is left to finish`;
   return `deployed ${shortName(revision)}: ${id} ${record.status.deployStatus}`;
 }
@@ -69,7 +62,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const r = input.run.revision;
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
         const res = await pushApp(config, step.app, { ...which, force, onLog: (line: string) => input.log(line), ...common(input) });
-        const revision: RevisionRef = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
+        const revision: RevisionName = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
         const facts: StepFacts = { ...revision, store: res.store.where, uploaded: !res.skipped && !res.registeredOnly };
         if (res.ionDev) {
           const conflicts = res.ionDev.conflicts;
@@ -90,12 +83,12 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const gate = opts.overrideGate !== undefined ? { overrideGate: opts.overrideGate } : {};
         const res = await deployToGroup(config, step.group, { revision, force, onLog, run: input.run.id, ...gate, ...common(input) });
         const { record } = res;
-        const id = deploymentIdText(record.id);
+        const id = idText(record.id);
         const facts: StepFacts = { ...revision, ...deploymentFacts(step.group, record.id, record.status.deployStatus) };
         if (res.skipped) {
           return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, facts };
         }
-        if (FAILED.has(record.status.deployStatus)) {
+        if (isFailedDeployStatus(record.status.deployStatus)) {
           const { DeploymentFailedError } = await import('./deploy/failed-error.js');
           const message = `deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`;
           throw withFacts(new DeploymentFailedError(message, record.status.failure, `see what happened: ionflow history ${step.group} --json`), facts);
@@ -114,11 +107,11 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           ...common(input),
         }).catch((err: unknown) => {
           // Waiting stops; the deployment does not: say so, and how to follow it.
-          if (input.signal.aborted && id) throw new InterruptedError(`stopped waiting; deployment ${deploymentIdText(id)} continues: ${statusCommandFor(step.group, id)}`);
+          if (input.signal.aborted && id) throw new InterruptedError(`stopped waiting; deployment ${idText(id)} continues: ${statusCommandFor(step.group, id)}`);
           throw err;
         });
         return {
-          detail: `${step.group}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})${id ? ` ${deploymentIdText(id)}` : ''}`,
+          detail: `${step.group}: ${status.deployStatus} (CodeDeploy ${status.codeDeployStatus})${id ? ` ${idText(id)}` : ''}`,
           facts: deploymentFacts(step.group, id, status.deployStatus),
         };
       }

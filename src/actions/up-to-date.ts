@@ -10,7 +10,8 @@
 // Back ends are reached through their factories, loaded only when a push or
 // deploy step is asked about.
 
-import type { BackendOptions, RevisionMeta } from '../backends/types.js';
+import type { BackendOptions } from '../backends/types.js';
+import type { RevisionMeta } from '../model/revision.js';
 import type { AppConfig, DeployConfig, StepConfig } from '../model/config.js';
 import { IonflowError } from '../model/errors.js';
 import type { Blocked, RunsOnly } from '../graph/plan.js';

@@ -1,7 +1,7 @@
 // The ion-dev compatible result maps of `deploy` and `deploy-status` (SPEC §6).
 
 import { failureMap } from '../backends/failure.js';
-import type { DeploymentId, DeploymentStatus } from '../backends/types.js';
+import type { DeploymentId, DeploymentStatus } from '../model/deployment.js';
 import { statusCommandFor } from '../actions/deploy/wait.js';
 
 export function deployMap(groupKey: string, id: DeploymentId): Record<string, string> {

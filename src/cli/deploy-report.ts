@@ -3,13 +3,14 @@
 
 import { failureLines } from '../backends/failure.js';
 import { groupConfig } from '../backends/group-factory.js';
-import type { DeploymentRecord, RevisionName } from '../backends/types.js';
+import type { DeploymentRecord } from '../model/deployment.js';
+import type { RevisionName } from '../model/revision.js';
 import type { CliContext } from './context.js';
-import { checkUname } from '../config/names.js';
+import { checkUname } from '../model/names.js';
 import type { DeployConfig } from '../model/config.js';
 import { ExitCode, usageError } from '../model/errors.js';
 import { deployMap } from './deploy-output.js';
-import { idText } from '../actions/deploy/wait.js';
+import { idText } from '../model/deployment.js';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 

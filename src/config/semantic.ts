@@ -3,7 +3,7 @@
 // group, and durations. They read the raw YAML value defensively, so they can
 // run next to the schema check and every problem is reported at once.
 
-import { findCycle } from '../graph/graph.js';
+import { findCycle } from './needs-order.js';
 import { didYouMean } from '../text/did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { gateProblems } from './gates.js';

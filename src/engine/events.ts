@@ -5,7 +5,7 @@
 // v1's `duration_ms`; `StepFacts` is kept in wire form so it is copied as is.
 
 import { failureMap } from '../backends/failure.js';
-import type { DeploymentFailure } from '../backends/types.js';
+import type { DeploymentFailure } from '../model/deployment.js';
 import type { StepKind } from '../model/config.js';
 import type { ErrorKind } from '../model/errors.js';
 

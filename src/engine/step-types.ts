@@ -3,12 +3,12 @@
 // step. The real runner delegates to push/deploy/wait/process modules; tests
 // inject fakes. Nothing here imports a back end (STYLE.md #2, #7).
 
-import type { DeploymentId } from '../backends/types.js';
+import type { DeploymentId } from '../model/deployment.js';
+import type { RevisionName } from '../model/revision.js';
 import type { StepConfig } from '../model/config.js';
 import type { StepFacts } from './events.js';
 
 /** A revision by name: a pushed commit or an unreproducible push. */
-export type RevisionRef = { rev: string; uname?: undefined } | { uname: string; rev?: undefined };
 
 /** What the whole run is about (SPEC §3: the revision flows from push to deploy). */
 export interface RunRevision {
@@ -37,7 +37,7 @@ export interface StepInput {
   /** A line of the step's command output (a hook's carries its lifecycle event). */
   log(line: string, event?: string): void;
   /** The revision a deploy of `app` uses: pushed in this run, else the run's (SPEC §3). */
-  revisionFor(app: string): RevisionRef | undefined;
+  revisionFor(app: string): RevisionName | undefined;
   /** The deployment this run started (or found up to date) for a group. */
   deploymentFor(group: string): DeploymentId | undefined;
 }
@@ -48,7 +48,7 @@ export interface StepOutcome {
   /** One line: what happened, e.g. "pushed 0f3c1a2 (12 files)" or "up to date: 0f3c1a2 already deployed". */
   detail: string;
   /** push: what this run now holds for the app. */
-  pushed?: { app: string; revision: RevisionRef };
+  pushed?: { app: string; revision: RevisionName };
   /** deploy: the deployment to wait on. */
   deployment?: { group: string; id: DeploymentId };
   /** What the step did, as step-end fields (SPEC §8). */
@@ -68,18 +68,14 @@ export function factsOf(err: unknown): StepFacts | undefined {
 
 export type StepRunner = (step: StepConfig, input: StepInput) => Promise<StepOutcome>;
 
-export function revisionName(r: RevisionRef | RunRevision | undefined): string {
+export function revisionName(r: RevisionName | RunRevision | undefined): string {
   if (!r) return '?';
   return r.uname ?? r.rev ?? '?';
 }
 
-export function shortName(r: RevisionRef | RunRevision | undefined): string {
+export function shortName(r: RevisionName | RunRevision | undefined): string {
   const name = revisionName(r);
   return r?.uname === undefined && /^[0-9a-f]{40}$/.test(name) ? name.slice(0, 7) : name;
-}
-
-export function deploymentIdText(id: DeploymentId): string {
-  return 'executionArn' in id ? id.executionArn : id.deploymentId;
 }
 
 /** What a step acts on, as step-start's `target` (SPEC §8): the same words `plan` shows. */

@@ -6,7 +6,8 @@
 
 import type { PipelineConfig, StepConfig } from '../model/config.js';
 import { effectiveNeeds } from './needs.js';
-import { buildGraph, topologicalOrder } from './graph.js';
+import { buildGraph } from './graph.js';
+import { topologicalOrder } from '../config/needs-order.js';
 
 /** `blocked`: the step would fail before doing anything (e.g. a dirty tree); `not run`: something it needs is blocked. */
 export type StepState = 'run' | 'skipped (up to date)' | 'unknown' | 'blocked' | 'not run';

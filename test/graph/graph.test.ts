@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PipelineConfig, StepConfig } from '../../src/model/config.js';
 import { IonflowError } from '../../src/model/errors.js';
-import { buildGraph, findCycle, topologicalOrder } from '../../src/graph/graph.js';
+import { buildGraph } from '../../src/graph/graph.js';
+import { findCycle, topologicalOrder } from '../../src/config/needs-order.js';
 import { planPipeline } from '../../src/graph/plan.js';
 
 const run = (id: string, needs: string[]): StepConfig => ({ kind: 'run', id, needs, command: 'true', env: {} });

@@ -6,7 +6,9 @@
 import { createGroup, groupConfig } from '../../backends/group-factory.js';
 import { revisionName } from '../../backends/revision-meta.js';
 import { createStore } from '../../backends/store-factory.js';
-import type { BackendOptions, ComputeGroup, DeploymentRecord, RevisionMeta, RevisionName } from '../../backends/types.js';
+import type { BackendOptions, ComputeGroup } from '../../backends/types.js';
+import { type DeploymentRecord, sameRevision } from '../../model/deployment.js';
+import type { RevisionMeta, RevisionName } from '../../model/revision.js';
 import type { DeployConfig } from '../../model/config.js';
 import { preconditionError, stepError } from '../../model/errors.js';
 import { deployer, openLedger } from '../../backends/ledger/open.js';
@@ -37,23 +39,6 @@ export interface DeployResult {
 export function pushCommand(config: DeployConfig, appKey: string, revision: RevisionName): string {
   const app = Object.keys(config.apps).length > 1 ? ` --app ${appKey}` : '';
   return revision.rev ? `ionflow push${app} --rev ${revision.rev}` : `ionflow push${app} --uname ${revision.uname}`;
-}
-
-/**
- * Whether a deployment put exactly this revision on the group: the same name
- * and, where the back end recorded it, the same content (tree, else sha256,
- * else the S3 eTag). A uname names whatever the work tree held at its push,
- * so without recorded content it is never taken as the same; a 40-hex rev
- * names one commit, so an older record without content still matches by name.
- */
-export function sameRevision(record: DeploymentRecord, meta: RevisionMeta): boolean {
-  if (record.name !== meta.name) return false;
-  const content = record.content ?? {};
-  if (content.tree && meta.tree) return content.tree === meta.tree;
-  if (content.sha256 && meta.sha256) return content.sha256 === meta.sha256;
-  const storeETag = meta.s3?.eTag.replaceAll('"', '');
-  if (content.eTag && storeETag) return content.eTag === storeETag;
-  return meta.rev !== undefined;
 }
 
 /** The group's latest successful deployment when it is this very revision (make-style skip), else undefined. */

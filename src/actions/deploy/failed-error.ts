@@ -4,7 +4,7 @@
 // `error:` line.
 
 import { failureLines } from '../../backends/failure.js';
-import type { DeploymentFailure } from '../../backends/types.js';
+import type { DeploymentFailure } from '../../model/deployment.js';
 import { IonflowError } from '../../model/errors.js';
 
 export class DeploymentFailedError extends IonflowError {

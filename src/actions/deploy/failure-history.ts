@@ -3,8 +3,9 @@
 // or state) is asked of the back end, which for aws reads CodeDeploy's targets
 // and the execution history. Local records already hold it.
 
-import type { ComputeGroup, DeploymentRecord } from '../../backends/types.js';
-import { isFailed } from './wait.js';
+import type { ComputeGroup } from '../../backends/types.js';
+import type { DeploymentRecord } from '../../model/deployment.js';
+import { isFailed } from '../../model/deployment.js';
 
 export async function withFailures<T extends DeploymentRecord>(group: ComputeGroup, records: T[]): Promise<T[]> {
   return Promise.all(

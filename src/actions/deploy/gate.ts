@@ -3,9 +3,10 @@
 // (same name, same content) to every named group. Checked by every deploy
 // (deploy, run, watch, rollback, EDN ops) and shown by `plan`.
 
-import type { BackendOptions, RevisionMeta } from '../../backends/types.js';
+import type { BackendOptions } from '../../backends/types.js';
+import type { RevisionMeta } from '../../model/revision.js';
 import type { DeployConfig } from '../../model/config.js';
-import { sameRevision } from './deploy.js';
+import { sameRevision } from '../../model/deployment.js';
 import { preconditionError } from '../../model/errors.js';
 import { groupHistory, succeeded } from '../../backends/ledger/read.js';
 

@@ -6,7 +6,8 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGroup } from '../../backends/group-factory.js';
-import type { BackendOptions, ComputeGroup, DeploymentId, DeploymentStatus } from '../../backends/types.js';
+import type { BackendOptions, ComputeGroup } from '../../backends/types.js';
+import { type DeploymentId, type DeploymentStatus, idText, isFailed, isFailedDeployStatus, isFinal } from '../../model/deployment.js';
 import type { DeployConfig } from '../../model/config.js';
 import { InterruptedError, IonflowError, preconditionError } from '../../model/errors.js';
 import { DeploymentFailedError } from './failed-error.js';
@@ -21,19 +22,6 @@ export interface WaitOptions {
   onLog?: (line: string) => void;
   backend?: BackendOptions;
 }
-
-const FAILED_DEPLOY = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
-const FAILED_CODEDEPLOY = new Set(['FAILED', 'STOPPED']);
-
-export function isFailed(status: DeploymentStatus): boolean {
-  return FAILED_DEPLOY.has(status.deployStatus) || FAILED_CODEDEPLOY.has(status.codeDeployStatus);
-}
-
-export function isFinal(status: DeploymentStatus): boolean {
-  return isFailed(status) || (status.deployStatus === 'SUCCEEDED' && status.codeDeployStatus === 'SUCCEEDED');
-}
-
-export const idText = (id: DeploymentId): string => ('executionArn' in id ? id.executionArn : id.deploymentId);
 
 export type PollOutcome = { state: 'done'; status: DeploymentStatus } | { state: 'timeout'; status?: DeploymentStatus };
 
@@ -125,7 +113,7 @@ export async function waitForDeployment(
   }
   if (isFailed(outcome.status)) {
     const { deployStatus, codeDeployStatus, error, failure } = outcome.status;
-    const word = FAILED_DEPLOY.has(deployStatus) ? deployStatus : codeDeployStatus;
+    const word = isFailedDeployStatus(deployStatus) ? deployStatus : codeDeployStatus;
     throw new DeploymentFailedError(
       `deployment ${shown} of group ${groupKey} ${word}${error ? `: ${error}` : ''}`,
       failure,

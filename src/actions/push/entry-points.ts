@@ -3,7 +3,7 @@
 // (not the working tree's copy); for a uname, the working tree's file.
 
 import { relative } from 'node:path';
-import type { EntryPoints } from '../../backends/types.js';
+import type { EntryPoints } from '../../model/revision.js';
 import { problemsError } from '../../model/problem.js';
 import type { AppConfig } from '../../model/config.js';
 import { git } from '../../git/git.js';

@@ -7,7 +7,8 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCurrent } from '../../backends/local/releases.js';
 import { tempPathFor } from '../../fs/atomic-write.js';
-import type { DeploymentRecord, RevisionMeta } from '../../backends/types.js';
+import type { DeploymentRecord } from '../../model/deployment.js';
+import type { RevisionMeta } from '../../model/revision.js';
 import type { AppConfig, DeployConfig } from '../../model/config.js';
 import { appLedger, groupHistory, succeeded } from '../../backends/ledger/read.js';
 

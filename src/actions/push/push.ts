@@ -6,8 +6,9 @@
 
 import { isRegistered } from '../../backends/revision-meta.js';
 import { createStore } from '../../backends/store-factory.js';
-import type { BackendOptions, EntryPoints, RevisionMeta, RevisionName, RevisionStore } from '../../backends/types.js';
-import { checkUname } from '../../config/names.js';
+import type { BackendOptions, RevisionStore } from '../../backends/types.js';
+import type { EntryPoints, RevisionMeta, RevisionName } from '../../model/revision.js';
+import { checkUname } from '../../model/names.js';
 import { unknownNameMessage } from '../../text/did-you-mean.js';
 import type { AppConfig, DeployConfig } from '../../model/config.js';
 import { IonflowError, usageError } from '../../model/errors.js';

@@ -4,7 +4,8 @@
 
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import { IonflowError } from '../../model/errors.js';
-import type { DeploymentRecord, RevisionMeta } from '../types.js';
+import type { DeploymentRecord } from '../../model/deployment.js';
+import type { RevisionMeta } from '../../model/revision.js';
 import type { CodeDeployApi } from './clients.js';
 import { toIonflowError } from './hints.js';
 import { codeDeployAsDeployWord, codeDeployWord, oneLine } from './status.js';

@@ -4,7 +4,8 @@
 
 import type { AppConfig, AwsGroupConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
-import type { ComputeGroup, DeployInput, DeploymentFailure, DeploymentId, DeploymentRecord, DeploymentStatus } from '../types.js';
+import type { ComputeGroup, DeployInput } from '../types.js';
+import type { DeploymentFailure, DeploymentId, DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
 import type { AwsClients } from './clients.js';
 import {
   type CodeDeployTarget,

@@ -5,7 +5,8 @@
 
 import type { IonDevConfig, IonDevGroupConfig } from '../../model/config.js';
 import { stepError } from '../../model/errors.js';
-import type { BackendOptions, CodeDeployStatus, ComputeGroup, DeployInput, DeploymentId, DeploymentRecord, DeploymentStatus, DeployStatus, StatusOptions } from '../types.js';
+import type { BackendOptions, ComputeGroup, DeployInput, StatusOptions } from '../types.js';
+import type { CodeDeployStatus, DeploymentId, DeploymentRecord, DeploymentStatus, DeployStatus } from '../../model/deployment.js';
 import { IonDev } from './ion-dev.js';
 import { newestFirst, toDeployment } from '../ledger/record.js';
 import type { LedgerStore } from '../ledger/store.js';

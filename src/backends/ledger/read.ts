@@ -5,9 +5,10 @@
 // asked of their back end, which may know they have ended.
 
 import { createGroup, groupConfig } from '../group-factory.js';
-import type { BackendOptions, DeploymentRecord } from '../types.js';
+import type { BackendOptions } from '../types.js';
+import type { DeploymentRecord } from '../../model/deployment.js';
 import type { DeployConfig } from '../../model/config.js';
-import { idText } from '../../actions/deploy/wait.js';
+import { idText } from '../../model/deployment.js';
 import { IonflowError } from '../../model/errors.js';
 import { openLedger } from './open.js';
 import { type LedgerDeployment, newestFirst, toDeployment } from './record.js';

@@ -3,7 +3,8 @@
 // other JSON ionflow writes. A record is written when the deployment starts
 // and rewritten when ionflow sees it end.
 
-import type { DeploymentId, DeploymentRecord, DeployStatus, RevisionMeta } from '../types.js';
+import type { DeploymentId, DeploymentRecord, DeployStatus } from '../../model/deployment.js';
+import type { RevisionMeta } from '../../model/revision.js';
 
 export interface LedgerRecord {
   group: string;

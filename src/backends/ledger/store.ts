@@ -6,7 +6,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
-import { orIfMissing } from '../local/records.js';
+import { orIfMissing } from '../../fs/or-if-missing.js';
 import type { LedgerRecord } from './record.js';
 
 export interface LedgerStore {

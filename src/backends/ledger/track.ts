@@ -3,7 +3,8 @@
 // started or watched it. A deployment that ran is never undone because its
 // record could not be written: that is said, and the deploy goes on.
 
-import type { DeploymentId, DeploymentRecord, DeploymentStatus, RevisionMeta } from '../types.js';
+import type { DeploymentId, DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
+import type { RevisionMeta } from '../../model/revision.js';
 import { groupConfig } from '../group-factory.js';
 import type { BackendOptions } from '../types.js';
 import type { DeployConfig } from '../../model/config.js';

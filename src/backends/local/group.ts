@@ -6,8 +6,10 @@
 
 import type { LocalGroupConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
-import type { ComputeGroup, DeployInput, DeploymentId, DeploymentRecord, DeploymentStatus } from '../types.js';
-import { type LocalDeploymentFile, listRecords, parseLocalArn, readRecord, statusOf, toDeploymentRecord } from './records.js';
+import type { ComputeGroup, DeployInput } from '../types.js';
+import type { DeploymentId, DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
+import type { LocalDeploymentFile } from './deployment-file.js';
+import { listRecords, parseLocalArn, readRecord, statusOf, toDeploymentRecord } from './records.js';
 
 export class LocalComputeGroup implements ComputeGroup {
   readonly kind = 'local' as const;

@@ -4,9 +4,9 @@
 // kebab-case keys of every other JSON output (SPEC §5: "the same keys
 // without colons").
 
-import type { DeploymentRecord } from '../../backends/types.js';
+import type { DeploymentRecord } from '../../model/deployment.js';
 import { loadConfig } from '../../config/load.js';
-import { idText } from '../../actions/deploy/wait.js';
+import { idText } from '../../model/deployment.js';
 import { ExitCode } from '../../model/errors.js';
 import { createGroup } from '../../backends/group-factory.js';
 import { groupHistory } from '../../backends/ledger/read.js';

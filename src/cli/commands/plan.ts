@@ -1,6 +1,6 @@
 // `ionflow plan <pipeline>`: the resolved task graph, changing nothing.
 import { loadConfig } from '../../config/load.js';
-import { checkUname } from '../../config/names.js';
+import { checkUname } from '../../model/names.js';
 import type { DeployConfig, StepConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
 import { planPipeline, type UpToDateCheck } from '../../graph/plan.js';

@@ -6,7 +6,7 @@
 
 import { unknownNameMessage } from '../../text/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
-import { checkUname } from '../../config/names.js';
+import { checkUname } from '../../model/names.js';
 import type { DeployConfig, PipelineConfig } from '../../model/config.js';
 import { makeAsk, noTerminalError } from '../../actions/confirm.js';
 import type { EventSink } from '../../engine/events.js';
@@ -15,7 +15,8 @@ import { journalSink, noteResumes } from '../../journal/journal.js';
 import { appRoot, pipelineApp, realRunner } from '../../actions/step-runner.js';
 import type { RunRevision, StepRunner } from '../../engine/step-types.js';
 import { ExitCode, InterruptedError, IonflowError, usageError } from '../../model/errors.js';
-import { createRenderer, type OutputOption, type Renderer, resolveOutputMode } from '../../render/renderer.js';
+import { createRenderer } from '../../render/renderer.js';
+import { type OutputOption, type Renderer, resolveOutputMode } from '../../render/types.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface RunCommandOptions {
