@@ -1,7 +1,7 @@
 // The aws world for push tests: s3rver behind a fault proxy, the fake
 // CodeDeploy endpoint, and a profile pointing the SDK at both. Credentials are
 // s3rver's, through the SDK's default chain (environment variables).
-import type { ProfileConfig } from '../../src/config/types.js';
+import type { ProfileConfig } from '../../src/model/config.js';
 import { addApplication, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
 import { type FaultProxy, type S3rverHandle, S3RVER_CREDENTIALS, startFaultProxy, startS3rver } from '../support/s3rver.js';
 import { makeTempDir } from '../support/repo.js';
