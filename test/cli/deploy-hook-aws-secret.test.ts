@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { appspec } from '../deploy/fixtures.js';
+import { appspec } from '../support/deploy-fixtures.js';
 import { useAwsHarness } from '../support/aws-harness.js';
 import { runCli } from '../support/cli.js';
 

@@ -4,7 +4,7 @@
 // back to ListDeploymentInstances); a failed Step Functions execution adds the
 // failed state. Shown in run output (plain, jsonl), deploy-status and history.
 import { describe, expect, it } from 'vitest';
-import { events } from '../engine/cli-repo.js';
+import { events } from '../support/app-repo.js';
 import { useAwsHarness } from '../support/aws-harness.js';
 import { startFakeDeployment } from '../support/fake-aws/codedeploy-deployments.js';
 import { failedTarget } from '../support/fake-aws/codedeploy-targets.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseEDNString } from 'edn-data';
 import { describe, expect, it } from 'vitest';
-import { zipNames } from '../git/zip-entries.js';
+import { zipNames } from '../support/zip-entries.js';
 import { isUploadPart, useAwsHarness } from '../support/aws-harness.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';

@@ -4,7 +4,7 @@
 // StartExecution), also when it has finished since; a succeeded run says so.
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { events } from '../engine/cli-repo.js';
+import { events } from '../support/app-repo.js';
 import { useAwsHarness } from '../support/aws-harness.js';
 import { type CliResult, runCli } from '../support/cli.js';
 

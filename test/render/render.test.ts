@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { toJsonlRecord } from '../../src/engine/events.js';
 import { createRenderer, resolveOutputMode } from '../../src/render/renderer.js';
-import { pipeline } from '../engine/helpers.js';
+import { pipeline } from '../support/fake-runner.js';
 
 function sink() {
   const stream = new PassThrough();

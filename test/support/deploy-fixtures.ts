@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { LocalGroupConfig } from '../../src/config/types.js';
 import type { RevisionMeta, RevisionStore } from '../../src/backends/types.js';
 import { IonflowError } from '../../src/errors.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
+import { makeRepo, type TempRepo } from './repo.js';
 
 /** Appends "<event> <deployment-id> <app> <group> <release folder> <ns>" to $HOOK_LOG. */
 export const HOOK_SCRIPT = `#!/bin/sh
