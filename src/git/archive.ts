@@ -9,6 +9,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { InterruptedError, IonflowError } from '../errors.js';
 import { lastReason, ProcessError, spawnStream } from '../process.js';
 import type { ZipSummary } from '../zip/tar-to-zip.js';
+import { BIG_FILE_THRESHOLD, BigFiles } from './big-files.js';
 import { commitDate, git, type HeadLocation, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
 /** A tree ready to archive: `treeish` gives byte-identical zips for the same `tree`. */
@@ -99,6 +100,8 @@ export interface StreamArchiveOptions {
   signal?: AbortSignal;
   /** Passed to the zip writer (tests use small values to reach the streamed path). */
   streamAbove?: number;
+  /** git streams blobs above this (default BIG_FILE_THRESHOLD); false leaves git's own setting. */
+  bigFileThreshold?: number | false;
 }
 
 /**
@@ -125,14 +128,22 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
     });
   };
   // tar.umask=0 keeps the executable bits the zip needs whatever the user's config says.
-  const git = spawnStream('git', ['-c', 'tar.umask=0', 'archive', '--format=tar', commit], { cwd: top, signal: options.signal });
+  // A low core.bigFileThreshold makes git stream big blobs instead of holding each whole (src/git/big-files.ts).
+  const threshold = options.bigFileThreshold ?? BIG_FILE_THRESHOLD;
+  const big = threshold === false ? undefined : new BigFiles(top, commit, options.signal);
+  const streaming = threshold === false ? [] : ['-c', `core.bigFileThreshold=${threshold}`];
+  const git = spawnStream('git', ['-c', 'tar.umask=0', ...streaming, 'archive', '--format=tar', commit], {
+    cwd: top,
+    signal: options.signal,
+  });
   // A consumer that gives up (failed upload) must not leave git blocked on a full pipe.
   body.on('close', () => git.kill());
   const done = (async () => {
     try {
       // Loaded here, not up front: a push that turns out to be up to date never needs it.
       const { tarToZip } = await import('../zip/tar-to-zip.js');
-      const summary = await tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove }).catch(
+      const reread = big && threshold !== false ? { above: threshold, tar: (name: Buffer) => big.reread(name) } : undefined;
+      const summary = await tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove, reread }).catch(
         async (err: unknown) => {
           git.kill();
           // When git failed on its own (or was interrupted), its reason beats "truncated tar".
@@ -156,6 +167,8 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
             : new IonflowError('stepFailed', `could not build the revision zip: ${(err as Error).message}`, { cause: err });
       body.destroy(failure);
       throw failure;
+    } finally {
+      await big?.close();
     }
   })();
   // The store reports the body's error; keep an unobserved `done` from crashing the process.

@@ -49,13 +49,10 @@ export class S3Ledger implements LedgerStore {
     const s3 = await this.s3();
     const Prefix = group === undefined ? this.prefix : `${this.prefix}${group}/`;
     const keys: string[] = [];
-    let ContinuationToken: string | undefined;
     try {
-      do {
-        const page = await s3.listObjectsV2({ Bucket: this.bucket, Prefix, ContinuationToken });
+      for await (const page of s3.listObjectsV2Pages({ Bucket: this.bucket, Prefix })) {
         for (const o of page.Contents ?? []) if (o.Key?.endsWith('.json')) keys.push(o.Key);
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (ContinuationToken);
+      }
     } catch (err) {
       throw toIonflowError(err, `listing s3://${this.bucket}/${Prefix}`);
     }

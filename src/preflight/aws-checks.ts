@@ -64,25 +64,61 @@ export function awsProblem(subject: string, err: unknown, action: string, profil
  * machines (ListStateMachines). Ten groups of one app make 24 calls, not 42.
  */
 export function sharedLookups(clients: AwsClients): AwsClients {
-  const cache = new Map<string, Promise<unknown>>();
+  const cache = new Map<string, unknown>();
+  const remember = <T>(key: string, make: () => T): T => {
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as T;
+  };
   const once =
     <I, O>(name: string, call: (input: I, signal?: AbortSignal) => Promise<O>) =>
-    (input: I, signal?: AbortSignal): Promise<O> => {
-      const key = `${name} ${JSON.stringify(input)}`;
-      if (!cache.has(key)) cache.set(key, call(input, signal));
-      return cache.get(key) as Promise<O>;
-    };
+    (input: I, signal?: AbortSignal): Promise<O> =>
+      remember(`${name} ${JSON.stringify(input)}`, () => call(input, signal));
+  const oncePages =
+    <I, O>(name: string, pages: (input: I, signal?: AbortSignal) => AsyncIterable<O>) =>
+    (input: I, signal?: AbortSignal): AsyncIterable<O> =>
+      remember(`${name} ${JSON.stringify(input)}`, () => replayable(pages(input, signal)))();
   return {
     ...clients,
     codedeploy: async () => {
       const cd = await clients.codedeploy();
-      return { ...cd, getApplication: once('GetApplication', cd.getApplication), listDeploymentGroups: once('ListDeploymentGroups', cd.listDeploymentGroups) };
+      return {
+        ...cd,
+        getApplication: once('GetApplication', cd.getApplication),
+        listDeploymentGroupsPages: oncePages('ListDeploymentGroups', cd.listDeploymentGroupsPages),
+      };
     },
     sfn: async () => {
       const sfn = await clients.sfn();
-      return { ...sfn, listStateMachines: once('ListStateMachines', sfn.listStateMachines) };
+      return { ...sfn, listStateMachinesPages: oncePages('ListStateMachines', sfn.listStateMachinesPages) };
     },
   };
+}
+
+/**
+ * The pages of `source` for any number of readers: each page is asked for
+ * once, when the first reader gets to it (a reader that stops early leaves
+ * the rest unasked, as with a paginator of its own), and replayed to the others.
+ */
+function replayable<O>(source: AsyncIterable<O>): () => AsyncIterable<O> {
+  const iterator = source[Symbol.asyncIterator]();
+  const steps: Promise<IteratorResult<O>>[] = [];
+  const step = (i: number): Promise<IteratorResult<O>> => {
+    steps[i] ??= i === 0 ? iterator.next() : step(i - 1).then((before) => (before.done ? before : iterator.next()));
+    return steps[i];
+  };
+  return async function* () {
+    for (let i = 0; ; i++) {
+      const next = await step(i);
+      if (next.done) return;
+      yield next.value;
+    }
+  };
+}
+
+/** The first page only: enough names for a hint. */
+async function firstPage<O>(pages: AsyncIterable<O>): Promise<O | undefined> {
+  for await (const page of pages) return page;
+  return undefined;
 }
 
 const profileWord = (profile: string | undefined) => (profile ? `profile ${profile}` : 'the default credentials');
@@ -151,9 +187,8 @@ export async function checkDeploymentGroup(clients: AwsClients, group: AwsGroupC
     return ok(subject, `exists in ${region}`);
   } catch (err) {
     if (nameOf(err) !== 'DeploymentGroupDoesNotExistException') return awsProblem(subject, err, 'codedeploy:GetDeploymentGroup', profile);
-    const known = await cd
-      .listDeploymentGroups({ applicationName: appName })
-      .then((out) => out.deploymentGroups ?? [])
+    const known = await firstPage(cd.listDeploymentGroupsPages({ applicationName: appName }))
+      .then((out) => out?.deploymentGroups ?? [])
       .catch(() => []);
     return failed(
       subject,

@@ -29,6 +29,15 @@ export interface TarToZipOptions {
   streamAbove?: number;
   /** At most this many bytes of content held for deflating at once (default 8 MiB). */
   budget?: number;
+  /** Files over `above` bytes whose content may have to come from another tar (see src/git/big-files.ts). */
+  reread?: { above: number; tar(name: Buffer): Promise<OtherTar | undefined> };
+}
+
+/** A tar holding a file again, and the process writing it. */
+export interface OtherTar {
+  tar: Readable;
+  done: Promise<void>;
+  kill(): void;
 }
 
 /** What went into the zip. */
@@ -100,6 +109,30 @@ async function encodeWhole(pool: DeflatePool, info: EntryInfo, content: Buffer):
   return { info, data: [content] };
 }
 
+/** The file `name` out of `other`, handed to `add` as a stream of its size; the rest of `other` is drained. */
+async function fromOtherTar(other: OtherTar, name: Buffer, add: (content: Readable, size: number) => Promise<void>): Promise<void> {
+  const reader = extract({ filenameEncoding: 'latin1' });
+  other.tar.on('error', (err) => reader.destroy(err));
+  other.tar.pipe(reader as unknown as NodeJS.WritableStream);
+  let found = false;
+  try {
+    for await (const entry of reader) {
+      const h: TarHeader = entry.header;
+      if (!found && h.type === 'file' && pathBytes(h.name, h.pax?.path !== undefined).equals(name)) {
+        found = true;
+        await add(entry, h.size ?? 0);
+      } else entry.resume();
+    }
+    await other.done;
+  } catch (err) {
+    other.kill();
+    throw err;
+  } finally {
+    reader.destroy();
+  }
+  if (!found) throw new Error(`git archive did not give ${name.toString('utf8')} again`);
+}
+
 /**
  * Convert the tar read from `tar` into a zip written to `sink`. Rejects on
  * malformed input or a sink that fails; the sink then holds a truncated zip,
@@ -114,6 +147,14 @@ export async function tarToZip(tar: Readable, sink: Sink, options: TarToZipOptio
   const reader = extract({ filenameEncoding: 'latin1' });
   tar.on('error', (err) => reader.destroy(err));
   tar.pipe(reader as unknown as NodeJS.WritableStream);
+  const addFile = async (info: EntryInfo, content: Readable, size: number) => {
+    if (size > streamAbove) await zip.addStreamed(info, content, size);
+    else {
+      // Wait until this file fits in the budget before reading it in.
+      await zip.room(budget - size);
+      zip.add(encodeWhole(pool, info, await readAll(content, size)), size);
+    }
+  };
   try {
     for await (const entry of reader) {
       const h: TarHeader = entry.header;
@@ -133,12 +174,11 @@ export async function tarToZip(tar: Readable, sink: Sink, options: TarToZipOptio
           files += 1;
           const size = h.size ?? 0;
           const info = baseInfo(h, 'file');
-          if (size > streamAbove) await zip.addStreamed(info, entry, size);
-          else {
-            // Wait until this file fits in the budget before reading it in.
-            await zip.room(budget - size);
-            zip.add(encodeWhole(pool, info, await readAll(entry, size)), size);
-          }
+          const other = options.reread && size > options.reread.above ? await options.reread.tar(info.name) : undefined;
+          if (other) {
+            entry.resume();
+            await fromOtherTar(other, info.name, (content, otherSize) => addFile(info, content, otherSize));
+          } else await addFile(info, entry, size);
           break;
         }
         default:

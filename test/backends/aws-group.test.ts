@@ -249,3 +249,38 @@ describe('aws group, via codedeploy', () => {
     expect(err.hint).toBe(`check it later with: ionflow deploy-status --deployment-id ${'deploymentId' in slow.id ? slow.id.deploymentId : ''} --group staging`);
   });
 });
+
+describe('aws group, list calls of several pages', () => {
+  it('follows the pages to the state machine and to a running execution of the group', async () => {
+    fake.state.listPageSize = 1;
+    fake.state.executionsDeploy = false;
+    fake.state.defaultExecutionScript = ['RUNNING', 'RUNNING', 'RUNNING'];
+    // datomic-staging listed last, on the second page.
+    const staging = addStateMachine(fake.state, 'datomic-staging');
+    fake.state.stateMachines.delete(staging);
+    addStateMachine(fake.state, 'datomic-staging');
+    const first = await deploy(makeGroup());
+    expect(fake.callsOf('ListStateMachines')).toHaveLength(2);
+    // A newer execution of another group lists first: the group's own is on the second page.
+    await deploy(makeGroup({ key: 'prod', deploymentGroup: 'shop-prod' }));
+    const busy = await failure(deploy(makeGroup()));
+    expect([busy.kind, busy.message]).toEqual(['precondition', `group staging is busy: execution ${'executionArn' in first.id ? first.id.executionArn : ''} is still RUNNING`]);
+    expect(fake.callsOf('ListExecutions').at(-1)!.input.nextToken).toBe('1');
+  });
+
+  it('reads history over every page, and asks for no page past the limit', async () => {
+    fake.state.listPageSize = 1;
+    fake.state.defaultDeploymentScript = ['Succeeded'];
+    const group = makeGroup({ via: 'codedeploy' });
+    for (let i = 0; i < 3; i++) {
+      await deploy(group);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    fake.calls.length = 0;
+    expect(await group.history()).toHaveLength(3);
+    expect(fake.callsOf('ListDeployments')).toHaveLength(3);
+    fake.calls.length = 0;
+    expect(await group.history(2)).toHaveLength(2);
+    expect(fake.callsOf('ListDeployments')).toHaveLength(2);
+  });
+});

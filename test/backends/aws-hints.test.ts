@@ -101,7 +101,7 @@ describe('hints through the real SDK and the fake endpoint', () => {
   it('an endpoint nobody listens on says so', async () => {
     const clients = createAwsClients({ ...profile('http://127.0.0.1:9'), key: 'dead' }, { env: {} });
     const codedeploy = await clients.codedeploy();
-    const err = await codedeploy.listDeploymentGroups({ applicationName: 'a' }).catch((e: unknown) => e);
-    expect(toIonflowError(err, 'ListDeploymentGroups').hint).toMatch(/could not be reached/);
+    const err = await codedeploy.getApplication({ applicationName: 'a' }).catch((e: unknown) => e);
+    expect(toIonflowError(err, 'GetApplication').hint).toMatch(/could not be reached/);
   });
 });

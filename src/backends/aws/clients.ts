@@ -6,7 +6,6 @@
 // Each SDK package is imported when its service is first used: a push never
 // loads Step Functions, and nothing local ever loads any of them.
 
-import { addSecret } from '../../redact.js';
 import type {
   BatchGetDeploymentInstancesCommandInput,
   BatchGetDeploymentInstancesCommandOutput,
@@ -70,12 +69,16 @@ import type { GetCallerIdentityCommandInput, GetCallerIdentityCommandOutput, STS
 import type { ProfileConfig } from '../../config/types.js';
 import { requireSdk } from '../../vendor/aws-sdk.js';
 import type { BackendOptions } from '../types.js';
+import { namesProfile } from './names-profile.js';
 import { requireProfile } from './profiles.js';
 import { honourSignal, requestHandlerSettings } from './request-limits.js';
 
 type Call<I, O> = (input: I, signal?: AbortSignal) => Promise<O>;
-/** Every page of a paginated call, through the SDK's own paginator. */
-type Pages<I, O> = (input: I) => AsyncIterable<O>;
+/**
+ * Every page of a paginated call, through the SDK's own paginator: pages are
+ * asked for as they are read, so a caller that stops early asks for no more.
+ */
+type Pages<I, O> = (input: I, signal?: AbortSignal) => AsyncIterable<O>;
 
 export interface S3Api {
   /** The configured client, for @aws-sdk/lib-storage's multipart Upload. */
@@ -84,7 +87,7 @@ export interface S3Api {
   headObject: Call<HeadObjectCommandInput, HeadObjectCommandOutput>;
   putObject: Call<PutObjectCommandInput, PutObjectCommandOutput>;
   deleteObject: Call<DeleteObjectCommandInput, DeleteObjectCommandOutput>;
-  listObjectsV2: Call<ListObjectsV2CommandInput, ListObjectsV2CommandOutput>;
+  listObjectsV2Pages: Pages<ListObjectsV2CommandInput, ListObjectsV2CommandOutput>;
   abortMultipartUpload: Call<AbortMultipartUploadCommandInput, AbortMultipartUploadCommandOutput>;
   headBucket: Call<HeadBucketCommandInput, HeadBucketCommandOutput>;
 }
@@ -93,11 +96,11 @@ export interface CodeDeployApi {
   readonly client: CodeDeployClient;
   registerApplicationRevision: Call<RegisterApplicationRevisionCommandInput, RegisterApplicationRevisionCommandOutput>;
   getApplicationRevision: Call<GetApplicationRevisionCommandInput, GetApplicationRevisionCommandOutput>;
-  listDeploymentGroups: Call<ListDeploymentGroupsCommandInput, ListDeploymentGroupsCommandOutput>;
+  listDeploymentGroupsPages: Pages<ListDeploymentGroupsCommandInput, ListDeploymentGroupsCommandOutput>;
   getDeploymentGroup: Call<GetDeploymentGroupCommandInput, GetDeploymentGroupCommandOutput>;
   createDeployment: Call<CreateDeploymentCommandInput, CreateDeploymentCommandOutput>;
   getDeployment: Call<GetDeploymentCommandInput, GetDeploymentCommandOutput>;
-  listDeployments: Call<ListDeploymentsCommandInput, ListDeploymentsCommandOutput>;
+  listDeploymentsPages: Pages<ListDeploymentsCommandInput, ListDeploymentsCommandOutput>;
   getApplication: Call<GetApplicationCommandInput, GetApplicationCommandOutput>;
   /** The SDK has no paginator for ListDeploymentTargets: callers follow nextToken. */
   listDeploymentTargets: Call<ListDeploymentTargetsCommandInput, ListDeploymentTargetsCommandOutput>;
@@ -108,10 +111,10 @@ export interface CodeDeployApi {
 
 export interface SfnApi {
   readonly client: SFNClient;
-  listStateMachines: Call<ListStateMachinesCommandInput, ListStateMachinesCommandOutput>;
+  listStateMachinesPages: Pages<ListStateMachinesCommandInput, ListStateMachinesCommandOutput>;
   startExecution: Call<StartExecutionCommandInput, StartExecutionCommandOutput>;
   describeExecution: Call<DescribeExecutionCommandInput, DescribeExecutionCommandOutput>;
-  listExecutions: Call<ListExecutionsCommandInput, ListExecutionsCommandOutput>;
+  listExecutionsPages: Pages<ListExecutionsCommandInput, ListExecutionsCommandOutput>;
   describeStateMachine: Call<DescribeStateMachineCommandInput, DescribeStateMachineCommandOutput>;
   executionHistoryPages: Pages<GetExecutionHistoryCommandInput, GetExecutionHistoryCommandOutput>;
 }
@@ -168,41 +171,9 @@ function bind<I, O>(client: Sender, Command: new (...args: [NoInfer<I>]) => unkn
   return (input, signal) => client.send(new Command(input), signal ? { abortSignal: signal } : {}) as Promise<O>;
 }
 
-/** An initialize-step middleware, as namesProfile adds it to any client (it reads neither input nor output). */
-type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;
-
-/**
- * Credential failures name the AWS profile they were looked up in: the SDK's
- * own message ("Could not load credentials from any providers") does not say,
- * and a mistyped --creds-profile looks like expired keys. A middleware, so
- * that lib-storage's uploads (which use the client itself) get it too; a new
- * error each time, since the SDK hands one shared error to concurrent calls.
- * Once a call went through, the profile's keys are known: their secret parts
- * join the values masked in hook and run output (SPEC §17).
- */
-function namesProfile(client: { middlewareStack: unknown; config?: unknown }, profile: string | undefined): void {
-  if (!profile) return;
-  // Each client types its stack by its own commands; this middleware fits them all.
-  const stack = client.middlewareStack as { add(middleware: Middleware, options: object): void };
-  const credentials = (client.config as { credentials?: () => Promise<{ secretAccessKey?: string; sessionToken?: string }> } | undefined)?.credentials;
-  stack.add(
-    (next) => async (args) => {
-      try {
-        const out = await next(args);
-        // The provider is memoized: after a call, this reads what was resolved for it.
-        const keys = await credentials?.().catch(() => undefined);
-        addSecret(keys?.secretAccessKey);
-        addSecret(keys?.sessionToken);
-        return out;
-      } catch (err) {
-        if (!(err instanceof Error) || err.name !== 'CredentialsProviderError') throw err;
-        const named = new Error(`AWS profile ${profile}: ${err.message}`, { cause: err });
-        named.name = err.name;
-        throw named;
-      }
-    },
-    { step: 'initialize', priority: 'high', name: 'ionflowNamesProfile' },
-  );
+// The same for a paginator: what follows its input goes to each page's `client.send`.
+function pages<C, I, O>(client: C, paginate: (config: { client: C }, input: I, ...send: object[]) => AsyncIterable<O>): Pages<I, O> {
+  return (input, signal) => paginate({ client }, input, ...(signal ? [{ abortSignal: signal }] : []));
 }
 
 // The SDK's loggers are silent by default but for one warning it prints on its
@@ -254,7 +225,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
         headObject: bind(client, sdk.HeadObjectCommand),
         putObject: bind(client, sdk.PutObjectCommand),
         deleteObject: bind(client, sdk.DeleteObjectCommand),
-        listObjectsV2: bind(client, sdk.ListObjectsV2Command),
+        listObjectsV2Pages: pages(client, sdk.paginateListObjectsV2),
         abortMultipartUpload: bind(client, sdk.AbortMultipartUploadCommand),
         headBucket: bind(client, sdk.HeadBucketCommand),
       };
@@ -270,15 +241,15 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
         client,
         registerApplicationRevision: bind(client, sdk.RegisterApplicationRevisionCommand),
         getApplicationRevision: bind(client, sdk.GetApplicationRevisionCommand),
-        listDeploymentGroups: bind(client, sdk.ListDeploymentGroupsCommand),
+        listDeploymentGroupsPages: pages(client, sdk.paginateListDeploymentGroups),
         getDeploymentGroup: bind(client, sdk.GetDeploymentGroupCommand),
         createDeployment: bind(client, sdk.CreateDeploymentCommand),
         getDeployment: bind(client, sdk.GetDeploymentCommand),
-        listDeployments: bind(client, sdk.ListDeploymentsCommand),
+        listDeploymentsPages: pages(client, sdk.paginateListDeployments),
         getApplication: bind(client, sdk.GetApplicationCommand),
         listDeploymentTargets: bind(client, sdk.ListDeploymentTargetsCommand),
         batchGetDeploymentTargets: bind(client, sdk.BatchGetDeploymentTargetsCommand),
-        listDeploymentInstancesPages: (input) => sdk.paginateListDeploymentInstances({ client }, input),
+        listDeploymentInstancesPages: pages(client, sdk.paginateListDeploymentInstances),
         batchGetDeploymentInstances: bind(client, sdk.BatchGetDeploymentInstancesCommand),
       };
     }),
@@ -291,12 +262,12 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
       honourSignal(client, options.signal);
       return {
         client,
-        listStateMachines: bind(client, sdk.ListStateMachinesCommand),
+        listStateMachinesPages: pages(client, sdk.paginateListStateMachines),
         startExecution: bind(client, sdk.StartExecutionCommand),
         describeExecution: bind(client, sdk.DescribeExecutionCommand),
-        listExecutions: bind(client, sdk.ListExecutionsCommand),
+        listExecutionsPages: pages(client, sdk.paginateListExecutions),
         describeStateMachine: bind(client, sdk.DescribeStateMachineCommand),
-        executionHistoryPages: (input) => sdk.paginateGetExecutionHistory({ client }, input),
+        executionHistoryPages: pages(client, sdk.paginateGetExecutionHistory),
       };
     }),
     sts: once(async () => {

@@ -82,22 +82,17 @@ export async function listDeploymentIds(
   options: { since?: Date; limit?: number; signal?: AbortSignal } = {},
 ): Promise<string[]> {
   const ids: string[] = [];
-  let nextToken: string | undefined;
   const limit = options.limit ?? Number.POSITIVE_INFINITY;
+  const input = {
+    applicationName: target.applicationName,
+    deploymentGroupName: target.deploymentGroupName,
+    ...(options.since ? { createTimeRange: { start: options.since } } : {}),
+  };
   try {
-    do {
-      const page = await cd.listDeployments(
-        {
-          applicationName: target.applicationName,
-          deploymentGroupName: target.deploymentGroupName,
-          ...(options.since ? { createTimeRange: { start: options.since } } : {}),
-          ...(nextToken ? { nextToken } : {}),
-        },
-        options.signal,
-      );
+    for await (const page of cd.listDeploymentsPages(input, options.signal)) {
       ids.push(...(page.deployments ?? []));
-      nextToken = page.nextToken;
-    } while (nextToken && ids.length < limit);
+      if (ids.length >= limit) break;
+    }
   } catch (err) {
     throw toIonflowError(err, `ListDeployments of ${target.applicationName}/${target.deploymentGroupName}`);
   }

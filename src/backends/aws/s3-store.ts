@@ -216,17 +216,14 @@ export class S3RevisionStore implements RevisionStore {
     const s3 = await this.s3();
     const Prefix = `${this.options.prefix}${appName}/`;
     const names: string[] = [];
-    let ContinuationToken: string | undefined;
     try {
-      do {
-        const page = await s3.listObjectsV2({ Bucket: this.options.bucket, Prefix, ContinuationToken });
+      for await (const page of s3.listObjectsV2Pages({ Bucket: this.options.bucket, Prefix })) {
         for (const o of page.Contents ?? []) {
           // Revisions sit right under the app's prefix; deeper keys are its ledger.
           const rest = o.Key?.slice(Prefix.length);
           if (rest?.endsWith('.json') && !rest.includes('/')) names.push(rest.slice(0, -5));
         }
-        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (ContinuationToken);
+      }
     } catch (err) {
       throw toIonflowError(err, `listing s3://${this.options.bucket}/${Prefix}`);
     }
@@ -239,13 +236,8 @@ export class S3RevisionStore implements RevisionStore {
   async remoteDeployGroups(appName: string): Promise<string[]> {
     const codedeploy = await this.options.clients.codedeploy();
     const groups: string[] = [];
-    let nextToken: string | undefined;
     try {
-      do {
-        const page = await codedeploy.listDeploymentGroups({ applicationName: appName, nextToken });
-        groups.push(...(page.deploymentGroups ?? []));
-        nextToken = page.nextToken;
-      } while (nextToken);
+      for await (const page of codedeploy.listDeploymentGroupsPages({ applicationName: appName })) groups.push(...(page.deploymentGroups ?? []));
     } catch (err) {
       throw toIonflowError(err, `ListDeploymentGroups ${appName}`);
     }

@@ -26,21 +26,17 @@ async function regionOf(sfn: SfnApi): Promise<string> {
 /** A state machine ARN is used as is; a name is looked up with ListStateMachines (all pages). */
 export async function resolveStateMachine(sfn: SfnApi, nameOrArn: string, groupKey: string, signal?: AbortSignal): Promise<string> {
   if (nameOrArn.startsWith('arn:')) return nameOrArn;
-  let nextToken: string | undefined;
   const seen: string[] = [];
-  do {
-    let page: Awaited<ReturnType<SfnApi['listStateMachines']>>;
-    try {
-      page = await sfn.listStateMachines({ maxResults: 1000, ...(nextToken ? { nextToken } : {}) }, signal);
-    } catch (err) {
-      throw toIonflowError(err, `ListStateMachines (group ${groupKey})`);
+  try {
+    for await (const page of sfn.listStateMachinesPages({ maxResults: 1000 }, signal)) {
+      for (const sm of page.stateMachines ?? []) {
+        if (sm.name === nameOrArn && sm.stateMachineArn) return sm.stateMachineArn;
+        if (sm.name) seen.push(sm.name);
+      }
     }
-    for (const sm of page.stateMachines ?? []) {
-      if (sm.name === nameOrArn && sm.stateMachineArn) return sm.stateMachineArn;
-      if (sm.name) seen.push(sm.name);
-    }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  } catch (err) {
+    throw toIonflowError(err, `ListStateMachines (group ${groupKey})`);
+  }
   const region = await regionOf(sfn).catch(() => 'the current region');
   const similar = seen.filter((n) => n.startsWith('datomic-')).slice(0, 5);
   throw new IonflowError('stepFailed', `group ${groupKey}: no Step Functions state machine named ${nameOrArn} in ${region}`, {
@@ -93,26 +89,24 @@ export async function runningExecutionFor(
   target: { group: string; deploymentGroup: string },
   signal?: AbortSignal,
 ): Promise<string | undefined> {
-  let nextToken: string | undefined;
-  do {
-    let page: Awaited<ReturnType<SfnApi['listExecutions']>>;
-    try {
-      page = await sfn.listExecutions({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 100, ...(nextToken ? { nextToken } : {}) }, signal);
-    } catch (err) {
-      throw toIonflowError(err, `ListExecutions ${stateMachineArn} (group ${target.group})`);
-    }
-    for (const execution of page.executions ?? []) {
-      if (!execution.executionArn) continue;
-      const described = await describeExecution(sfn, execution.executionArn, signal);
-      if (described.status !== 'RUNNING') continue;
-      const input = parseExecutionInput(described.input);
-      const names = [input?.group, input?.deploymentGroup].filter((n): n is string => typeof n === 'string');
-      if (names.length === 0 || names.includes(target.group) || input?.deploymentGroup === target.deploymentGroup) {
-        return execution.executionArn;
+  const pages = sfn.listExecutionsPages({ stateMachineArn, statusFilter: 'RUNNING', maxResults: 100 }, signal);
+  try {
+    for await (const page of pages) {
+      for (const execution of page.executions ?? []) {
+        if (!execution.executionArn) continue;
+        // Its errors are IonflowErrors already, which toIonflowError below passes through.
+        const described = await describeExecution(sfn, execution.executionArn, signal);
+        if (described.status !== 'RUNNING') continue;
+        const input = parseExecutionInput(described.input);
+        const names = [input?.group, input?.deploymentGroup].filter((n): n is string => typeof n === 'string');
+        if (names.length === 0 || names.includes(target.group) || input?.deploymentGroup === target.deploymentGroup) {
+          return execution.executionArn;
+        }
       }
     }
-    nextToken = page.nextToken;
-  } while (nextToken);
+  } catch (err) {
+    throw toIonflowError(err, `ListExecutions ${stateMachineArn} (group ${target.group})`);
+  }
   return undefined;
 }
 

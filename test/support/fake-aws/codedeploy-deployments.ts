@@ -4,7 +4,7 @@
 // through), so a test decides exactly what a poller sees. Timestamps are
 // epoch seconds, as the real service sends them.
 import { AwsFault, type Handler } from './server.js';
-import type { FakeAwsState, FakeDeployment, FakeS3Location } from './state.js';
+import { type FakeAwsState, type FakeDeployment, type FakeS3Location, page } from './state.js';
 
 const seconds = (ms: number) => ms / 1000;
 let counter = 0;
@@ -91,7 +91,7 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
     return { deploymentInfo: info(d) };
   },
 
-  /** Newest first; createTimeRange.start/end in epoch seconds. One page (tests hold few). */
+  /** Newest first; createTimeRange.start/end in epoch seconds; paged as state.ts's page() says. */
   'codedeploy.ListDeployments': (input, state) => {
     deploymentGroupOf(state, input.applicationName, input.deploymentGroupName);
     const range = (input.createTimeRange ?? {}) as { start?: number; end?: number };
@@ -101,6 +101,7 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
       .filter((d) => range.end === undefined || seconds(d.createTime) <= range.end)
       .sort((a, b) => b.createTime - a.createTime)
       .map((d) => d.id);
-    return { deployments: ids };
+    const { items, nextToken } = page(state, ids, input);
+    return { deployments: items, ...(nextToken ? { nextToken } : {}) };
   },
 };

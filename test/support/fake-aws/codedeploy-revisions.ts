@@ -2,7 +2,7 @@
 // `aws deploy push`) call. Shapes follow the CodeDeploy JSON protocol;
 // timestamps are epoch seconds as the real service sends them.
 import { AwsFault, type Handler } from './server.js';
-import type { FakeApplication, FakeAwsState, FakeS3Location } from './state.js';
+import { type FakeApplication, type FakeAwsState, type FakeS3Location, page } from './state.js';
 
 function application(state: FakeAwsState, input: Record<string, unknown>): FakeApplication {
   const name = String(input.applicationName ?? '');
@@ -68,7 +68,8 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
 
   'codedeploy.ListDeploymentGroups': (input, state) => {
     const app = application(state, input);
-    return { applicationName: app.name, deploymentGroups: [...app.deploymentGroups.keys()].sort() };
+    const { items, nextToken } = page(state, [...app.deploymentGroups.keys()].sort(), input);
+    return { applicationName: app.name, deploymentGroups: items, ...(nextToken ? { nextToken } : {}) };
   },
 
   'codedeploy.GetDeploymentGroup': (input, state) => {

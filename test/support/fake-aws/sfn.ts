@@ -1,11 +1,11 @@
 // Step Functions on the fake endpoint: ListStateMachines, StartExecution,
-// DescribeExecution and ListExecutions (newest first, no paging). An execution started with ionflow's input also starts a
+// DescribeExecution and ListExecutions (newest first; lists paged as state.ts's page() says). An execution started with ionflow's input also starts a
 // CodeDeploy deployment of that revision (what Datomic's state machine does),
 // unless the state says otherwise. Each DescribeExecution moves the execution
 // one step along its `script`.
 import { startFakeDeployment } from './codedeploy-deployments.js';
 import { AwsFault, type Handler } from './server.js';
-import type { FakeAwsState, FakeExecution } from './state.js';
+import { type FakeAwsState, type FakeExecution, page } from './state.js';
 
 const seconds = (ms: number) => ms / 1000;
 let counter = 0;
@@ -23,14 +23,13 @@ const listItem = (e: FakeExecution) => ({
 });
 
 export const handlers: Record<string, Handler<FakeAwsState>> = {
-  'sfn.ListStateMachines': (_input, state) => ({
-    stateMachines: [...state.stateMachines.values()].map((sm) => ({
-      stateMachineArn: sm.arn,
-      name: sm.name,
-      type: 'STANDARD',
-      creationDate: seconds(Date.now()),
-    })),
-  }),
+  'sfn.ListStateMachines': (input, state) => {
+    const { items, nextToken } = page(state, [...state.stateMachines.values()], input);
+    return {
+      stateMachines: items.map((sm) => ({ stateMachineArn: sm.arn, name: sm.name, type: 'STANDARD', creationDate: seconds(Date.now()) })),
+      ...(nextToken ? { nextToken } : {}),
+    };
+  },
 
   'sfn.StartExecution': (input, state) => {
     const arn = String(input.stateMachineArn ?? '');
@@ -67,7 +66,8 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
     const executions = [...state.executions.values()]
       .filter((e) => e.stateMachineArn === arn && (!filter || e.status === filter))
       .sort((a, b) => b.startDate - a.startDate);
-    return { executions: executions.map(listItem) };
+    const { items, nextToken } = page(state, executions, input);
+    return { executions: items.map(listItem), ...(nextToken ? { nextToken } : {}) };
   },
 
   'sfn.DescribeExecution': (input, state) => {

@@ -91,6 +91,13 @@ export interface FakeAwsState {
   callerArn?: string;
   /** S3 buckets (HeadBucket) and the region each is in. */
   buckets?: Map<string, string>;
+  /**
+   * ListDeployments, ListDeploymentGroups, ListStateMachines and
+   * ListExecutions answer at most this many items a page, with a nextToken
+   * (default: as many as maxResults allows, where the call takes it), so
+   * that a test can make callers follow the pages.
+   */
+  listPageSize?: number;
 }
 
 export function createFakeAwsState(): FakeAwsState {
@@ -104,6 +111,14 @@ export function createFakeAwsState(): FakeAwsState {
     defaultDeploymentScript: ['InProgress', 'Succeeded'],
     defaultExecutionScript: ['RUNNING', 'SUCCEEDED'],
   };
+}
+
+/** One page of a list call, as the APIs document it: the items, and a nextToken unless it is the last page. */
+export function page<T>(state: FakeAwsState, items: T[], input: Record<string, unknown>): { items: T[]; nextToken?: string } {
+  const sizes = [input.maxResults, state.listPageSize].filter((n): n is number => typeof n === 'number' && n > 0);
+  const start = typeof input.nextToken === 'string' ? Number(input.nextToken) : 0;
+  const next = sizes.length ? start + Math.min(...sizes) : items.length;
+  return { items: items.slice(start, next), ...(next < items.length ? { nextToken: String(next) } : {}) };
 }
 
 /** Seed an application with deployment groups. */
