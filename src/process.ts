@@ -7,7 +7,7 @@
 
 import { execFile, spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
-import { IonflowError, type ErrorKind } from './errors.js';
+import { IonflowError, type ErrorKind } from './model/errors.js';
 
 export class ProcessError extends IonflowError {
   readonly argv: string[];

@@ -2,7 +2,7 @@
 // found it — kebab-case fields in the EDN/JSON maps, jsonl and history, and
 // lines under the `error:` line on the terminal.
 
-import type { DeploymentFailure } from './types.js';
+import type { DeploymentFailure } from '../model/deployment.js';
 
 export const LOG_TAIL_LINES = 20;
 

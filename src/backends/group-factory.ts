@@ -1,9 +1,9 @@
 // The one place a ComputeGroup is made from config (STYLE §2). The aws group
 // (and with it the AWS SDK) is imported only when an aws group is used.
 
-import { unknownNameMessage } from '../config/did-you-mean.js';
-import type { DeployConfig } from '../config/types.js';
-import { usageError } from '../errors.js';
+import { unknownNameMessage } from '../text/did-you-mean.js';
+import type { DeployConfig } from '../model/config.js';
+import { usageError } from '../model/errors.js';
 import type { BackendOptions, ComputeGroup } from './types.js';
 
 export function groupConfig(config: DeployConfig, groupKey: string) {
@@ -25,7 +25,7 @@ export async function createGroup(config: DeployConfig, groupKey: string, opts: 
   if (group.kind === 'ion-dev') {
     if (app.store.kind !== 'ion-dev') throw usageError(`group ${groupKey}: app ${group.app} is not an ion-dev app`);
     // ion-dev keeps no history ionflow can read: the group's is the ledger's (SPEC §11).
-    const [{ IonDevComputeGroup }, { openLedger }] = await Promise.all([import('./ion-dev/group.js'), import('../ledger/open.js')]);
+    const [{ IonDevComputeGroup }, { openLedger }] = await Promise.all([import('./ion-dev/group.js'), import('./ledger/open.js')]);
     return new IonDevComputeGroup(group, { root: app.root, ionDev: app.store }, await openLedger(config, group.app, opts), opts);
   }
   const profile = group.profile ? config.profiles[group.profile] : undefined;

@@ -2,7 +2,8 @@
 // and what the digest saw on the way in.
 
 import type { DigestStream } from './digest.js';
-import type { PutRevisionInput, RevisionMeta, RevisionName } from './types.js';
+import type { PutRevisionInput } from './types.js';
+import type { RevisionMeta, RevisionName } from '../model/revision.js';
 
 /** The 40-hex SHA or the uname: the revision's file name and key. */
 export const revisionName = (name: RevisionName): string => name.rev ?? name.uname;

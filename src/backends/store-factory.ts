@@ -2,9 +2,9 @@
 // modules (and so the AWS SDK) are imported only for an s3 store; an ion-dev
 // app's store stands for Datomic's bucket, which only ion-dev writes.
 
-import { unknownNameMessage } from '../config/did-you-mean.js';
-import type { DeployConfig } from '../config/types.js';
-import { usageError } from '../errors.js';
+import { unknownNameMessage } from '../text/did-you-mean.js';
+import type { DeployConfig } from '../model/config.js';
+import { usageError } from '../model/errors.js';
 import { LocalRevisionStore } from './local/store.js';
 import type { BackendOptions, RevisionStore } from './types.js';
 

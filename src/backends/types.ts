@@ -3,41 +3,8 @@
 // them, and the factories pick one from config. Nothing here imports a back end.
 
 import type { Readable } from 'node:stream';
-
-/** Entry points parsed from ion-config.edn, stored with each revision (SPEC §4). */
-export interface EntryPoints {
-  appName?: string;
-  allow?: string[];
-  lambdas?: Record<string, { fn: string; description?: string }>;
-  httpDirect?: { handlerFn: string };
-}
-
-export type RevisionName = { rev: string; uname?: undefined } | { uname: string; rev?: undefined };
-
-/** Metadata kept with each revision (SPEC §5). Serialised as `<name>.json`. */
-export interface RevisionMeta {
-  /** The 40-hex SHA or the uname. */
-  name: string;
-  rev?: string;
-  uname?: string;
-  appName: string;
-  sha256: string;
-  size: number;
-  fileCount: number;
-  pushedAt: string;
-  /** git tree id of the archived content: same tree = same content (make-style skip). */
-  tree: string;
-  entryPoints: EntryPoints | null;
-  /** A file path (local) or s3:// URL (aws). */
-  location: string;
-  /** aws only: what CodeDeploy was told. */
-  s3?: { bucket: string; key: string; eTag: string; version?: string };
-  /**
-   * aws only: false from the upload until CodeDeploy registration succeeded,
-   * then true. Absent (older pushes, local stores) counts as registered.
-   */
-  registered?: boolean;
-}
+import type { DeploymentId, DeploymentRecord, DeploymentStatus } from '../model/deployment.js';
+import type { EntryPoints, RevisionMeta, RevisionName } from '../model/revision.js';
 
 export interface PutRevisionInput {
   appName: string;
@@ -74,58 +41,6 @@ export interface RevisionStore {
   list(appName: string): Promise<RevisionMeta[]>;
   /** Deployment groups this store's back end knows for the app (CodeDeploy ListDeploymentGroups); [] locally. */
   remoteDeployGroups(appName: string): Promise<string[]>;
-}
-
-/** SPEC §6 status words. */
-export type DeployStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-export type CodeDeployStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'STOPPED';
-
-export interface DeploymentStatus {
-  deployStatus: DeployStatus;
-  codeDeployStatus: CodeDeployStatus;
-  error?: string;
-  /** Where and why a FAILED deployment failed (SPEC §13). */
-  failure?: DeploymentFailure;
-}
-
-/**
- * SPEC §13: the lifecycle event that failed, on which target (local: the
- * group; CodeDeploy: the instance or target id), the script, how it ended,
- * and the last lines of its log. Step Functions adds the failed state.
- */
-export interface DeploymentFailure {
-  event?: string;
-  target?: string;
-  script?: string;
-  exitCode?: number;
-  timedOut?: boolean;
-  message: string;
-  /** At most the last 20 lines. */
-  logTail?: string;
-  /** via: step-functions: the state that failed. */
-  state?: string;
-}
-
-/** How a deployment is addressed: the ion-dev `:execution-arn` or `:deployment-id`. */
-export type DeploymentId = { executionArn: string } | { deploymentId: string };
-
-export interface DeploymentRecord {
-  /** `arn:ionflow:local:<group>:<id>`, a Step Functions execution ARN, or a CodeDeploy `d-…` id. */
-  id: DeploymentId;
-  group: string;
-  appName: string;
-  name: string;
-  rev?: string;
-  uname?: string;
-  status: DeploymentStatus;
-  startedAt: string;
-  finishedAt?: string;
-  /**
-   * What was deployed, as far as the back end recorded it (local: the
-   * revision's tree and sha256; aws: the S3 object's eTag), so a redeploy of
-   * a uname with new content is not taken for the one already running.
-   */
-  content?: { tree?: string; sha256?: string; eTag?: string };
 }
 
 /** Progress of one deployment, for renderers (hook events, waiting on the group lock, …). */

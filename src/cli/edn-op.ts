@@ -1,8 +1,8 @@
 // `ionflow '{:op :push}'`: the ion-dev op maps, translated to the same
 // commands and options as the flag form.
 
-import { parseEDNString } from '../vendor/edn.js';
-import { IonflowError, usageError } from '../errors.js';
+import { parseEDNString } from '../lazy/edn.js';
+import { IonflowError, usageError } from '../model/errors.js';
 
 export interface OpInvocation {
   command: 'push' | 'deploy' | 'deploy-status';

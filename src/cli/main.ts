@@ -1,8 +1,8 @@
 // main(argv) returns the exit code; bin/ionflow.js is the only caller that exits.
 // Errors of every kind are mapped to exit codes here, in one place (SPEC §9).
 
-import { Command, CommanderError } from '../vendor/commander.js';
-import { ExitCode, exitCodeOf, formatError } from '../errors.js';
+import { Command, CommanderError } from '../lazy/commander.js';
+import { ExitCode, exitCodeOf, formatError } from '../model/errors.js';
 import { type CliContext, type GlobalOptions, makeContext } from './context.js';
 import { buildProgram, withGlobalOptions } from './program.js';
 

@@ -2,7 +2,7 @@
 // Keys are written kebab-case without colons; values are strings, numbers,
 // booleans, nested maps and vectors.
 
-import { toEDNStringFromSimpleObject } from '../vendor/edn.js';
+import { toEDNStringFromSimpleObject } from '../lazy/edn.js';
 
 export type OutputValue = string | number | boolean | null | OutputValue[] | { [key: string]: OutputValue };
 export type OutputMap = { [key: string]: OutputValue };

@@ -3,7 +3,7 @@
 // that command runs, so `validate` never pays for the AWS SDK or listr2.
 
 import type { OptionValues, Command as TypedCommand } from '@commander-js/extra-typings';
-import { Command, InvalidArgumentError, Option } from '../vendor/commander.js';
+import { Command, InvalidArgumentError, Option } from '../lazy/commander.js';
 import type { CliContext, GlobalOptions } from './context.js';
 
 export const VERSION = '0.1.0';

@@ -3,7 +3,7 @@
 // boolean YAML reads it as (1.0 stays "1.0", 0x10 stays "0x10", ~ stays "~").
 // The schema already refused maps and lists inside an argv.
 
-import { isScalar, isSeq } from '../vendor/yaml.js';
+import { isScalar, isSeq } from '../lazy/yaml.js';
 import { isRecord } from './steps.js';
 import type { YamlSource } from './yaml-source.js';
 

@@ -3,7 +3,7 @@
 
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { IonflowError } from '../errors.js';
+import { IonflowError } from '../model/errors.js';
 
 export const CONFIG_NAME = 'deploy.yaml';
 

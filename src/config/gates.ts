@@ -2,8 +2,8 @@
 // is not the group itself, and the gates form no cycle (a cycle would let no
 // revision ever in).
 
-import { findCycle } from '../graph/graph.js';
-import type { Problem } from './problems.js';
+import { findCycle } from './needs-order.js';
+import type { Problem } from '../model/problem.js';
 import { isRecord } from './steps.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 

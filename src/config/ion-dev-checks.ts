@@ -4,7 +4,7 @@
 // app; profile references and durations.
 
 import { parseDuration } from './duration.js';
-import type { Problem } from './problems.js';
+import type { Problem } from '../model/problem.js';
 import { isRecord } from './steps.js';
 import type { YamlSource } from './yaml-source.js';
 

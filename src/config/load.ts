@@ -9,12 +9,12 @@ import { findConfig } from './discover.js';
 import { nameProblems } from './names.js';
 import { appPaths, keyed, normalise } from './normalise.js';
 import { pathProblems } from './paths.js';
-import { formatProblem, MAX_SHOWN_PROBLEMS, type Problem, problemsError, sortProblems } from './problems.js';
-import { readConfigFile } from './read-limited.js';
+import { formatProblem, MAX_SHOWN_PROBLEMS, type Problem, problemsError, sortProblems } from '../model/problem.js';
+import { readConfigFile } from '../fs/read-limited.js';
 import { schemaProblems } from './schema-check.js';
 import { semanticProblems } from './semantic.js';
 import { isRecord } from './steps.js';
-import type { DeployConfig } from './types.js';
+import type { DeployConfig } from '../model/config.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 export interface LoadOptions {

@@ -17,7 +17,7 @@ import type {
   StepConfig,
   StoreConfig,
   Via,
-} from './types.js';
+} from '../model/config.js';
 
 type Raw = Record<string, unknown>;
 

@@ -9,7 +9,7 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { appPaths, DEFAULTS } from './normalise.js';
-import type { Problem } from './problems.js';
+import type { Problem } from '../model/problem.js';
 import { isRecord } from './steps.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 

@@ -3,8 +3,8 @@
 // turned into one plain message each, placed on the YAML node they concern.
 
 import { readFileSync } from 'node:fs';
-import { didYouMean } from './did-you-mean.js';
-import type { Problem } from './problems.js';
+import { didYouMean } from '../text/did-you-mean.js';
+import type { Problem } from '../model/problem.js';
 import { validate } from './schema-validator.generated.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 

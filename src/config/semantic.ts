@@ -3,12 +3,12 @@
 // group, and durations. They read the raw YAML value defensively, so they can
 // run next to the schema check and every problem is reported at once.
 
-import { findCycle } from '../graph/graph.js';
-import { didYouMean } from './did-you-mean.js';
+import { findCycle } from './needs-order.js';
+import { didYouMean } from '../text/did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { gateProblems } from './gates.js';
 import { ionDevProblems, isIonDevApp } from './ion-dev-checks.js';
-import type { Problem } from './problems.js';
+import type { Problem } from '../model/problem.js';
 import { isRecord, rawSteps, type RawStep } from './steps.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 

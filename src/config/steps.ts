@@ -3,7 +3,7 @@
 // among steps of that kind) and resolved needs. Shared by the checks and the
 // normaliser so both agree on every id.
 
-import type { StepKind } from './types.js';
+import type { StepKind } from '../model/config.js';
 
 export const STEP_KINDS: readonly StepKind[] = ['push', 'deploy', 'wait', 'run', 'confirm'];
 

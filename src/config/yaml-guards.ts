@@ -5,7 +5,7 @@
 // 200 million comparisons), and its alias cap re-walks the document for each
 // nested alias, so both are turned off and done here instead.
 
-import { type Document, isAlias, isCollection, isMap, isPair, isScalar, type Node } from '../vendor/yaml.js';
+import { type Document, isAlias, isCollection, isMap, isPair, isScalar, type Node } from '../lazy/yaml.js';
 
 /** More aliases than this in one deploy.yaml is refused. */
 export const MAX_ALIASES = 1000;

@@ -2,8 +2,8 @@
 // instancePath or the checks give it) leads to the YAML node, and the node's
 // offset to LINE:COL through yaml's LineCounter.
 
-import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, type YAMLMap } from '../vendor/yaml.js';
-import type { Problem } from './problems.js';
+import { type Document, isMap, isPair, isScalar, isSeq, LineCounter, type Node, type Pair, parseDocument, type YAMLMap } from '../lazy/yaml.js';
+import type { Problem } from '../model/problem.js';
 import { yamlSlips } from './yaml-guards.js';
 import { indentationSlips } from './yaml-slips.js';
 

@@ -9,21 +9,13 @@
 // "interrupted". Everything observable goes out as events, in the order it happens.
 
 import { randomBytes } from 'node:crypto';
-import type { DeploymentFailure, DeploymentId } from '../backends/types.js';
-import type { DeployConfig, PipelineConfig, StepConfig } from '../config/types.js';
-import { ExitCode, IonflowError, isAbortError } from '../errors.js';
+import { type DeploymentFailure, type DeploymentId, idText } from '../model/deployment.js';
+import type { DeployConfig, PipelineConfig, StepConfig } from '../model/config.js';
+import { ExitCode, IonflowError, isAbortError } from '../model/errors.js';
 import type { EventSink, RunStatus, StepEndEvent, StepStatus } from './events.js';
-import { effectiveNeeds } from './needs.js';
-import {
-  deploymentIdText,
-  type RevisionRef,
-  type RunInfo,
-  type RunRevision,
-  factsOf,
-  type StepOutcome,
-  type StepRunner,
-  stepTarget,
-} from './step-runner.js';
+import { effectiveNeeds } from '../graph/needs.js';
+import { type RunInfo, type RunRevision, factsOf, type StepOutcome, type StepRunner, stepTarget } from './step-types.js';
+import type { RevisionName } from '../model/revision.js';
 
 export interface RunPipelineOptions {
   pipeline: PipelineConfig;
@@ -95,7 +87,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   const info: RunInfo = { id: runId, pipeline: pipeline.key, revision: opts.revision, force: Boolean(opts.force) };
   const needs = effectiveNeeds(pipeline.steps, (group) => opts.config?.groups[group]?.app);
   const state = new Map<string, State>(pipeline.steps.map((s) => [s.id, 'pending']));
-  const pushed = new Map<string, RevisionRef>();
+  const pushed = new Map<string, RevisionName>();
   const deployments = new Map<string, DeploymentId>();
   const deployingGroups = new Set<string>();
   const started = Date.now();
@@ -104,7 +96,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
   let interrupted = false;
   let deploymentStarted = false;
 
-  const runRef: RevisionRef | undefined =
+  const runRef: RevisionName | undefined =
     opts.revision.uname !== undefined ? { uname: opts.revision.uname } : opts.revision.rev ? { rev: opts.revision.rev } : undefined;
   const name = opts.revision.uname !== undefined ? { uname: opts.revision.uname } : { rev: opts.revision.rev ?? '' };
   emit({ type: 'run-start', run: runId, pipeline: pipeline.key, ...name, time: new Date(started).toISOString() });
@@ -116,7 +108,7 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
     state.set(step.id, 'not-run');
     // A wait left out still owes the user its deployment's fate: it runs on without us.
     const left = step.kind === 'wait' ? deployments.get(step.group) : undefined;
-    const tail = left ? `; deployment ${deploymentIdText(left)} is left to finish` : '';
+    const tail = left ? `; deployment ${idText(left)} is left to finish` : '';
     endStep(step, 'not-run', Date.now(), `not run: ${why}${tail}`);
   };
 

@@ -5,9 +5,9 @@
 // v1's `duration_ms`; `StepFacts` is kept in wire form so it is copied as is.
 
 import { failureMap } from '../backends/failure.js';
-import type { DeploymentFailure } from '../backends/types.js';
-import type { StepKind } from '../config/types.js';
-import type { ErrorKind } from '../errors.js';
+import type { DeploymentFailure } from '../model/deployment.js';
+import type { StepKind } from '../model/config.js';
+import type { ErrorKind } from '../model/errors.js';
 
 /** `not-run`: never started (something it needs failed, or the run stopped). `skipped`: up to date. */
 export type StepStatus = 'succeeded' | 'failed' | 'skipped' | 'not-run';

@@ -6,7 +6,7 @@ import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { InterruptedError, IonflowError } from '../errors.js';
+import { InterruptedError, IonflowError } from '../model/errors.js';
 import { lastReason, ProcessError, spawnStream } from '../process.js';
 import type { ZipSummary } from '../zip/tar-to-zip.js';
 import { BIG_FILE_THRESHOLD, BigFiles } from './big-files.js';

@@ -2,7 +2,7 @@
 // function names one question asked of git; failures become IonflowErrors a
 // user can act on (not a repository, no commits yet, unknown revision).
 
-import { IonflowError, usageError } from '../errors.js';
+import { IonflowError, usageError } from '../model/errors.js';
 import { ProcessError, run } from '../process.js';
 
 export interface GitOptions {

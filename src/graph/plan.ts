@@ -4,9 +4,10 @@
 // a push or deploy is up to date (or would be refused) is asked of an
 // injected check, so the back ends (and their I/O) stay outside this module.
 
-import type { PipelineConfig, StepConfig } from '../config/types.js';
-import { effectiveNeeds } from '../engine/needs.js';
-import { buildGraph, topologicalOrder } from './graph.js';
+import type { PipelineConfig, StepConfig } from '../model/config.js';
+import { effectiveNeeds } from './needs.js';
+import { buildGraph } from './graph.js';
+import { topologicalOrder } from '../config/needs-order.js';
 
 /** `blocked`: the step would fail before doing anything (e.g. a dirty tree); `not run`: something it needs is blocked. */
 export type StepState = 'run' | 'skipped (up to date)' | 'unknown' | 'blocked' | 'not run';

@@ -3,11 +3,11 @@
 // structural reader (edn-reader.ts).
 
 import { relative } from 'node:path';
-import { parseEDNString } from '../vendor/edn.js';
-import type { EntryPoints } from '../backends/types.js';
-import { isSafeName, NAME_RULE } from '../config/names.js';
-import { readConfigFile } from '../config/read-limited.js';
-import { problemsError, type Problem } from '../config/problems.js';
+import { parseEDNString } from '../lazy/edn.js';
+import type { EntryPoints } from '../model/revision.js';
+import { isSafeName, NAME_RULE } from '../model/names.js';
+import { readConfigFile } from '../fs/read-limited.js';
+import { problemsError, type Problem } from '../model/problem.js';
 import {
   EdnSyntaxError,
   type Form,

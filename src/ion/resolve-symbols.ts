@@ -7,7 +7,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Problem } from '../config/problems.js';
+import type { Problem } from '../model/problem.js';
 import { declarations, type FileDeclarations } from './clojure-ns.js';
 import { CljSyntaxError, readClojureForms } from './clojure-reader.js';
 import { linePos } from './edn-reader.js';

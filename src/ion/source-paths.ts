@@ -6,7 +6,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Problem } from '../config/problems.js';
+import type { Problem } from '../model/problem.js';
 import { CljSyntaxError, type CljForm, readClojureForms } from './clojure-reader.js';
 import { linePos } from './edn-reader.js';
 

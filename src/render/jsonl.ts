@@ -1,7 +1,7 @@
 // --output jsonl: one SPEC §8 object per line on stdout, nothing else there.
 
 import { type EngineEvent, toJsonlRecord } from '../engine/events.js';
-import type { Renderer, RendererOptions } from './renderer.js';
+import type { Renderer, RendererOptions } from './types.js';
 
 export class JsonlRenderer implements Renderer {
   constructor(private readonly options: RendererOptions) {}

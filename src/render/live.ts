@@ -7,7 +7,7 @@
 import { DefaultRenderer, Listr, ListrLogger, type ListrTaskWrapper, ListrTaskState, ProcessOutput } from 'listr2';
 import type { EngineEvent, StepEndEvent } from '../engine/events.js';
 import { formatDuration, outputTail, type Paint, paint } from './format.js';
-import type { Renderer, RendererOptions } from './renderer.js';
+import type { Renderer, RendererOptions } from './types.js';
 import { RunRecord, summaryLines } from './summary.js';
 
 // listr2 only draws when process.stdout is a terminal; ours draws on stderr.

@@ -2,7 +2,7 @@
 
 import type { EngineEvent } from '../engine/events.js';
 import { formatDuration, outputTail, type Paint, paint, stepSymbol } from './format.js';
-import type { Renderer, RendererOptions } from './renderer.js';
+import type { Renderer, RendererOptions } from './types.js';
 import { RunRecord, summaryLines } from './summary.js';
 
 export class PlainRenderer implements Renderer {

@@ -5,7 +5,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { git, headSha } from '../git/git.js';
-import { IonflowError } from '../errors.js';
+import { IonflowError } from '../model/errors.js';
 
 export interface GitDirs {
   /** The work tree's own git dir (holds HEAD). */

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../src/backends/aws/clients.js';
 import { AwsComputeGroup } from '../../src/backends/aws/group.js';
-import type { RevisionMeta } from '../../src/backends/types.js';
-import type { AppConfig, AwsGroupConfig, DeployConfig, ProfileConfig } from '../../src/config/types.js';
-import { isDeployedAlready } from '../../src/deploy/deploy.js';
-import { pollStatus, waitForDeployment } from '../../src/deploy/wait.js';
-import { IonflowError } from '../../src/errors.js';
+import type { RevisionMeta } from '../../src/model/revision.js';
+import type { AppConfig, AwsGroupConfig, DeployConfig, ProfileConfig } from '../../src/model/config.js';
+import { isDeployedAlready } from '../../src/actions/deploy/deploy.js';
+import { pollStatus, waitForDeployment } from '../../src/actions/deploy/wait.js';
+import { IonflowError } from '../../src/model/errors.js';
 import { failure, zipStore } from '../support/deploy-fixtures.js';
 import { addApplication, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
 

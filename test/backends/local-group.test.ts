@@ -4,9 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalComputeGroup } from '../../src/backends/local/group.js';
-import { exitCodeOf } from '../../src/errors.js';
+import { exitCodeOf } from '../../src/model/errors.js';
 import { acquireGroupLock } from '../../src/backends/local/lock.js';
-import { type LocalDeploymentFile, newDeploymentId, writeRecord } from '../../src/backends/local/records.js';
+import type { LocalDeploymentFile } from '../../src/backends/local/deployment-file.js';
+import { newDeploymentId, writeRecord } from '../../src/backends/local/records.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, metaFor, zipStore } from '../support/deploy-fixtures.js';
 

@@ -54,12 +54,12 @@ describe('lazy loading', () => {
     expect(r.code, r.stderr).toBe(code);
     return readFileSync(file, 'utf8').split('\n').filter(Boolean);
   };
-  // The SDK packages, or the bundles of them the built CLI loads instead (src/vendor/aws-sdk.ts).
-  const HEAVY = /@aws-sdk|@smithy|\/vendor\/aws-sdk\/|listr2/;
+  // The SDK packages, or the bundles of them the built CLI loads instead (src/lazy/aws-sdk.ts).
+  const HEAVY = /@aws-sdk|@smithy|\/lazy\/aws-sdk\/|listr2/;
 
   it.each([
     ["await import('@aws-sdk/client-sfn')", /@aws-sdk\/client-sfn/],
-    ["(await import('./dist/vendor/aws-sdk.js')).requireSdk('client-sfn')", /\/dist\/vendor\/aws-sdk\/client-sfn\.cjs/],
+    ["(await import('./dist/lazy/aws-sdk.js')).requireSdk('client-sfn')", /\/dist\/lazy\/aws-sdk\/client-sfn\.cjs/],
   ])('the recorder sees the AWS SDK when it is loaded (so the checks below can fail): %s', async (code, seen) => {
     const file = join(temp(), 'loads.txt');
     const { spawnSync } = await import('node:child_process');

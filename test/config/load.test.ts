@@ -5,7 +5,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { IonflowError } from '../../src/errors.js';
+import { IonflowError } from '../../src/model/errors.js';
 import { makeTempDir } from '../support/repo.js';
 
 const GOOD = join(import.meta.dirname, '../fixtures/config/good');

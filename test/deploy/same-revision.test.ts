@@ -1,8 +1,9 @@
 // Make-style deploy skip: a deployment is "this revision" only when name and
 // recorded content agree; a uname without recorded content is never proven equal.
 import { describe, expect, it } from 'vitest';
-import type { DeploymentRecord, RevisionMeta } from '../../src/backends/types.js';
-import { sameRevision } from '../../src/deploy/deploy.js';
+import type { DeploymentRecord } from '../../src/model/deployment.js';
+import type { RevisionMeta } from '../../src/model/revision.js';
+import { sameRevision } from '../../src/model/deployment.js';
 
 const SHA = 'a'.repeat(40);
 const meta = (name: string, extra: Partial<RevisionMeta> = {}): RevisionMeta => ({

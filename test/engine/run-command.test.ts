@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RunStep } from '../../src/config/types.js';
-import { CommandError, type CommandContext, runCommand } from '../../src/engine/run-command.js';
+import type { RunStep } from '../../src/model/config.js';
+import { CommandError, type CommandContext, runCommand } from '../../src/actions/run-command.js';
 
 let dir: string | undefined;
 afterEach(() => {

@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load.js';
-import { upToDateCheck } from '../../src/engine/up-to-date.js';
+import { upToDateCheck } from '../../src/actions/up-to-date.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 import { appRepo, DEV, events } from '../support/app-repo.js';

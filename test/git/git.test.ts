@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IonflowError } from '../../src/errors.js';
+import { IonflowError } from '../../src/model/errors.js';
 import { headSha, locateHead, locateRepo, requireHead, resolveRev, statusLines } from '../../src/git/git.js';
 import { makeRepo, makeTempDir, type TempRepo } from '../support/repo.js';
 

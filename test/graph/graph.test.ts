@@ -1,9 +1,10 @@
 // The task graph (pure): topological order, cycles with their path, dependants.
 
 import { describe, expect, it } from 'vitest';
-import type { PipelineConfig, StepConfig } from '../../src/config/types.js';
-import { IonflowError } from '../../src/errors.js';
-import { buildGraph, findCycle, topologicalOrder } from '../../src/graph/graph.js';
+import type { PipelineConfig, StepConfig } from '../../src/model/config.js';
+import { IonflowError } from '../../src/model/errors.js';
+import { buildGraph } from '../../src/graph/graph.js';
+import { findCycle, topologicalOrder } from '../../src/config/needs-order.js';
 import { planPipeline } from '../../src/graph/plan.js';
 
 const run = (id: string, needs: string[]): StepConfig => ({ kind: 'run', id, needs, command: 'true', env: {} });

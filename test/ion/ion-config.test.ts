@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IonflowError } from '../../src/errors.js';
+import { IonflowError } from '../../src/model/errors.js';
 import { checkIonConfig, lambdaNameProblems, readIonConfig } from '../../src/ion/ion-config.js';
 
 const FIXTURE = join(import.meta.dirname, '../fixtures/config/good/ion-app-name/services/web/resources/datomic/ion-config.edn');

@@ -2,7 +2,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
 import { toJsonlRecord } from '../../src/engine/events.js';
-import { createRenderer, resolveOutputMode } from '../../src/render/renderer.js';
+import { createRenderer } from '../../src/render/renderer.js';
+import { resolveOutputMode } from '../../src/render/types.js';
 import { pipeline } from '../support/fake-runner.js';
 
 function sink() {

@@ -5,7 +5,7 @@
 // SDK's default chain (environment variables).
 import { rmSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
-import type { ProfileConfig } from '../../src/config/types.js';
+import type { ProfileConfig } from '../../src/model/config.js';
 import { type CliResult, runCli } from './cli.js';
 import { addApplication, addStateMachine, type FakeAws, startFakeAwsEndpoint } from './fake-aws/index.js';
 import { makeRepo, makeTempDir, type TempRepo } from './repo.js';

@@ -6,9 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LocalGroupConfig } from '../../src/config/types.js';
-import type { RevisionMeta, RevisionStore } from '../../src/backends/types.js';
-import { IonflowError } from '../../src/errors.js';
+import type { LocalGroupConfig } from '../../src/model/config.js';
+import type { RevisionMeta } from '../../src/model/revision.js';
+import type { RevisionStore } from '../../src/backends/types.js';
+import { IonflowError } from '../../src/model/errors.js';
 import { makeRepo, type TempRepo } from './repo.js';
 
 /** Appends "<event> <deployment-id> <app> <group> <release folder> <ns>" to $HOOK_LOG. */

@@ -1,9 +1,9 @@
 // Small builders for engine tests: pipelines without YAML, a fake step runner
 // that records what it was asked and when, and an event collector.
 
-import type { PipelineConfig, StepConfig } from '../../src/config/types.js';
+import type { PipelineConfig, StepConfig } from '../../src/model/config.js';
 import type { EngineEvent } from '../../src/engine/events.js';
-import type { StepInput, StepOutcome, StepRunner } from '../../src/engine/step-runner.js';
+import type { StepInput, StepOutcome, StepRunner } from '../../src/engine/step-types.js';
 
 type Spec =
   | { push: string; id?: string; needs?: string[] }

@@ -1,6 +1,6 @@
 // DeployConfig objects for push tests, built directly (no deploy.yaml needed).
 import { join } from 'node:path';
-import type { AppConfig, DeployConfig, GroupConfig, ProfileConfig, StoreConfig } from '../../src/config/types.js';
+import type { AppConfig, DeployConfig, GroupConfig, ProfileConfig, StoreConfig } from '../../src/model/config.js';
 
 export interface ConfigParts {
   dir: string;

@@ -66,8 +66,8 @@ import type {
   StartExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import type { GetCallerIdentityCommandInput, GetCallerIdentityCommandOutput, STSClient } from '@aws-sdk/client-sts';
-import type { ProfileConfig } from '../../config/types.js';
-import { requireSdk } from '../../vendor/aws-sdk.js';
+import type { ProfileConfig } from '../../model/config.js';
+import { requireSdk } from '../../lazy/aws-sdk.js';
 import type { BackendOptions } from '../types.js';
 import { namesProfile } from './names-profile.js';
 import { requireProfile } from './profiles.js';

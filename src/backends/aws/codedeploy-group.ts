@@ -3,8 +3,9 @@
 // of both vias. Only the calls listed in clients.ts are used.
 
 import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
-import { IonflowError } from '../../errors.js';
-import type { DeploymentRecord, RevisionMeta } from '../types.js';
+import { IonflowError } from '../../model/errors.js';
+import type { DeploymentRecord } from '../../model/deployment.js';
+import type { RevisionMeta } from '../../model/revision.js';
 import type { CodeDeployApi } from './clients.js';
 import { toIonflowError } from './hints.js';
 import { codeDeployAsDeployWord, codeDeployWord, oneLine } from './status.js';

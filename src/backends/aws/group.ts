@@ -2,9 +2,10 @@
 // through a Step Functions execution (default, Datomic style) or a CodeDeploy
 // deployment directly. deploy() returns once AWS accepted the deployment.
 
-import type { AppConfig, AwsGroupConfig } from '../../config/types.js';
-import { IonflowError } from '../../errors.js';
-import type { ComputeGroup, DeployInput, DeploymentFailure, DeploymentId, DeploymentRecord, DeploymentStatus } from '../types.js';
+import type { AppConfig, AwsGroupConfig } from '../../model/config.js';
+import { IonflowError } from '../../model/errors.js';
+import type { ComputeGroup, DeployInput } from '../types.js';
+import type { DeploymentFailure, DeploymentId, DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
 import type { AwsClients } from './clients.js';
 import {
   type CodeDeployTarget,

@@ -1,7 +1,7 @@
 // One catalogue: AWS error → a one-line `hint:` saying what to do (SPEC §9),
 // and the mapping of SDK errors to IonflowError used by every aws step.
 
-import { InterruptedError, IonflowError, isAbortError } from '../../errors.js';
+import { InterruptedError, IonflowError, isAbortError } from '../../model/errors.js';
 
 const CREDENTIALS =
   'your AWS credentials are missing or expired: refresh them (e.g. `aws sso login --profile <p>`), or pick a profile with --creds-profile / the profile’s aws-profile';

@@ -2,7 +2,7 @@
 // credential failures say which profile, and the profile's secrets, once
 // resolved, are masked in output.
 
-import { addSecret } from '../../redact.js';
+import { addSecret } from '../../text/redact.js';
 
 /** An initialize-step middleware, as namesProfile adds it to any client (it reads neither input nor output). */
 type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;

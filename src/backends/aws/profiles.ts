@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { similarNames } from '../../config/did-you-mean.js';
-import { usageError } from '../../errors.js';
+import { similarNames } from '../../text/did-you-mean.js';
+import { usageError } from '../../model/errors.js';
 
 /** The files the SDK reads profiles from, as it finds them (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, else ~/.aws/). */
 export function sharedFiles(env: NodeJS.ProcessEnv): { config: string; credentials: string } {

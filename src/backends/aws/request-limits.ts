@@ -2,7 +2,7 @@
 // SIGTERM) and timeouts on the SDK's request handler, so that neither a
 // slow answer nor a silent endpoint can keep ionflow waiting.
 
-import { InterruptedError } from '../../errors.js';
+import { InterruptedError } from '../../model/errors.js';
 import type { BackendOptions } from '../types.js';
 
 /** A connection not made within this is an error (the AWS CLI allows 60 s; an endpoint answers in far less). */

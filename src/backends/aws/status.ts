@@ -2,7 +2,7 @@
 // InProgress, Baking and Ready read as RUNNING. Step Functions execution
 // statuses are already the deploy-status words (PENDING_REDRIVE: RUNNING).
 
-import type { CodeDeployStatus, DeployStatus } from '../types.js';
+import type { CodeDeployStatus, DeployStatus } from '../../model/deployment.js';
 
 const CODEDEPLOY_WORDS: Record<string, CodeDeployStatus> = {
   Created: 'RUNNING',

@@ -3,7 +3,7 @@
 // Step Functions calls of clients.ts are used.
 
 import type { DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { IonflowError } from '../../errors.js';
+import { IonflowError } from '../../model/errors.js';
 import type { SfnApi } from './clients.js';
 import { toIonflowError } from './hints.js';
 

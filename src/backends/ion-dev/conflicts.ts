@@ -3,7 +3,7 @@
 // with `dependency-conflicts: fail` a failure for every lib not in
 // `allow-conflicts` (SPEC §16).
 
-import type { IonDevConfig } from '../../config/types.js';
+import type { IonDevConfig } from '../../model/config.js';
 import type { IonDevMap } from './result.js';
 
 /** lib → the version Datomic Cloud uses, in ion-dev's order. */

@@ -4,9 +4,9 @@
 // the first (ion-dev's deploy-status needs only the ARN and the app's ion-dev
 // settings).
 
-import type { DeployConfig } from '../../config/types.js';
-import { openLedger } from '../../ledger/open.js';
-import { ledgerId } from '../../ledger/record.js';
+import type { DeployConfig } from '../../model/config.js';
+import { openLedger } from '../ledger/open.js';
+import { ledgerId } from '../ledger/record.js';
 
 export async function ionDevGroupOfExecution(config: DeployConfig, executionArn: string): Promise<string | undefined> {
   const groups = Object.values(config.groups).filter((g) => g.kind === 'ion-dev');

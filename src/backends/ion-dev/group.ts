@@ -3,12 +3,13 @@
 // `{:op :deploy-status :execution-arn "…"}`, and history is the app's ledger
 // (SPEC §11), where ionflow records the deployments it starts and how they end.
 
-import type { IonDevConfig, IonDevGroupConfig } from '../../config/types.js';
-import { stepError } from '../../errors.js';
-import type { BackendOptions, CodeDeployStatus, ComputeGroup, DeployInput, DeploymentId, DeploymentRecord, DeploymentStatus, DeployStatus, StatusOptions } from '../types.js';
+import type { IonDevConfig, IonDevGroupConfig } from '../../model/config.js';
+import { stepError } from '../../model/errors.js';
+import type { BackendOptions, ComputeGroup, DeployInput, StatusOptions } from '../types.js';
+import type { CodeDeployStatus, DeploymentId, DeploymentRecord, DeploymentStatus, DeployStatus } from '../../model/deployment.js';
 import { IonDev } from './ion-dev.js';
-import { newestFirst, toDeployment } from '../../ledger/record.js';
-import type { LedgerStore } from '../../ledger/store.js';
+import { newestFirst, toDeployment } from '../ledger/record.js';
+import type { LedgerStore } from '../ledger/store.js';
 import { type IonDevMap, text } from './result.js';
 
 const DEPLOY_WORDS = new Set<DeployStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);

@@ -3,8 +3,8 @@
 // stdout, and every way it can go wrong said in one line (SPEC §9, §16): the
 // tool missing, a timeout, Ctrl-C, `:command-failed`, a non-zero exit, no map.
 
-import { type ErrorKind, InterruptedError, IonflowError, type IonflowErrorOptions } from '../../errors.js';
-import type { IonDevConfig } from '../../config/types.js';
+import { type ErrorKind, InterruptedError, IonflowError, type IonflowErrorOptions } from '../../model/errors.js';
+import type { IonDevConfig } from '../../model/config.js';
 import type { BackendOptions } from '../types.js';
 import { type Exec, execIonDev } from './exec.js';
 

@@ -4,9 +4,10 @@
 // :dependency-conflicts are a warning, or a failure under
 // `dependency-conflicts: fail` for the libs not in `allow-conflicts`.
 
-import type { DeployConfig, IonDevConfig } from '../../config/types.js';
-import { preconditionError, stepError } from '../../errors.js';
-import type { BackendOptions, RevisionMeta } from '../types.js';
+import type { DeployConfig, IonDevConfig } from '../../model/config.js';
+import { preconditionError, stepError } from '../../model/errors.js';
+import type { BackendOptions } from '../types.js';
+import type { RevisionMeta } from '../../model/revision.js';
 import { type Conflicts, conflictsOf, describeConflicts, failingConflicts } from './conflicts.js';
 import { IonDev, shellLine } from './ion-dev.js';
 import { type IonDevMap, text } from './result.js';

@@ -7,7 +7,7 @@
 // execution ARN as a symbol). The last span that reads as a map wins; text
 // after it (a JVM warning at exit) is ignored.
 
-import { parseEDNString } from '../../vendor/edn.js';
+import { parseEDNString } from '../../lazy/edn.js';
 
 export type IonDevMap = Record<string, unknown>;
 

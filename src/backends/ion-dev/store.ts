@@ -4,9 +4,10 @@
 // (ion-dev's deploy says when it was never pushed), and writing or fetching a
 // zip through ionflow is refused. Pushing is ion-dev's (./push.ts).
 
-import type { IonDevConfig } from '../../config/types.js';
-import { IonflowError } from '../../errors.js';
-import type { RevisionMeta, RevisionName, RevisionStore } from '../types.js';
+import type { IonDevConfig } from '../../model/config.js';
+import { IonflowError } from '../../model/errors.js';
+import type { RevisionMeta, RevisionName } from '../../model/revision.js';
+import type { RevisionStore } from '../types.js';
 
 const notOurs = (what: string) =>
   new IonflowError('usage', `an ion-dev app's revisions are Datomic's: ionflow cannot ${what} them`, { hint: 'push with ionflow push or a push step: ion-dev does the upload' });

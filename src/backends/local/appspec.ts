@@ -4,9 +4,9 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from '../../vendor/yaml.js';
-import { IonflowError } from '../../errors.js';
-import { orIfMissing } from './records.js';
+import { parse } from '../../lazy/yaml.js';
+import { IonflowError } from '../../model/errors.js';
+import { orIfMissing } from '../../fs/or-if-missing.js';
 
 /** The hooks a local deployment runs, in order. ApplicationStop comes from the previous release. */
 export const LIFECYCLE_ORDER = [

@@ -7,15 +7,17 @@
 import { rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { DEFAULT_MAX_UNPACKED_SIZE } from '../../config/size.js';
-import type { LocalGroupConfig } from '../../config/types.js';
-import { ExitCode, exitCodeOf, isAbortError } from '../../errors.js';
-import type { DeployInput, DeploymentRecord } from '../types.js';
+import type { LocalGroupConfig } from '../../model/config.js';
+import { ExitCode, exitCodeOf, isAbortError } from '../../model/errors.js';
+import type { DeployInput } from '../types.js';
+import type { DeploymentRecord } from '../../model/deployment.js';
 import { readAppSpec } from './appspec.js';
-import { redactor } from '../../redact.js';
+import { redactor } from '../../text/redact.js';
 import { hookFailure } from './hook-failure.js';
 import { describeFailure, type HookOptions, type HookRun, type HookStep, runHooks } from './hooks.js';
 import { acquireGroupLock } from './lock.js';
-import { type LocalDeploymentFile, localArn, newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
+import type { LocalDeploymentFile } from './deployment-file.js';
+import { localArn, newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
 import { placeRelease, pruneReleases, readCurrent, releaseDir, stageRelease, switchCurrent } from './releases.js';
 
 export async function runDeployment(config: LocalGroupConfig, appName: string, input: DeployInput): Promise<DeploymentRecord> {

@@ -4,10 +4,12 @@
 // Deployments finish before deploy() returns, under the group's lock
 // (group-install.ts, loaded only then).
 
-import type { LocalGroupConfig } from '../../config/types.js';
-import { IonflowError } from '../../errors.js';
-import type { ComputeGroup, DeployInput, DeploymentId, DeploymentRecord, DeploymentStatus } from '../types.js';
-import { type LocalDeploymentFile, listRecords, parseLocalArn, readRecord, statusOf, toDeploymentRecord } from './records.js';
+import type { LocalGroupConfig } from '../../model/config.js';
+import { IonflowError } from '../../model/errors.js';
+import type { ComputeGroup, DeployInput } from '../types.js';
+import type { DeploymentId, DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
+import type { LocalDeploymentFile } from './deployment-file.js';
+import { listRecords, parseLocalArn, readRecord, statusOf, toDeploymentRecord } from './records.js';
 
 export class LocalComputeGroup implements ComputeGroup {
   readonly kind = 'local' as const;

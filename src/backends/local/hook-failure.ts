@@ -4,9 +4,9 @@
 // appspec.yml) names the step it was at.
 
 import { logTail } from '../failure.js';
-import type { DeploymentFailure } from '../types.js';
+import type { DeploymentFailure } from '../../model/deployment.js';
 import { describeFailure, type HookRun } from './hooks.js';
-import type { LocalDeploymentFile } from './records.js';
+import type { LocalDeploymentFile } from './deployment-file.js';
 
 export function hookFailure(run: HookRun, group: string): DeploymentFailure {
   const tail = logTail(run.outputTail);

@@ -10,8 +10,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
-import { InterruptedError } from '../../errors.js';
-import { isAlive, writeFileAtomic } from './atomic-write.js';
+import { InterruptedError } from '../../model/errors.js';
+import { isAlive, writeFileAtomic } from '../../fs/atomic-write.js';
 
 const STALE_MS = 10_000;
 

@@ -5,45 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DeploymentFailure, DeploymentRecord, DeploymentStatus } from '../types.js';
+import type { DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
 import { failureOf } from './hook-failure.js';
-import type { HookRun } from './hooks.js';
-
-export type LocalStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'ABORTED';
-
-export interface LocalDeploymentFile {
-  id: string;
-  executionArn: string;
-  group: string;
-  appName: string;
-  name: string;
-  rev?: string;
-  uname?: string;
-  status: LocalStatus;
-  error?: string;
-  startedAt: string;
-  finishedAt?: string;
-  /** The revision's content (RevisionMeta tree and sha256), to tell a uname's pushes apart. */
-  tree?: string;
-  sha256?: string;
-  /** The release that was current when this deployment started. */
-  previous?: string;
-  hooks: HookRun[];
-  /** Where a FAILED deployment failed (SPEC §13). */
-  failure?: DeploymentFailure;
-}
+import { orIfMissing } from '../../fs/or-if-missing.js';
+import type { LocalDeploymentFile } from './deployment-file.js';
 
 const ARN_PREFIX = 'arn:ionflow:local:';
-
-/** The value of a file-system read, or `fallback` when the file or folder does not exist. */
-export async function orIfMissing<T, F>(read: Promise<T>, fallback: F): Promise<T | F> {
-  try {
-    return await read;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return fallback;
-    throw err;
-  }
-}
 
 /** Ids sort by start time: `d-20261128-163648-123-a1b2c3`. */
 export function newDeploymentId(now = new Date()): string {

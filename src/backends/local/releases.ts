@@ -7,8 +7,8 @@
 
 import { mkdir, readdir, readlink, rename, rm, stat, symlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { IonflowError } from '../../errors.js';
-import { orIfMissing } from './records.js';
+import { IonflowError } from '../../model/errors.js';
+import { orIfMissing } from '../../fs/or-if-missing.js';
 import type { UnpackGuard } from './unpack-guards.js';
 import { unzipRelease } from './unzip.js';
 

@@ -7,12 +7,13 @@ import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { assertSafeName } from '../../config/names.js';
-import { IonflowError } from '../../errors.js';
-import type { PutRevisionInput, RevisionMeta, RevisionStore } from '../types.js';
+import { assertSafeName } from '../../model/names.js';
+import { IonflowError } from '../../model/errors.js';
+import type { PutRevisionInput, RevisionStore } from '../types.js';
+import type { RevisionMeta } from '../../model/revision.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta, revisionName } from '../revision-meta.js';
-import { removeDeadTemps, tempPathFor, writeFileAtomic } from './atomic-write.js';
+import { removeDeadTemps, tempPathFor, writeFileAtomic } from '../../fs/atomic-write.js';
 
 async function readMeta(path: string): Promise<RevisionMeta | undefined> {
   let text: string;

@@ -7,7 +7,7 @@
 
 import { createHash } from 'node:crypto';
 import { statfs } from 'node:fs/promises';
-import { IonflowError } from '../../errors.js';
+import { IonflowError } from '../../model/errors.js';
 import { readWhole, type ZipSource } from './zip-source.js';
 
 export interface UnpackGuard {

@@ -10,7 +10,7 @@ import { basename, dirname, isAbsolute, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
-import { IonflowError, isAbortError } from '../../errors.js';
+import { IonflowError, isAbortError } from '../../model/errors.js';
 import { checkRoom, startVerify, type UnpackGuard, WriteBudget } from './unpack-guards.js';
 import { linkProblems } from './zip-links.js';
 import { openZip, type ZipSource } from './zip-source.js';

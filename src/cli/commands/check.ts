@@ -2,9 +2,9 @@
 // one line each on stdout (or a JSON array with --json); exit 3 when any failed.
 
 import { loadConfig } from '../../config/load.js';
-import { ExitCode, usageError } from '../../errors.js';
-import { runPreflight } from '../../preflight/preflight.js';
-import { countLine, resultJson, resultLine } from '../../preflight/results.js';
+import { ExitCode, usageError } from '../../model/errors.js';
+import { runPreflight } from '../../actions/preflight/preflight.js';
+import { countLine, resultJson, resultLine } from '../../actions/preflight/results.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export default async function check(ctx: CliContext, options: { json?: boolean }, pipelineKey?: string): Promise<number> {

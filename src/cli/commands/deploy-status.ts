@@ -6,14 +6,15 @@
 
 import { createGroup } from '../../backends/group-factory.js';
 import { parseLocalArn } from '../../backends/local/records.js';
-import type { DeploymentId, DeploymentStatus } from '../../backends/types.js';
+import type { DeploymentId, DeploymentStatus } from '../../model/deployment.js';
 import { loadConfig } from '../../config/load.js';
-import type { DeployConfig } from '../../config/types.js';
+import type { DeployConfig } from '../../model/config.js';
 import { failureLines } from '../../backends/failure.js';
-import { statusMap } from '../../deploy/output.js';
-import { formatDuration, isFailed, pollStatus, statusCommandFor } from '../../deploy/wait.js';
-import { ExitCode, IonflowError, preconditionError, usageError } from '../../errors.js';
-import { noteOutcome } from '../../ledger/track.js';
+import { statusMap } from '../deploy-output.js';
+import { formatDuration, pollStatus, statusCommandFor } from '../../actions/deploy/wait.js';
+import { isFailed } from '../../model/deployment.js';
+import { ExitCode, IonflowError, preconditionError, usageError } from '../../model/errors.js';
+import { noteOutcome } from '../../backends/ledger/track.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface DeployStatusOptions {

@@ -4,9 +4,9 @@
 // finished by then: FAILED prints the map, an error line, and exits 1.
 
 import { loadConfig } from '../../config/load.js';
-import { reportDeploy, revisionFromFlags } from '../../deploy/cli.js';
-import { deployToGroup } from '../../deploy/deploy.js';
-import { usageError } from '../../errors.js';
+import { reportDeploy, revisionFromFlags } from '../deploy-report.js';
+import { deployToGroup } from '../../actions/deploy/deploy.js';
+import { usageError } from '../../model/errors.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface DeployCommandOptions {

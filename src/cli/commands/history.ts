@@ -4,12 +4,12 @@
 // kebab-case keys of every other JSON output (SPEC §5: "the same keys
 // without colons").
 
-import type { DeploymentRecord } from '../../backends/types.js';
+import type { DeploymentRecord } from '../../model/deployment.js';
 import { loadConfig } from '../../config/load.js';
-import { idText } from '../../deploy/wait.js';
-import { ExitCode } from '../../errors.js';
+import { idText } from '../../model/deployment.js';
+import { ExitCode } from '../../model/errors.js';
 import { createGroup } from '../../backends/group-factory.js';
-import { groupHistory } from '../../ledger/read.js';
+import { groupHistory } from '../../backends/ledger/read.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface HistoryOptions {
@@ -61,7 +61,7 @@ export default async function history(ctx: CliContext, options: HistoryOptions, 
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const records = await groupHistory(config, groupKey, { backend: backendOptions(ctx), limit: options.limit ?? 20 });
   if (ctx.global.json || options.json) {
-    const { withFailures } = await import('../../deploy/failure-history.js');
+    const { withFailures } = await import('../../actions/deploy/failure-history.js');
     const detailed = await withFailures(await createGroup(config, groupKey, backendOptions(ctx)), records);
     ctx.stdout.write(`${JSON.stringify(detailed.map(historyJson), null, 2)}\n`);
     return ExitCode.ok;

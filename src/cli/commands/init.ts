@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { fileURLToPath } from 'node:url';
 import { CONFIG_NAME } from '../../config/discover.js';
 import { DEFAULTS } from '../../config/normalise.js';
-import { IonflowError } from '../../errors.js';
+import { IonflowError } from '../../model/errors.js';
 import { readIonConfig } from '../../ion/ion-config.js';
 import type { CliContext } from '../context.js';
 

@@ -1,8 +1,8 @@
 // `ionflow list`: pipelines with their descriptions and steps.
-import { didYouMean } from '../../config/did-you-mean.js';
+import { didYouMean } from '../../text/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
-import type { DeployConfig, PipelineConfig } from '../../config/types.js';
-import { IonflowError } from '../../errors.js';
+import type { DeployConfig, PipelineConfig } from '../../model/config.js';
+import { IonflowError } from '../../model/errors.js';
 import { stepTarget } from '../../graph/plan.js';
 import type { CliContext } from '../context.js';
 

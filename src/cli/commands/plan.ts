@@ -1,8 +1,8 @@
 // `ionflow plan <pipeline>`: the resolved task graph, changing nothing.
 import { loadConfig } from '../../config/load.js';
-import { checkUname } from '../../config/names.js';
-import type { DeployConfig, StepConfig } from '../../config/types.js';
-import { IonflowError } from '../../errors.js';
+import { checkUname } from '../../model/names.js';
+import type { DeployConfig, StepConfig } from '../../model/config.js';
+import { IonflowError } from '../../model/errors.js';
 import { planPipeline, type UpToDateCheck } from '../../graph/plan.js';
 import { backendOptions, type CliContext } from '../context.js';
 import { pipelineOrFail, table } from './list.js';
@@ -19,7 +19,7 @@ export interface PlanOptions {
  * push and deploy read `unknown`.
  */
 export async function upToDateCheck(ctx: CliContext, config: DeployConfig, options: PlanOptions, steps?: StepConfig[]): Promise<UpToDateCheck> {
-  const { upToDateCheck: engineCheck } = await import('../../engine/up-to-date.js');
+  const { upToDateCheck: engineCheck } = await import('../../actions/up-to-date.js');
   return engineCheck(config, { steps, rev: options.rev, uname: options.uname, backend: backendOptions(ctx), signal: ctx.signal });
 }
 

@@ -2,8 +2,8 @@
 // one push, then the ion-dev result map on stdout (SPEC §5); progress on stderr.
 
 import { loadConfig } from '../../config/load.js';
-import { chooseApp } from '../../push/choose-app.js';
-import { type PushResult, pushApp } from '../../push/push.js';
+import { chooseApp } from '../../actions/push/choose-app.js';
+import { type PushResult, pushApp } from '../../actions/push/push.js';
 import { conflictsWarning } from '../../render/format.js';
 import { backendOptions, type CliContext } from '../context.js';
 import type { OutputMap, OutputValue } from '../output.js';

@@ -7,11 +7,11 @@
 import { groupConfig } from '../../backends/group-factory.js';
 import { createStore } from '../../backends/store-factory.js';
 import { loadConfig } from '../../config/load.js';
-import { reportDeploy } from '../../deploy/cli.js';
-import { deployToGroup, pushCommand } from '../../deploy/deploy.js';
-import { ExitCode, preconditionError } from '../../errors.js';
-import { enforceGate } from '../../ledger/gate.js';
-import { groupHistory, type HistoryEntry, succeeded } from '../../ledger/read.js';
+import { reportDeploy } from '../deploy-report.js';
+import { deployToGroup, pushCommand } from '../../actions/deploy/deploy.js';
+import { ExitCode, preconditionError } from '../../model/errors.js';
+import { enforceGate } from '../../actions/deploy/gate.js';
+import { groupHistory, type HistoryEntry, succeeded } from '../../backends/ledger/read.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface RollbackOptions {

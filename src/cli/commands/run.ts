@@ -4,18 +4,19 @@
 // (a step failed 1, precondition 3, wait timeout 4, interrupted 130).
 // `watch` reuses the same setup for each of its runs.
 
-import { unknownNameMessage } from '../../config/did-you-mean.js';
+import { unknownNameMessage } from '../../text/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
-import { checkUname } from '../../config/names.js';
-import type { DeployConfig, PipelineConfig } from '../../config/types.js';
-import { makeAsk, noTerminalError } from '../../engine/confirm.js';
+import { checkUname } from '../../model/names.js';
+import type { DeployConfig, PipelineConfig } from '../../model/config.js';
+import { makeAsk, noTerminalError } from '../../actions/confirm.js';
 import type { EventSink } from '../../engine/events.js';
 import { failureLine, newRunId, type RunResult, runPipeline } from '../../engine/engine.js';
 import { journalSink, noteResumes } from '../../journal/journal.js';
-import { appRoot, pipelineApp, realRunner } from '../../engine/real-runner.js';
-import type { RunRevision, StepRunner } from '../../engine/step-runner.js';
-import { ExitCode, InterruptedError, IonflowError, usageError } from '../../errors.js';
-import { createRenderer, type OutputOption, type Renderer, resolveOutputMode } from '../../render/renderer.js';
+import { appRoot, pipelineApp, realRunner } from '../../actions/step-runner.js';
+import type { RunRevision, StepRunner } from '../../engine/step-types.js';
+import { ExitCode, InterruptedError, IonflowError, usageError } from '../../model/errors.js';
+import { createRenderer } from '../../render/renderer.js';
+import { type OutputOption, type Renderer, resolveOutputMode } from '../../render/types.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface RunCommandOptions {
@@ -67,7 +68,7 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
   // SPEC §14: a wrong profile, region or bucket fails here, in about a second, before any push.
   if (options.preflight !== false) {
-    const { enforcePreflight } = await import('../../preflight/preflight.js');
+    const { enforcePreflight } = await import('../../actions/preflight/preflight.js');
     await enforcePreflight(config, pipeline, backendOptions(ctx), (line) => renderer.note(line));
   }
   const journal = journalSink(config.dir, (line) => renderer.note(line));
@@ -104,7 +105,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
   let emit = session.emit;
   if (options.resume !== undefined && options.resume !== false) {
     if (options.rev !== undefined || options.uname !== undefined) throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
-    const { planResume } = await import('../../journal/resume.js');
+    const { planResume } = await import('../../actions/resume.js');
     const choice = await planResume(session.config, session.pipeline, typeof options.resume === 'string' ? options.resume : undefined, backendOptions(ctx));
     if ('succeeded' in choice) {
       ctx.log(`run ${choice.succeeded.id} of pipeline ${session.pipeline.key} succeeded; nothing to resume`);

@@ -2,7 +2,7 @@
 // first, from their journals in .ionflow/runs/.
 
 import { loadConfig } from '../../config/load.js';
-import { ExitCode } from '../../errors.js';
+import { ExitCode } from '../../model/errors.js';
 import { listJournals } from '../../journal/read.js';
 import { formatDuration } from '../../render/format.js';
 import type { CliContext } from '../context.js';

@@ -3,8 +3,8 @@
 // JSON array with --json.
 
 import { loadConfig } from '../../config/load.js';
-import { ExitCode } from '../../errors.js';
-import { type GroupStatus, groupStatuses } from '../../ledger/group-status.js';
+import { ExitCode } from '../../model/errors.js';
+import { type GroupStatus, groupStatuses } from '../../actions/status.js';
 import { type Paint, paint } from '../../render/format.js';
 import { backendOptions, type CliContext } from '../context.js';
 

@@ -3,7 +3,7 @@
 // so the commit is pushed as it is in git, whatever the work tree holds.
 
 import { runPipeline } from '../../engine/engine.js';
-import { usageError } from '../../errors.js';
+import { usageError } from '../../model/errors.js';
 import { watchCommitFiles } from '../../watch/commit-watcher.js';
 import { commitSubject, gitDirs, readHead } from '../../watch/git-dirs.js';
 import { type OnNewCommit, watchLoop } from '../../watch/watch-loop.js';

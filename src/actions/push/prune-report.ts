@@ -1,0 +1,24 @@
+// The push's side of `keep-revisions` (SPEC §5): prune once the push is done
+// and say what went, so nothing is deleted silently. A failure to prune never
+// fails the push that worked; it is reported and everything is kept.
+
+import { join } from 'node:path';
+import type { RevisionStore } from '../../backends/types.js';
+import type { DeployConfig } from '../../model/config.js';
+import { pruneStore } from './prune.js';
+
+export async function pruneAfterPush(config: DeployConfig, appKey: string, store: RevisionStore, say: (message: string) => void): Promise<void> {
+  const app = config.apps[appKey]!;
+  if (app.store.kind !== 'local' || app.store.keepRevisions === undefined || store.kind !== 'local') return;
+  const keep = app.store.keepRevisions;
+  const all = await store.list(app.name);
+  try {
+    const { pruned, kept } = await pruneStore(config, appKey, join(app.store.dir, app.name), all, keep);
+    if (pruned.length === 0 && kept.length === 0) return;
+    const gone = pruned.length > 0 ? ` (${pruned.join(', ')})` : '';
+    const held = kept.length > 0 ? `; kept ${kept.length} older one(s) still deployed or wanted for rollback (${kept.join(', ')})` : '';
+    say(`keep-revisions ${keep}: pruned ${pruned.length} older revision(s) of ${app.name}${gone}${held}`);
+  } catch (err) {
+    say(`keep-revisions ${keep}: pruning of ${app.name} stopped, the rest kept: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,194 @@
+// One push (SPEC §5): pick what to archive (a commit, or the working tree for
+// a uname), skip it when the store already holds the same content, else stream
+// `git archive` into the app's store and register it. Used by `ionflow push`
+// and by the pipeline engine's push steps; it never prints, it reports
+// progress through `onProgress`.
+
+import { isRegistered } from '../../backends/revision-meta.js';
+import { createStore } from '../../backends/store-factory.js';
+import type { BackendOptions, RevisionStore } from '../../backends/types.js';
+import type { EntryPoints, RevisionMeta, RevisionName } from '../../model/revision.js';
+import { checkUname } from '../../model/names.js';
+import { unknownNameMessage } from '../../text/did-you-mean.js';
+import type { AppConfig, DeployConfig } from '../../model/config.js';
+import { IonflowError, usageError } from '../../model/errors.js';
+import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../../git/archive.js';
+import { commitOrRefuse, type HeadLocation, locateHead, resolveRev, statusLines } from '../../git/git.js';
+import { describeEntryPoints, readEntryPoints } from './entry-points.js';
+import { ownFolders } from './own-folders.js';
+import { pruneAfterPush } from './prune-report.js';
+import { formatBytes, progressReporter } from './progress.js';
+
+export interface PushOptions {
+  rev?: string;
+  uname?: string;
+  force?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+  /** Each line a push tool prints (ion-dev's); default onProgress. */
+  onLog?: (line: string) => void;
+  backend?: BackendOptions;
+}
+
+export interface PushResult {
+  meta: RevisionMeta;
+  skipped: boolean;
+  /** Already uploaded, but only now registered (its earlier registration had failed). */
+  registeredOnly?: boolean;
+  deployGroups: string[];
+  /** The group `:deploy-command` names: the app's first in deploy.yaml (CodeDeploy-only groups cannot be deployed to by name). */
+  firstGroup: string | undefined;
+  store: RevisionStore;
+  /** An ion-dev app: ion-dev's own answer and the dependency conflicts it reported (SPEC §16). */
+  ionDev?: { result: Record<string, unknown>; conflicts: Record<string, string> };
+}
+
+export const DIRTY_MESSAGE = 'You must either specify a uname or push from a clean git commit';
+
+
+/** The app's groups in deploy.yaml, in its order. */
+const groupsOf = (config: DeployConfig, appKey: string) => Object.values(config.groups).filter((g) => g.app === appKey);
+
+/**
+ * `:deploy-groups`: the app's groups in deploy.yaml, in its order, then the
+ * app's other CodeDeploy deployment groups, sorted. A CodeDeploy group that an
+ * aws group of deploy.yaml deploys to is listed once, by that group's key: the
+ * name `ionflow deploy --group` takes.
+ */
+async function configGroups(config: DeployConfig, appKey: string, store: RevisionStore, app: AppConfig) {
+  const declared = groupsOf(config, appKey);
+  const covered = new Set(declared.flatMap((g) => (g.kind === 'aws' ? [g.deploymentGroup] : [])));
+  const others = (await store.remoteDeployGroups(app.name)).filter((name) => !covered.has(name)).sort();
+  return [...new Set([...declared.map((g) => g.key), ...others])];
+}
+
+/** Start work now, await it later: a failure only surfaces where it is awaited. */
+function early<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
+
+/** The app folder at `sha`; for a plain push (no --rev) the folder must also be clean (`dirtyP`). */
+async function committedSource(
+  app: AppConfig,
+  loc: HeadLocation,
+  sha: string,
+  dirtyP: Promise<string[]> | undefined,
+  signal?: AbortSignal,
+): Promise<ArchiveSource> {
+  const sourceP = early(commitSource(loc, sha, signal));
+  const dirty = (await dirtyP) ?? [];
+  if (dirty.length > 0) {
+    throw new IonflowError('precondition', DIRTY_MESSAGE, {
+      hint: `${dirty.length} uncommitted change(s) in ${app.root} (first: ${dirty[0]!.trim()}); commit them, or push a named working tree with --uname`,
+    });
+  }
+  return sourceP;
+}
+
+export async function pushApp(config: DeployConfig, appKey: string, options: PushOptions = {}): Promise<PushResult> {
+  const app = config.apps[appKey];
+  if (!app) throw usageError(unknownNameMessage('app', appKey, Object.keys(config.apps)));
+  if (options.rev && options.uname) throw usageError('give --rev or --uname, not both');
+  // A uname becomes a file name and an S3 key: one safe path segment.
+  checkUname(options.uname);
+  if (app.store.kind === 'ion-dev') {
+    const { pushWithIonDev } = await import('../../backends/ion-dev/push.js');
+    const pushed = await pushWithIonDev(config, appKey, { ...options, dirtyMessage: DIRTY_MESSAGE });
+    const { meta, deployGroups, firstGroup, store, result, conflicts } = pushed;
+    return { meta, skipped: false, deployGroups, firstGroup, store, ionDev: { result, conflicts } };
+  }
+  const { signal } = options;
+  const say = options.onProgress ?? (() => {});
+  const firstGroup = groupsOf(config, appKey)[0]?.key;
+  // Loading the store (for S3, the AWS SDK) overlaps with the git work below.
+  const storeP = early(createStore(config, appKey, options.backend));
+  const excludes = ownFolders(config, app);
+  // A plain push (no --rev, no --uname) must start from a clean folder: git status runs alongside locating HEAD.
+  const dirtyP = options.rev || options.uname ? undefined : early(statusLines(app.root, excludes, signal));
+  const loc = await locateHead(app.root, signal);
+
+  const sha = options.uname ? undefined : options.rev ? await resolveRev(loc.top, options.rev, signal) : commitOrRefuse(loc.head);
+  const name: RevisionName = sha ? { rev: sha } : { uname: options.uname! };
+  const label = sha ?? options.uname!;
+  // --force pushes whatever the store holds: no need to look. Metadata found
+  // counts only while the zip it describes is still there, unchanged.
+  const existingP = options.force ? Promise.resolve(undefined) : early(storeP.then((s) => s.get(app.name, label)));
+  const intactP = early(existingP.then(async (found) => (found ? (await storeP).holds(found, signal) : false)));
+  // The deploy groups are only shown at the end, and asking loads CodeDeploy's
+  // client (for S3, ~100 ms of the main thread). When the store already has
+  // this commit the push is probably skipped: ask at once (registering needs
+  // that client too). Otherwise (a new commit, or a uname, whose content
+  // usually changed) ask once the zip is written, so that the client loads
+  // while the store finishes the upload instead of holding back the archive.
+  // (Started from callbacks that return nothing: a callback returning groupsP
+  // would make a second promise of its failure, one nobody awaits.)
+  let groupsP: Promise<string[]> | undefined;
+  const askGroups = () => (groupsP ??= early(storeP.then((s) => configGroups(config, appKey, s, app))));
+  existingP.then(
+    (found) => {
+      if (found && sha) askGroups();
+    },
+    () => undefined,
+  );
+
+  const source = sha
+    ? await committedSource(app, loc, sha, dirtyP, signal)
+    : await workTreeSource(loc, excludes, signal);
+  const what = sha ? `commit ${sha}${loc.prefix ? ` (folder ${loc.prefix})` : ''}` : `the working tree of ${app.root}`;
+
+  const store = await storeP;
+  const existing = await existingP;
+  const sameTree = existing !== undefined && existing.tree === source.tree;
+  if (sameTree && !(await intactP)) {
+    say(`${app.name} ${label} is recorded in ${store.where}, but its zip is missing or not the one recorded: pushing it again`);
+  } else if (existing && sameTree && !isRegistered(existing)) {
+    // Uploaded by a push whose CodeDeploy registration failed: register it, no upload.
+    say(`${app.name} ${label} is in ${store.where} but was never registered: registering it`);
+    say(describeEntryPoints(existing.entryPoints));
+    const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
+    return { meta: { ...existing, registered: true }, skipped: false, registeredOnly: true, deployGroups, firstGroup, store };
+  } else if (existing && sameTree) {
+    say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
+    say(describeEntryPoints(existing.entryPoints));
+    const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
+    await pruneAfterPush(config, appKey, store, say);
+    return { meta: existing, skipped: true, deployGroups, firstGroup, store };
+  }
+
+  // Archiving goes on while the entry points are read (it waits on the pipe, never buffers it all).
+  const archive = streamArchive(loc.top, source.treeish, { signal });
+  let entryPoints: EntryPoints | null;
+  try {
+    entryPoints = await readEntryPoints(app, sha ? { top: loc.top, tree: source.tree } : 'working-tree', signal);
+  } catch (err) {
+    archive.body.destroy();
+    throw err;
+  }
+  say(`archiving ${what} → ${store.where}${store.kind === 'local' ? '/' : ''}${app.name}/${label}.zip`);
+  const progress = progressReporter(say, store.kind === 's3' ? 'uploaded' : 'written');
+  const putP = store.put({
+    appName: app.name,
+    name,
+    tree: source.tree,
+    entryPoints,
+    fileCount: early(archive.done.then((zip) => zip.files)),
+    body: archive.body,
+    signal,
+    onProgress: progress,
+  });
+  // A store that fails before it has read the zip must not leave git and the zip writer waiting on it.
+  putP.catch(() => archive.body.destroy());
+  archive.done.then(
+    () => {
+      askGroups();
+    },
+    () => undefined,
+  );
+  const meta = await putP;
+  await archive.done;
+  say(`pushed ${app.name} ${label}: ${formatBytes(meta.size)}, ${meta.fileCount} files, sha256 ${meta.sha256}`);
+  say(describeEntryPoints(meta.entryPoints));
+  await pruneAfterPush(config, appKey, store, say);
+  return { meta, skipped: false, deployGroups: await askGroups(), firstGroup, store };
+}

@@ -1,0 +1,37 @@
+// A revision (SPEC §5): what a push stores and a deploy installs, named by a
+// commit (`rev`) or a uname, with the metadata both stores keep beside the zip.
+
+/** Entry points parsed from ion-config.edn, stored with each revision (SPEC §4). */
+export interface EntryPoints {
+  appName?: string;
+  allow?: string[];
+  lambdas?: Record<string, { fn: string; description?: string }>;
+  httpDirect?: { handlerFn: string };
+}
+
+export type RevisionName = { rev: string; uname?: undefined } | { uname: string; rev?: undefined };
+
+/** Metadata kept with each revision (SPEC §5). Serialised as `<name>.json`. */
+export interface RevisionMeta {
+  /** The 40-hex SHA or the uname. */
+  name: string;
+  rev?: string;
+  uname?: string;
+  appName: string;
+  sha256: string;
+  size: number;
+  fileCount: number;
+  pushedAt: string;
+  /** git tree id of the archived content: same tree = same content (make-style skip). */
+  tree: string;
+  entryPoints: EntryPoints | null;
+  /** A file path (local) or s3:// URL (aws). */
+  location: string;
+  /** aws only: what CodeDeploy was told. */
+  s3?: { bucket: string; key: string; eTag: string; version?: string };
+  /**
+   * aws only: false from the upload until CodeDeploy registration succeeded,
+   * then true. Absent (older pushes, local stores) counts as registered.
+   */
+  registered?: boolean;
+}
