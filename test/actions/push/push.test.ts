@@ -2,12 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { IonflowError } from '../../src/model/errors.js';
-import { DIRTY_MESSAGE, pushApp } from '../../src/actions/push/push.js';
-import { zipFiles, zipNames } from '../support/zip-entries.js';
-import { archivingProcesses } from '../support/processes.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
-import { pushConfig } from '../support/push-config.js';
+import { IonflowError } from '../../../src/model/errors.js';
+import { DIRTY_MESSAGE, pushApp } from '../../../src/actions/push/push.js';
+import { zipFiles, zipNames } from '../../support/zip-entries.js';
+import { archivingProcesses } from '../../support/processes.js';
+import { makeRepo, type TempRepo } from '../../support/repo.js';
+import { pushConfig } from '../../support/push-config.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
