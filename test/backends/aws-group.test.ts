@@ -6,7 +6,7 @@ import type { AppConfig, AwsGroupConfig, DeployConfig, ProfileConfig } from '../
 import { isDeployedAlready } from '../../src/actions/deploy/deploy.js';
 import { pollStatus, waitForDeployment } from '../../src/actions/deploy/wait.js';
 import { IonflowError } from '../../src/model/errors.js';
-import { failure, zipStore } from '../deploy/fixtures.js';
+import { failure, zipStore } from '../support/deploy-fixtures.js';
 import { addApplication, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
 
 const SHA = '0f3c'.padEnd(40, 'a');

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalComputeGroup } from '../../src/backends/local/group.js';
 import { checkZip, unzipRelease } from '../../src/backends/local/unzip.js';
 import { IonflowError, isAbortError } from '../../src/model/errors.js';
-import { localGroup, metaFor, zipStore } from '../deploy/fixtures.js';
+import { localGroup, metaFor, zipStore } from '../support/deploy-fixtures.js';
 import { makeTempDir } from '../support/repo.js';
 import { writeZip } from '../support/zip-writer.js';
 

@@ -9,7 +9,7 @@ import { acquireGroupLock } from '../../src/backends/local/lock.js';
 import type { LocalDeploymentFile } from '../../src/backends/local/deployment-file.js';
 import { newDeploymentId, writeRecord } from '../../src/backends/local/records.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
-import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, metaFor, zipStore } from '../deploy/fixtures.js';
+import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, metaFor, zipStore } from '../support/deploy-fixtures.js';
 
 let repo: TempRepo;
 let groupDir: string;

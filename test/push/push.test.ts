@@ -5,10 +5,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { IonflowError } from '../../src/model/errors.js';
 import { pushApp } from '../../src/actions/push/push.js';
 import { DIRTY_MESSAGE } from '../../src/actions/push/push-state.js';
-import { zipFiles, zipNames } from '../git/zip-entries.js';
+import { zipFiles, zipNames } from '../support/zip-entries.js';
 import { archivingProcesses } from '../support/processes.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
-import { pushConfig } from './config.js';
+import { pushConfig } from '../support/push-config.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
