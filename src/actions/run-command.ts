@@ -8,7 +8,7 @@
 
 import type { RunStep } from '../model/config.js';
 import { InterruptedError, IonflowError } from '../model/errors.js';
-import { runProcess } from '../process.js';
+import { runProcess } from '../process/group.js';
 import { redactor } from '../text/redact.js';
 import { formatMs } from '../text/durations.js';
 import type { RevisionName } from '../model/revision.js';

@@ -57,7 +57,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
         .exitOverride()
         .configureOutput({ writeErr: (s) => stderr.write(s.startsWith('error:') ? s : `error: ${s}`) })
         .parse(argv.slice(1), { from: 'user' })
-        .opts() as GlobalOptions;
+        .opts();
       const global: GlobalOptions = { ...flags, ...op.global };
       const mod = await loaders[op.command]();
       exitCode = await mod.default(ctxFor(global), op.options as never).catch((err: unknown) => {
@@ -65,10 +65,9 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
       });
     } else {
       const program = buildProgram({
-        async invoke(load, global, options, args) {
+        async invoke(global, run) {
           debug = Boolean(global.debug);
-          const mod = await load();
-          exitCode = await mod.default(ctxFor(global), options as never, ...args);
+          exitCode = await run(ctxFor(global));
         },
       });
       // Subcommands copy these settings only when created, so set them on each.

@@ -2,13 +2,14 @@
 // each action loads its implementation (src/cli/commands/<name>.ts) only when
 // that command runs, so `validate` never pays for the AWS SDK or listr2.
 
-import type { OptionValues, Command as TypedCommand } from '@commander-js/extra-typings';
+import type { OptionValues } from '@commander-js/extra-typings';
 import { Command, InvalidArgumentError, Option } from '../lazy/commander.js';
 import type { CliContext, GlobalOptions } from './context.js';
 
 export const VERSION = '0.1.0';
 
-type Loader = () => Promise<{ default: (ctx: CliContext, options: never, ...args: string[]) => Promise<number> }>;
+/** A command module: its default export runs the command with what commander parsed. */
+type Loader<O, A extends unknown[]> = () => Promise<{ default: (ctx: CliContext, options: O, ...args: A) => Promise<number> }>;
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -23,18 +24,18 @@ function nonNegativeInt(value: string): number {
 }
 
 export interface ProgramHooks {
-  /** Build the context once global options are known, then run the loaded action. */
-  invoke(load: Loader, global: GlobalOptions, options: object, args: string[]): Promise<void>;
+  /** Build the context once global options are known, then run the command with it. */
+  invoke(global: GlobalOptions, run: (ctx: CliContext) => Promise<number>): Promise<void>;
 }
 
 /**
  * The flags every command takes (SPEC §2), also after an op map:
  * `ionflow '{:op :push}' --json`. On the program they are parsed wherever they
  * appear, and each command's help lists them under "Global Options"; `--json`
- * is declared only by the commands that print a map or a table (JSON_COMMANDS).
+ * is declared only by the commands that print a map or a table.
  */
 export function withGlobalOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(
-  command: TypedCommand<A, O, G>,
+  command: Command<A, O, G>,
   { json = true }: { json?: boolean } = {},
 ) {
   const common = command
@@ -47,10 +48,15 @@ export function withGlobalOptions<A extends unknown[], O extends OptionValues, G
 
 const JSON_HELP = 'print the result as JSON instead of EDN or text';
 
-/** The commands with a --json form (some are declared by other modules, when they exist). */
-const JSON_COMMANDS = new Set(['list', 'plan', 'push', 'deploy', 'deploy-status', 'history', 'rollback', 'status', 'runs', 'check']);
-
-export function buildProgram(hooks: ProgramHooks): Command {
+/**
+ * The program, typed by @commander-js/extra-typings: each action receives its
+ * arguments and options as its declarations define them (a string, a
+ * number from an argParser, `true` for a switch), and `start` checks them
+ * against what the command module's default export takes: a flag parsed to
+ * another type than the module expects is a type error, not a surprise at
+ * run time.
+ */
+export function buildProgram(hooks: ProgramHooks) {
   const program = withGlobalOptions(
     new Command('ionflow')
       .description('Push application revisions and deploy them to compute groups, from a checked-in deploy.yaml.')
@@ -63,30 +69,25 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .showHelpAfterError('(add --help for usage)')
     .allowExcessArguments(false);
 
-  const action =
-    (load: Loader) =>
-    async (...params: unknown[]): Promise<void> => {
-      // commander passes positional args, then the options object, then the command.
-      const command = params[params.length - 1] as Command;
-      const options = params[params.length - 2] as object;
-      const args = params.slice(0, -2).filter((a): a is string => typeof a === 'string');
-      await hooks.invoke(load, command.optsWithGlobals() as GlobalOptions, options, args);
-    };
+  // Global options are read from the command that runs: they may follow its name.
+  const start = <O, A extends unknown[]>(command: { optsWithGlobals(): GlobalOptions }, load: Loader<O, A>, options: O, ...args: A) =>
+    hooks.invoke(command.optsWithGlobals(), async (ctx) => (await load()).default(ctx, options, ...args));
 
   program
     .command('init')
     .description('write a starter deploy.yaml (refuses to overwrite)')
-    .action(action(() => import('./commands/init.js')));
+    .action((options, command) => start(command, () => import('./commands/init.js'), options));
 
   program
     .command('validate')
     .description('check deploy.yaml and every referenced ion-config.edn')
-    .action(action(() => import('./commands/validate.js')));
+    .action((options, command) => start(command, () => import('./commands/validate.js'), options));
 
   program
     .command('list')
     .description('list pipelines with their descriptions and steps')
-    .action(action(() => import('./commands/list.js')));
+    .option('--json', JSON_HELP)
+    .action((options, command) => start(command, () => import('./commands/list.js'), options));
 
   program
     .command('plan')
@@ -95,10 +96,11 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--rev <commit>', 'plan for this commit instead of HEAD')
     .option('--uname <name>', 'plan an unreproducible push named <name>')
     .option('--force', 'treat up-to-date steps as to be redone')
-    .action(action(() => import('./commands/plan.js')));
+    .option('--json', JSON_HELP)
+    .action((pipeline, options, command) => start(command, () => import('./commands/plan.js'), options, pipeline));
 
   // run and watch print events, not a result map: --json would be ignored, so it is refused (openSession).
-  const runFlags = (cmd: Command) =>
+  const runFlags = <A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) =>
     cmd
       .argument('<pipeline>', 'pipeline name')
       .option('--yes', 'answer confirm steps with yes')
@@ -115,7 +117,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--uname <name>', 'push the working tree as an unreproducible revision named <name>')
     .option('--resume [run-id]', 'resume a run that failed or was interrupted (default: the pipeline’s newest such run)')
     .option('--override-gate <reason>', 'deploy past promotion gates, recording why')
-    .action(action(() => import('./commands/run.js')));
+    .action((pipeline, options, command) => start(command, () => import('./commands/run.js'), options, pipeline));
 
   // watch always follows HEAD: --rev/--uname are not listed, and refused with the reason (watch.ts).
   runFlags(program.command('watch').description('run a pipeline now, then again for each new commit'))
@@ -127,13 +129,14 @@ export function buildProgram(hooks: ProgramHooks): Command {
         .choices(['queue', 'restart'])
         .default('queue'),
     )
-    .action(action(() => import('./commands/watch.js')));
+    .action((pipeline, options, command) => start(command, () => import('./commands/watch.js'), options, pipeline));
 
   program
     .command('check')
     .description('preflight: identities, buckets, applications, groups, state machines, hook scripts; changes nothing')
     .argument('[pipeline]', 'check what this pipeline needs (default: every app and group)')
-    .action(action(() => import('./commands/check.js')));
+    .option('--json', JSON_HELP)
+    .action((pipeline, options, command) => start(command, () => import('./commands/check.js'), options, pipeline));
 
   program
     .command('push')
@@ -142,7 +145,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--uname <name>', 'push the working tree as an unreproducible revision')
     .option('--rev <commit>', 'push this commit instead of HEAD')
     .option('--force', 'upload and register again even when up to date')
-    .action(action(() => import('./commands/push.js')));
+    .option('--json', JSON_HELP)
+    .action((options, command) => start(command, () => import('./commands/push.js'), options));
 
   program
     .command('deploy')
@@ -151,7 +155,8 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--rev <sha>', 'the revision (a pushed commit)')
     .option('--uname <name>', 'the revision (an unreproducible push)')
     .option('--override-gate <reason>', 'deploy past the group’s promotion gate, recording why')
-    .action(action(() => import('./commands/deploy.js')));
+    .option('--json', JSON_HELP)
+    .action((options, command) => start(command, () => import('./commands/deploy.js'), options));
 
   program
     .command('deploy-status')
@@ -160,14 +165,16 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--deployment-id <id>', 'a CodeDeploy or local deployment id (with --group)')
     .option('--group <g>', 'the group of --deployment-id')
     .option('--wait', 'wait for a final status')
-    .action(action(() => import('./commands/deploy-status.js')));
+    .option('--json', JSON_HELP)
+    .action((options, command) => start(command, () => import('./commands/deploy-status.js'), options));
 
   program
     .command('history')
     .description('recent deployments of a group, newest first')
     .argument('<group>', 'the compute group')
     .addOption(new Option('--limit <n>', 'how many').default(20).argParser(positiveInt))
-    .action(action(() => import('./commands/history.js')));
+    .option('--json', JSON_HELP)
+    .action((group, options, command) => start(command, () => import('./commands/history.js'), options, group));
 
   program
     .command('rollback')
@@ -176,21 +183,21 @@ export function buildProgram(hooks: ProgramHooks): Command {
     .option('--to <rev|uname>', 'roll back to this revision (it must have SUCCEEDED on the group before)')
     .option('--dry-run', 'say what would be deployed; change nothing')
     .option('--override-gate <reason>', 'deploy past the group’s promotion gate, recording why')
-    .action(action(() => import('./commands/rollback.js')));
+    .option('--json', JSON_HELP)
+    .action((group, options, command) => start(command, () => import('./commands/rollback.js'), options, group));
 
   program
     .command('status')
     .description('every group: the revision it runs, its status, when, by whom, whether it is behind')
-    .action(action(() => import('./commands/status.js')));
+    .option('--json', JSON_HELP)
+    .action((options, command) => start(command, () => import('./commands/status.js'), options));
 
   program
     .command('runs')
     .description('recent pipeline runs, from their journals')
     .addOption(new Option('--limit <n>', 'how many').default(20).argParser(positiveInt))
-    .action(action(() => import('./commands/runs.js')));
+    .option('--json', JSON_HELP)
+    .action((options, command) => start(command, () => import('./commands/runs.js'), options));
 
-  for (const command of program.commands) {
-    if (JSON_COMMANDS.has(command.name()) && !command.options.some((o) => o.long === '--json')) command.option('--json', JSON_HELP);
-  }
-  return program as unknown as Command;
+  return program;
 }

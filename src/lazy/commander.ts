@@ -11,4 +11,9 @@ const require = createRequire(import.meta.url);
 
 export const { Command, CommanderError, InvalidArgumentError, Option } =
   require('@commander-js/extra-typings') as typeof Commander;
-export type Command = Commander.Command;
+/** The typed command of extra-typings: its arguments, its options, and the options of its parents. */
+export type Command<
+  Args extends unknown[] = [],
+  Opts extends Commander.OptionValues = Record<never, never>,
+  GlobalOpts extends Commander.OptionValues = Record<never, never>,
+> = Commander.Command<Args, Opts, GlobalOpts>;

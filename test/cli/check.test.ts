@@ -5,7 +5,7 @@
 import { accessSync, chmodSync, constants, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startAwsHarness } from '../push/aws-harness.js';
+import { useAwsHarness } from '../support/aws-harness.js';
 import { runCli } from '../support/cli.js';
 import { addApplication, addStateMachine, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
 import { makeRepo, makeTempDir, type TempRepo } from '../support/repo.js';
@@ -192,50 +192,33 @@ groups:
 });
 
 describe('preflight before run', () => {
-  it('a failing check exits 3 before anything is pushed; --no-preflight skips the checks', async () => {
-    const aws = await startAwsHarness('shop', ['staging']);
-    try {
-      const url = aws.fake.url;
-      repo = makeRepo({
-        '.gitignore': '.ionflow/\n', // run journals
-        'deploy.yaml': `version: 1
-profiles:
-  test:
-    region: us-east-1
-    endpoints: { s3: ${aws.proxy.url}, codedeploy: ${url}, sfn: ${url}, sts: ${url} }
-apps:
-  shop:
-    store:
-      s3: { bucket: ${aws.s3.bucket}, profile: test }
-groups:
-  staging:
-    app: shop
-    aws: { profile: test, via: codedeploy, deployment-group: stagign }
-pipelines:
-  ship:
-    steps:
-      - push: shop
-      - deploy: staging
-`,
-      });
-      const run = (...extra: string[]) => runCli(['run', 'ship', '--output', 'jsonl', ...extra], { cwd: repo!.dir, env: { ...repo!.env, ...aws.env } });
-      const res = await run();
-      expect(res.code).toBe(3);
-      expect(res.stdout).toBe(''); // not even run-start
-      expect(res.stderr).not.toMatch(/^ok /m); // a run shows only what needs attention
-      expect(res.stderr).toMatch(/^FAILED +group staging \(CodeDeploy shop\/stagign\): application shop has no deployment group stagign in us-east-1 — fix: set groups\.staging\.aws\.deployment-group to one of: staging$/m);
-      expect(res.stderr).toMatch(/^error: preflight: 1 of \d+ checks failed; nothing was pushed or deployed$/m);
-      expect(aws.proxy.requests.map((r) => r.method)).toEqual(['HEAD']);
-      expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+  const aws = useAwsHarness({ groups: ['staging'] });
 
-      aws.proxy.requests.length = 0;
-      const skipped = await run('--no-preflight');
-      expect(skipped.code).toBe(1);
-      expect(aws.fake.callsOf('GetCallerIdentity')).toHaveLength(1); // the first run's only
-      expect(aws.proxy.requests.some((r) => r.method === 'PUT')).toBe(true);
-      expect(skipped.stderr).toMatch(/DeploymentGroupDoesNotExist/);
-    } finally {
-      await aws.stop();
-    }
+  it('a failing check exits 3 before anything is pushed; --no-preflight skips the checks', async () => {
+    const repo = aws.repo({
+      '.gitignore': '.ionflow/\n', // run journals
+      // The profile names the endpoints; the environment has none.
+      'deploy.yaml': aws.deployYaml({
+        profile: { endpoints: true },
+        groups: { staging: 'via: codedeploy, deployment-group: stagign' },
+        pipelines: { ship: ['push: shop', 'deploy: staging'] },
+      }),
+    });
+    const run = (...extra: string[]) => runCli(['run', 'ship', '--output', 'jsonl', ...extra], { cwd: repo.dir, env: { ...repo.env, ...aws.env } });
+    const res = await run();
+    expect(res.code).toBe(3);
+    expect(res.stdout).toBe(''); // not even run-start
+    expect(res.stderr).not.toMatch(/^ok /m); // a run shows only what needs attention
+    expect(res.stderr).toMatch(/^FAILED +group staging \(CodeDeploy shop\/stagign\): application shop has no deployment group stagign in us-east-1 — fix: set groups\.staging\.aws\.deployment-group to one of: staging$/m);
+    expect(res.stderr).toMatch(/^error: preflight: 1 of \d+ checks failed; nothing was pushed or deployed$/m);
+    expect(aws.proxy.requests.map((r) => r.method)).toEqual(['HEAD']);
+    expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
+
+    aws.proxy.requests.length = 0;
+    const skipped = await run('--no-preflight');
+    expect(skipped.code).toBe(1);
+    expect(aws.fake.callsOf('GetCallerIdentity')).toHaveLength(1); // the first run's only
+    expect(aws.proxy.requests.some((r) => r.method === 'PUT')).toBe(true);
+    expect(skipped.stderr).toMatch(/DeploymentGroupDoesNotExist/);
   });
 });

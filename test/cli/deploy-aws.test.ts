@@ -2,48 +2,27 @@
 // binary pushes to s3rver, then deploys through the fake Step Functions and
 // CodeDeploy endpoint (configured with the standard AWS_ENDPOINT_URL_* variables).
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsHarness, startAwsHarness } from '../push/aws-harness.js';
-import { runCli } from '../support/cli.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { type Cli, useAwsHarness } from '../support/aws-harness.js';
 import { addStateMachine } from '../support/fake-aws/index.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
 
-let aws: AwsHarness;
-let repo: TempRepo | undefined;
-beforeAll(async () => {
-  aws = await startAwsHarness('shop', ['staging-compute']);
-  addStateMachine(aws.fake.state, 'datomic-staging');
-});
-afterAll(() => aws.stop());
+const aws = useAwsHarness({ groups: ['staging-compute'], stateMachines: ['datomic-staging'] });
 beforeEach(() => {
-  aws.fake.clearFaults();
-  aws.fake.calls.length = 0;
   aws.fake.state.defaultDeploymentScript = ['InProgress', 'Succeeded'];
   aws.fake.state.defaultExecutionScript = ['RUNNING', 'SUCCEEDED'];
 });
-afterEach(() => repo?.cleanup());
 
-const yaml = (bucket: string) => `version: 1
-profiles:
-  test:
-    region: us-east-1
-apps:
-  shop:
-    store:
-      s3: { bucket: ${bucket}, profile: test }
-groups:
-  staging:
-    app: shop
-    aws: { profile: test, deployment-group: staging-compute }
-  direct:
-    app: shop
-    aws: { profile: test, via: codedeploy, deployment-group: staging-compute, rollback: auto }
-`;
+const yaml = () =>
+  aws.deployYaml({
+    groups: {
+      staging: 'deployment-group: staging-compute',
+      direct: 'via: codedeploy, deployment-group: staging-compute, rollback: auto',
+    },
+  });
 
-async function pushed(): Promise<{ cli: (...args: string[]) => ReturnType<typeof runCli>; rev: string }> {
-  repo = makeRepo({ 'deploy.yaml': yaml(aws.s3.bucket), 'src/core.clj': '(ns core)', 'id.txt': randomUUID() });
-  const env = { ...repo.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url };
-  const cli = (...args: string[]) => runCli(args, { cwd: repo!.dir, env });
+async function pushed(): Promise<{ cli: Cli; rev: string }> {
+  const repo = aws.repo({ 'deploy.yaml': yaml(), 'src/core.clj': '(ns core)', 'id.txt': randomUUID() });
+  const cli = aws.cli(repo);
   const push = await cli('push');
   expect(push.code, push.stderr).toBe(0);
   return { cli, rev: repo.head() };

@@ -3,7 +3,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
-import { appspec, cliRepo, commitApp, readLines } from '../deploy/fixtures.js';
+import { appspec, cliRepo, commitApp, readLines } from '../support/deploy-fixtures.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());

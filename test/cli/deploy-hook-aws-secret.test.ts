@@ -3,23 +3,15 @@
 // no environment variable a hook could be matched against.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
+import { appspec } from '../support/deploy-fixtures.js';
+import { useAwsHarness } from '../support/aws-harness.js';
 import { runCli } from '../support/cli.js';
-import type { TempRepo } from '../support/repo.js';
-import { makeRepo } from '../support/repo.js';
-import { type AwsHarness, startAwsHarness } from '../push/aws-harness.js';
-import { appspec } from '../deploy/fixtures.js';
 
-let aws: AwsHarness;
-let repo: TempRepo | undefined;
-beforeAll(async () => {
-  aws = await startAwsHarness('sample', []);
-});
-afterAll(() => aws.stop());
-afterEach(() => repo?.cleanup());
+const aws = useAwsHarness({ app: 'sample', groups: [] });
 
 it("masks the resolved aws-profile's secret key in hook output, on screen and in the record", async () => {
-  repo = makeRepo({
+  const repo = aws.repo({
     'deploy.yaml': `version: 1
 profiles:
   test:

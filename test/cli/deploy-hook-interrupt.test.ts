@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { BIN, runCli } from '../support/cli.js';
-import { alive, type HookApp, history, hookApp, readPid } from '../deploy/hook-fixtures.js';
+import { alive, type HookApp, history, hookApp, readPid } from '../support/hook-apps.js';
 
 let app: HookApp | undefined;
 afterEach(() => app?.repo.cleanup());

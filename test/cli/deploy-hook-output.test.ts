@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { BIN, runCli } from '../support/cli.js';
-import { type HookApp, history, hookApp } from '../deploy/hook-fixtures.js';
+import { type HookApp, history, hookApp } from '../support/hook-apps.js';
 
 let app: HookApp | undefined;
 afterEach(() => app?.repo.cleanup());

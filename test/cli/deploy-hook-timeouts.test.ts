@@ -4,7 +4,7 @@
 // deploy. Timings are asserted loosely: these are behaviour tests.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
-import { alive, type HookApp, history, hookApp, readPid } from '../deploy/hook-fixtures.js';
+import { alive, type HookApp, history, hookApp, readPid } from '../support/hook-apps.js';
 
 let app: HookApp | undefined;
 const killLater: number[] = [];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
-import { cliRepo } from '../deploy/fixtures.js';
+import { cliRepo } from '../support/deploy-fixtures.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
-import { ALL_HOOKS, appspec, cliRepo, commitApp, LOCAL_DEPLOY_MAP, readLines } from '../deploy/fixtures.js';
+import { ALL_HOOKS, appspec, cliRepo, commitApp, LOCAL_DEPLOY_MAP, readLines } from '../support/deploy-fixtures.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());

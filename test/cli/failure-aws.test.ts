@@ -3,27 +3,14 @@
 // failed lifecycle event and its diagnostics (ListDeploymentTargets, falling
 // back to ListDeploymentInstances); a failed Step Functions execution adds the
 // failed state. Shown in run output (plain, jsonl), deploy-status and history.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { events } from '../engine/cli-repo.js';
-import { type AwsHarness, startAwsHarness } from '../push/aws-harness.js';
-import { runCli } from '../support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { events } from '../support/app-repo.js';
+import { useAwsHarness } from '../support/aws-harness.js';
 import { startFakeDeployment } from '../support/fake-aws/codedeploy-deployments.js';
 import { failedTarget } from '../support/fake-aws/codedeploy-targets.js';
-import { addStateMachine, type FakeTarget } from '../support/fake-aws/index.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
+import type { FakeTarget } from '../support/fake-aws/index.js';
 
-let aws: AwsHarness;
-let repo: TempRepo | undefined;
-beforeAll(async () => {
-  aws = await startAwsHarness('shop', ['staging']);
-  addStateMachine(aws.fake.state, 'datomic-staging');
-});
-afterAll(() => aws.stop());
-beforeEach(() => {
-  aws.fake.clearFaults();
-  aws.fake.calls.length = 0;
-});
-afterEach(() => repo?.cleanup());
+const aws = useAwsHarness({ groups: ['staging'], stateMachines: ['datomic-staging'] });
 
 const LOG = Array.from({ length: 30 }, (_, i) => `[stdout] line ${i + 1}`).join('\n');
 const target = (): FakeTarget =>
@@ -33,33 +20,11 @@ const target = (): FakeTarget =>
     logTail: LOG,
   });
 
-function awsRepo(via: string, steps: string): TempRepo {
-  return makeRepo({
-    '.gitignore': '.ionflow/\n', // run journals
-    'deploy.yaml': `version: 1
-profiles:
-  test:
-    region: us-east-1
-apps:
-  shop:
-    store:
-      s3: { bucket: ${aws.s3.bucket}, profile: test }
-groups:
-  staging:
-    app: shop
-    aws: { profile: test, via: ${via} }
-pipelines:
-  ship:
-    steps:
-${steps}`,
-  });
+/** A repo whose staging group deploys via `via`, with a pipeline ship of `steps`, and the CLI in it. */
+function cliFor(via: string, steps: string[]) {
+  const yaml = aws.deployYaml({ groups: { staging: `via: ${via}` }, pipelines: { ship: steps } });
+  return aws.cli(aws.repo({ '.gitignore': '.ionflow/\n' /* run journals */, 'deploy.yaml': yaml }));
 }
-
-const cliIn = (r: TempRepo) => (...args: string[]) =>
-  runCli(args, {
-    cwd: r.dir,
-    env: { ...r.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url, AWS_ENDPOINT_URL_STS: aws.fake.url },
-  });
 
 const EXPECTED = { event: 'ValidateService', target: 'i-0abc123', script: 'scripts/validate.sh', 'exit-code': 3 };
 const tailOf = (failure: unknown) => String((failure as Record<string, string>)['log-tail']).split('\n');
@@ -70,8 +35,7 @@ describe('a FAILED aws deployment says where and why', () => {
     state.defaultDeploymentScript = ['InProgress', 'Failed'];
     state.defaultTargets = [{ id: 'i-0ok', status: 'Succeeded', lifecycleEvents: [] }, target()];
     try {
-      repo = awsRepo('codedeploy', '      - push: shop\n      - deploy: staging\n      - wait: { group: staging, timeout: 10s, poll: 1s }\n');
-      const cli = cliIn(repo);
+      const cli = cliFor('codedeploy', ['push: shop', 'deploy: staging', 'wait: { group: staging, timeout: 10s, poll: 1s }']);
 
       const jsonl = await cli('run', 'ship', '--output', 'jsonl');
       expect(jsonl.code, jsonl.stderr).toBe(1);
@@ -99,14 +63,14 @@ describe('a FAILED aws deployment says where and why', () => {
   });
 
   it('via codedeploy: falls back to ListDeploymentInstances where targets are not available', async () => {
-    repo = awsRepo('codedeploy', '      - wait: staging\n');
+    const cli = cliFor('codedeploy', ['wait: staging']);
     const d = startFakeDeployment(aws.fake.state, 'shop', 'staging', { bucket: 'b', key: 'datomic/apps/shop/x.zip', bundleType: 'zip' }, {
       status: 'Failed',
       script: [],
       targets: [target()],
     });
     aws.fake.fault({ match: 'codedeploy.ListDeploymentTargets', code: 'UnknownOperationException' });
-    const status = await cliIn(repo)('deploy-status', '--deployment-id', d.id, '--group', 'staging', '--json');
+    const status = await cli('deploy-status', '--deployment-id', d.id, '--group', 'staging', '--json');
     expect(status.code).toBe(1);
     expect(JSON.parse(status.stdout).failure).toMatchObject(EXPECTED);
     expect(aws.fake.callsOf('BatchGetDeploymentInstances')).toHaveLength(1);
@@ -119,8 +83,7 @@ describe('a FAILED aws deployment says where and why', () => {
     state.defaultTargets = [target()];
     state.defaultExecutionFailure = { error: 'States.TaskFailed', cause: 'CodeDeploy deployment failed', state: 'WaitForDeployment' };
     try {
-      repo = awsRepo('step-functions', '      - push: shop\n      - deploy: staging\n      - wait: { group: staging, timeout: 10s, poll: 1s }\n');
-      const cli = cliIn(repo);
+      const cli = cliFor('step-functions', ['push: shop', 'deploy: staging', 'wait: { group: staging, timeout: 10s, poll: 1s }']);
       const jsonl = await cli('run', 'ship', '--output', 'jsonl');
       expect(jsonl.code, jsonl.stderr).toBe(1);
       const end = events(jsonl.stdout).find((e) => e.type === 'step-end' && e.status === 'failed') as unknown as Record<string, unknown>;

@@ -4,7 +4,7 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appRepo, events } from '../engine/cli-repo.js';
+import { appRepo, events } from '../support/app-repo.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 

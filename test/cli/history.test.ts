@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
-import { cliRepo, commitApp, LOCAL_DEPLOY_MAP } from '../deploy/fixtures.js';
+import { cliRepo, commitApp, LOCAL_DEPLOY_MAP } from '../support/deploy-fixtures.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());

@@ -4,27 +4,15 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { teamRepo } from '../ledger/team-repo.js';
+import { deployYaml } from '../support/app-repo.js';
+import { teamRepo } from '../support/team-repo.js';
 import { runCli } from '../support/cli.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
-const YAML = (keep: string) => `version: 1
-apps:
-  shop:
-    store:
-      local: .ionflow/store
-      keep-revisions: ${keep}
-groups:
-  staging:
-    app: shop
-    local: .ionflow/groups/staging
-  qa:
-    app: shop
-    local: .ionflow/groups/qa
-`;
+const YAML = (keep: string) => deployYaml('', ['staging', 'qa'], [`keep-revisions: ${keep}`]);
 
 const storeDir = (r: TempRepo) => join(r.dir, '.ionflow/store/shop');
 /** The revisions in the store, as `<name>.zip`/`<name>.json` pairs: [zips, jsons], sorted. */

@@ -5,8 +5,8 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { events } from '../engine/cli-repo.js';
-import { teamRepo } from '../ledger/team-repo.js';
+import { events } from '../support/app-repo.js';
+import { teamRepo } from '../support/team-repo.js';
 import type { TempRepo } from '../support/repo.js';
 
 let repo: TempRepo | undefined;

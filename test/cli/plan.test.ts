@@ -3,7 +3,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appRepo, events, kinds } from '../engine/cli-repo.js';
+import { appRepo, events, kinds } from '../support/app-repo.js';
 import { runCli } from '../support/cli.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 

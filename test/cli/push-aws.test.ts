@@ -6,50 +6,26 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parseEDNString } from 'edn-data';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { zipNames } from '../git/zip-entries.js';
+import { describe, expect, it } from 'vitest';
+import { zipNames } from '../support/zip-entries.js';
+import { isUploadPart, useAwsHarness } from '../support/aws-harness.js';
 import { runCli } from '../support/cli.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
-import { type AwsHarness, isUploadPart, startAwsHarness } from '../push/aws-harness.js';
+import type { TempRepo } from '../support/repo.js';
 
-let aws: AwsHarness;
-let repo: TempRepo | undefined;
-beforeAll(async () => {
-  aws = await startAwsHarness('shop', ['prod', 'staging']);
-});
-afterAll(() => aws.stop());
-beforeEach(() => {
-  aws.proxy.setRule(() => undefined);
-  aws.fake.clearFaults();
-  aws.fake.calls.length = 0;
-});
-afterEach(() => repo?.cleanup());
+const aws = useAwsHarness({ groups: ['prod', 'staging'] });
 
-const yaml = (bucket: string, awsProfile?: string) => `version: 1
-profiles:
-  test:
-    region: us-east-1${awsProfile ? `\n    aws-profile: ${awsProfile}` : ''}
-apps:
-  shop:
-    store:
-      s3: { bucket: ${bucket}, prefix: datomic/apps/, profile: test }
-groups:
-  staging:
-    app: shop
-    aws: { profile: test }
-  canary:
-    app: shop
-    aws: { profile: test, deployment-group: staging }
-pipelines:
-  ship:
-    steps:
-      - push: shop
-`;
+const yaml = (bucket: string, awsProfile?: string, groups: Record<string, string> = {}) =>
+  aws.deployYaml({
+    bucket,
+    prefix: 'datomic/apps/',
+    profile: awsProfile ? { awsProfile } : {},
+    groups: { staging: '', canary: 'deployment-group: staging', ...groups },
+    pipelines: { ship: ['push: shop'] },
+  });
 
 function setup(files: Record<string, string> = {}, bucket = aws.s3.bucket, awsProfile?: string): TempRepo {
   // A unique file: temp repos have fixed dates, so equal content would mean equal SHAs across tests.
-  repo = makeRepo({ 'deploy.yaml': yaml(bucket, awsProfile), 'src/core.clj': '(ns core)', 'id.txt': randomUUID(), ...files });
-  return repo;
+  return aws.repo({ 'deploy.yaml': yaml(bucket, awsProfile), 'src/core.clj': '(ns core)', 'id.txt': randomUUID(), ...files });
 }
 
 /** A repo whose zip takes several parts, so git is still streaming while the first ones upload. */
@@ -61,12 +37,7 @@ function bigRepo(): TempRepo {
   return r;
 }
 
-const env = (r: TempRepo) => ({
-  ...r.env,
-  ...aws.env,
-  AWS_ENDPOINT_URL_S3: aws.proxy.url,
-  AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url,
-});
+const env = (r: TempRepo) => aws.cliEnv(r);
 
 /** s3rver itself, not through the fault proxy. */
 const direct = () =>
@@ -144,7 +115,7 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
 
   it(':deploy-groups names a CodeDeploy group by the deploy.yaml group that deploys to it; :deploy-command a declared group', async () => {
     const r = setup({
-      'deploy.yaml': yaml(aws.s3.bucket).replace('pipelines:', '  live:\n    app: shop\n    aws: { profile: test, deployment-group: prod }\npipelines:'),
+      'deploy.yaml': yaml(aws.s3.bucket, undefined, { live: 'deployment-group: prod' }),
     });
     const result = await runCli(['push', '--json'], { cwd: r.dir, env: env(r) });
     expect(result.code, result.stderr).toBe(0);
@@ -167,13 +138,14 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
   });
 
   it('a missing bucket and denied CodeDeploy access each give their hint', async () => {
-    const missing = await runCli(['push'], { cwd: setup({}, 'no-such-bucket').dir, env: env(repo!) });
+    const nowhere = setup({}, 'no-such-bucket');
+    const missing = await runCli(['push'], { cwd: nowhere.dir, env: env(nowhere) });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/NoSuchBucket[\s\S]*\nhint: the bucket does not exist/);
-    repo!.cleanup();
 
     aws.fake.fault({ match: 'codedeploy.RegisterApplicationRevision', code: 'AccessDeniedException', message: 'not authorized' });
-    const denied = await runCli(['push'], { cwd: setup().dir, env: env(repo!) });
+    const r = setup();
+    const denied = await runCli(['push'], { cwd: r.dir, env: env(r) });
     expect(denied.code).toBe(1);
     expect(denied.stderr).toMatch(/AccessDeniedException: not authorized\nhint: the credentials in use are not allowed/);
   });

@@ -2,7 +2,7 @@
 // (SPEC §3): `[seq, 1, 20]` and `[echo, true]` work; a map or list inside is an error.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { appRepo, events } from '../engine/cli-repo.js';
+import { appRepo, events } from '../support/app-repo.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 

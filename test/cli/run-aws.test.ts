@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { events } from '../engine/cli-repo.js';
+import { events } from '../support/app-repo.js';
 import { runCli } from '../support/cli.js';
 import { startFakeDeployment } from '../support/fake-aws/codedeploy-deployments.js';
 import { addApplication, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';

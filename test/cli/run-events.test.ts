@@ -4,8 +4,8 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepEndEvent } from '../../src/engine/events.js';
-import { appRepo, events } from '../engine/cli-repo.js';
-import { appspec } from '../deploy/fixtures.js';
+import { appRepo, events } from '../support/app-repo.js';
+import { appspec } from '../support/deploy-fixtures.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 

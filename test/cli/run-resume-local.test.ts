@@ -4,8 +4,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { events } from '../engine/cli-repo.js';
-import { TEAM_YAML, teamRepo } from '../ledger/team-repo.js';
+import { events } from '../support/app-repo.js';
+import { TEAM_YAML, teamRepo } from '../support/team-repo.js';
 import type { TempRepo } from '../support/repo.js';
 
 let repo: TempRepo | undefined;

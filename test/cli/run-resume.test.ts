@@ -3,52 +3,26 @@
 // resume; the resume takes the deployment over (never a second
 // StartExecution), also when it has finished since; a succeeded run says so.
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { events } from '../engine/cli-repo.js';
-import { type AwsHarness, startAwsHarness } from '../push/aws-harness.js';
+import { describe, expect, it } from 'vitest';
+import { events } from '../support/app-repo.js';
+import { useAwsHarness } from '../support/aws-harness.js';
 import { type CliResult, runCli } from '../support/cli.js';
-import { addStateMachine } from '../support/fake-aws/index.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
 
-let aws: AwsHarness;
-let repo: TempRepo | undefined;
-beforeAll(async () => {
-  aws = await startAwsHarness('shop', ['staging']);
-  addStateMachine(aws.fake.state, 'datomic-staging');
-});
-afterAll(() => aws.stop());
-afterEach(() => repo?.cleanup());
-
-const yaml = (bucket: string) => `version: 1
-profiles:
-  test:
-    region: us-east-1
-apps:
-  shop:
-    store:
-      s3: { bucket: ${bucket}, prefix: ${randomUUID()}/, profile: test }
-groups:
-  staging:
-    app: shop
-    aws: { profile: test }
-pipelines:
-  ship:
-    steps:
-      - push: shop
-      - deploy: staging
-      - wait: { group: staging, timeout: 30s, poll: 1s }
-`;
+const aws = useAwsHarness({ groups: ['staging'], stateMachines: ['datomic-staging'] });
 
 function setup() {
-  repo = makeRepo({ 'deploy.yaml': yaml(aws.s3.bucket), '.gitignore': '.ionflow/\n', 'src/core.clj': '(ns core)' });
-  const env = { ...repo.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url, AWS_ENDPOINT_URL_STS: aws.fake.url };
-  const cli = (...args: string[]) => runCli(args, { cwd: repo!.dir, env });
-  aws.fake.calls.length = 0;
+  const yaml = aws.deployYaml({
+    prefix: `${randomUUID()}/`,
+    pipelines: { ship: ['push: shop', 'deploy: staging', 'wait: { group: staging, timeout: 30s, poll: 1s }'] },
+  });
+  const repo = aws.repo({ 'deploy.yaml': yaml, '.gitignore': '.ionflow/\n', 'src/core.clj': '(ns core)' });
+  const env = aws.cliEnv(repo);
+  const cli = aws.cli(repo);
   aws.fake.state.defaultExecutionScript = Array(200).fill('RUNNING');
   // Ctrl-C once the run waits on its deployment.
   const interrupted = (): Promise<CliResult> =>
     runCli(['run', 'ship', '--output', 'jsonl'], {
-      cwd: repo!.dir,
+      cwd: repo.dir,
       env,
       onSpawn: (child) => {
         let seen = '';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StepEndEvent } from '../../src/engine/events.js';
-import { appRepo, current, DEV, events, kinds } from '../engine/cli-repo.js';
-import { SEQUENTIAL_DEV } from '../engine/helpers.js';
+import { appRepo, current, DEV, events, kinds } from '../support/app-repo.js';
+import { SEQUENTIAL_DEV } from '../support/fake-runner.js';
 import { BIN, runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 

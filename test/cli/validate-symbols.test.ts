@@ -6,7 +6,7 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { appRepo, DEV } from '../engine/cli-repo.js';
+import { appRepo, DEV } from '../support/app-repo.js';
 import { runCli } from '../support/cli.js';
 import { makeTempDir, type TempRepo } from '../support/repo.js';
 

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { appRepo, current, events } from '../engine/cli-repo.js';
+import { appRepo, current, events } from '../support/app-repo.js';
 import { type CliResult, runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 

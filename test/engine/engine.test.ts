@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runPipeline } from '../../src/engine/engine.js';
 import type { StepEndEvent } from '../../src/engine/events.js';
 import { InterruptedError, IonflowError } from '../../src/model/errors.js';
-import { collect, fakeRunner, pipeline, SEQUENTIAL_DEV, sleep } from './helpers.js';
+import { collect, fakeRunner, pipeline, SEQUENTIAL_DEV, sleep } from '../support/fake-runner.js';
 
 const config = { groups: { a: { app: 'shop' }, b: { app: 'shop' }, c: { app: 'shop' }, dev: { app: 'shop' } } } as never;
 const rev = { rev: 'b'.repeat(40), named: false };

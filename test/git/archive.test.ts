@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { commitSource, streamArchive, workTreeSource } from '../../src/git/archive.js';
 import { locateRepo } from '../../src/git/git.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
-import { zipFiles, zipNames } from './zip-entries.js';
+import { zipFiles, zipNames } from '../support/zip-entries.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());

@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { streamArchive } from '../../src/git/archive.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
-import { zipFiles } from './zip-entries.js';
+import { zipFiles } from '../support/zip-entries.js';
 
 const MiB = 1024 * 1024;
 let repo: TempRepo | undefined;

@@ -3,25 +3,20 @@
 // never answers at all; the built binary must exit 130 within a couple of
 // seconds of SIGINT or SIGTERM, and a silent endpoint must end in an error.
 import type { ChildProcess } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AwsHarness, startAwsHarness } from '../push/aws-harness.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { useAwsHarness } from '../support/aws-harness.js';
 import { runCli } from '../support/cli.js';
 import { addStateMachine } from '../support/fake-aws/index.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
+import type { TempRepo } from '../support/repo.js';
 
-let aws: AwsHarness;
+const aws = useAwsHarness({ groups: ['staging-compute'] });
 let repo: TempRepo | undefined;
 let arn: string;
-beforeAll(async () => {
-  aws = await startAwsHarness('shop', ['staging-compute']);
+beforeAll(() => {
   const machine = addStateMachine(aws.fake.state, 'datomic-staging');
   arn = `${machine.replace(':stateMachine:', ':execution:')}:forever`;
 });
-afterAll(() => aws.stop());
 beforeEach(() => {
-  aws.fake.clearFaults();
-  aws.fake.calls.length = 0;
-  aws.proxy.setRule(() => undefined);
   // An execution that never ends: only a signal or a timeout stops a wait on it.
   aws.fake.state.executions.set(arn, {
     executionArn: arn,
@@ -34,25 +29,13 @@ beforeEach(() => {
   });
 });
 afterEach(() => {
-  repo?.cleanup();
   repo = undefined;
 });
 
-const yaml = (bucket: string) => `version: 1
-apps:
-  shop:
-    store:
-      s3: { bucket: ${bucket} }
-groups:
-  staging:
-    app: shop
-    aws: { deployment-group: staging-compute }
-`;
-
 function cli(args: string[], extraEnv: Record<string, string> = {}, onSpawn?: (child: ChildProcess) => void) {
-  repo ??= makeRepo({ 'deploy.yaml': yaml(aws.s3.bucket), 'src/core.clj': '(ns core)' });
-  const env = { ...repo.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url, AWS_ENDPOINT_URL_SFN: aws.fake.url, ...extraEnv };
-  return runCli(args, { cwd: repo.dir, env, timeoutMs: 30_000, ...(onSpawn ? { onSpawn } : {}) });
+  // No profile: the environment's endpoints.
+  repo ??= aws.repo({ 'deploy.yaml': aws.deployYaml({ profile: false, groups: { staging: 'deployment-group: staging-compute' } }), 'src/core.clj': '(ns core)' });
+  return runCli(args, { cwd: repo.dir, env: aws.cliEnv(repo, extraEnv), timeoutMs: 30_000, ...(onSpawn ? { onSpawn } : {}) });
 }
 
 /** Send `signal` once `ready()` holds (the call is in flight); resolve how long the exit took after it. */

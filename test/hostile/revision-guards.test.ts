@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { appspec, cliRepo, DEPLOY_YAML, readLines } from '../deploy/fixtures.js';
+import { appspec, cliRepo, DEPLOY_YAML, readLines } from '../support/deploy-fixtures.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 import { type ZipEntrySpec, zipBuffer } from '../support/zip-writer.js';

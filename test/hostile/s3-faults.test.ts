@@ -5,44 +5,28 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { type AwsHarness, isUploadPart, startAwsHarness } from '../push/aws-harness.js';
+import { expect, it } from 'vitest';
+import { isUploadPart, useAwsHarness } from '../support/aws-harness.js';
 import { runCli } from '../support/cli.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
 
-let aws: AwsHarness;
-let repo: TempRepo | undefined;
-beforeAll(async () => {
-  aws = await startAwsHarness('shop', ['staging']);
-});
-afterAll(() => aws.stop());
-afterEach(() => repo?.cleanup());
-
-const yaml = (bucket: string) => `version: 1
-apps:
-  shop:
-    store:
-      s3: { bucket: ${bucket} }
-`;
+const aws = useAwsHarness({ groups: ['staging'] });
 
 const direct = () =>
   new S3Client({ endpoint: aws.s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
 
 it('a multipart push through 20% of 5xx answers succeeds, byte-identical', async () => {
-  repo = makeRepo({ 'deploy.yaml': yaml(aws.s3.bucket), 'id.txt': randomUUID() });
+  // No profile, no groups: the store alone, found through the environment's endpoints.
+  const repo = aws.repo({ 'deploy.yaml': aws.deployYaml({ profile: false, groups: {} }), 'id.txt': randomUUID() });
   // 6 MiB that does not compress: two parts.
   writeFileSync(join(repo.dir, 'blob.bin'), randomBytes(6 * 1024 * 1024));
   repo.git('-c', 'core.looseCompression=0', 'add', '-A');
   repo.git('commit', '-q', '-m', 'big');
   let partAttempts = 0;
-  aws.proxy.requests.length = 0;
-  aws.proxy.faulted.length = 0;
   aws.proxy.setRule((req, index) => {
     if (isUploadPart(req) && /[?&]partNumber=1(&|$)/.test(req.url) && ++partAttempts <= 4) return { status: 500, code: 'InternalError', message: 'part refused' };
     return index % 5 === 4 ? { status: 503, code: 'SlowDown', message: 'fault proxy' } : undefined;
   });
-  const env = { ...repo.env, ...aws.env, AWS_ENDPOINT_URL_S3: aws.proxy.url, AWS_ENDPOINT_URL_CODEDEPLOY: aws.fake.url };
-  const res = await runCli(['push', '--json'], { cwd: repo.dir, env });
+  const res = await runCli(['push', '--json'], { cwd: repo.dir, env: aws.cliEnv(repo) });
   aws.proxy.setRule(() => undefined);
   expect(res.code, res.stderr).toBe(0);
   expect(aws.proxy.faulted.length / aws.proxy.requests.length).toBeGreaterThanOrEqual(0.2);

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { appspec, cliRepo, commitApp, DEPLOY_YAML, readLines } from '../deploy/fixtures.js';
+import { appspec, cliRepo, commitApp, DEPLOY_YAML, readLines } from '../support/deploy-fixtures.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
 

@@ -4,7 +4,7 @@ import type { EngineEvent } from '../../src/engine/events.js';
 import { toJsonlRecord } from '../../src/engine/events.js';
 import { createRenderer } from '../../src/render/renderer.js';
 import { resolveOutputMode } from '../../src/render/types.js';
-import { pipeline } from '../engine/helpers.js';
+import { pipeline } from '../support/fake-runner.js';
 
 function sink() {
   const stream = new PassThrough();

@@ -5,7 +5,7 @@
 // (500s to test retries, AccessDenied, ExpiredToken …), or add headers to
 // s3rver's answer (x-amz-version-id: s3rver has no bucket versioning).
 
-import { createServer, type IncomingMessage, request as httpRequest } from 'node:http';
+import { type ClientRequest, createServer, type IncomingMessage, request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -90,6 +90,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const requests: ProxiedRequest[] = [];
   const faulted: ProxiedRequest[] = [];
   let rule: (req: ProxiedRequest, index: number) => FaultDecision = () => undefined;
+  // Requests still being forwarded: a client killed mid-upload leaves one
+  // waiting for its body, and s3rver would not close until it timed out.
+  const forwarding = new Set<ClientRequest>();
   const server = createServer((req: IncomingMessage, res) => {
     const seen = { method: req.method ?? 'GET', url: req.url ?? '/' };
     requests.push(seen);
@@ -116,6 +119,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
           answer.pipe(res);
         },
       );
+      forwarding.add(upstream);
+      upstream.on('close', () => forwarding.delete(upstream));
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
     };
@@ -135,6 +140,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     },
     close: () =>
       new Promise<void>((resolve) => {
+        for (const upstream of forwarding) upstream.destroy();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

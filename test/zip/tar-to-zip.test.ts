@@ -10,7 +10,7 @@ import { tarToZip } from '../../src/zip/tar-to-zip.js';
 import { archivingProcesses } from '../support/processes.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 import { readZipLayout, withoutCompression } from '../support/zip-layout.js';
-import { zipFiles } from '../git/zip-entries.js';
+import { zipFiles } from '../support/zip-entries.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());

@@ -5,9 +5,9 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.js';
-import type { TempRepo } from '../support/repo.js';
-import { appspec, cliRepo, commitApp, DEPLOY_YAML } from './fixtures.js';
+import { runCli } from './cli.js';
+import type { TempRepo } from './repo.js';
+import { appspec, cliRepo, commitApp, DEPLOY_YAML } from './deploy-fixtures.js';
 
 export interface HookApp {
   repo: TempRepo;

@@ -5,7 +5,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { upToDateCheck } from '../../src/actions/up-to-date.js';
 import { runCli } from '../support/cli.js';
 import type { TempRepo } from '../support/repo.js';
-import { appRepo, DEV, events } from './cli-repo.js';
+import { appRepo, DEV, events } from '../support/app-repo.js';
 
 let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());

@@ -4,11 +4,17 @@
 import { existsSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EngineEvent } from '../../src/engine/events.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
+import { makeRepo, type TempRepo } from './repo.js';
 
-export function deployYaml(pipelines: string, groups = ['dev']): string {
-  const g = groups.map((k) => `  ${k}:\n    app: shop\n    local: .ionflow/groups/${k}\n`).join('');
-  return `version: 1\napps:\n  shop:\n    store:\n      local: .ionflow/store\ngroups:\n${g}pipelines:\n${pipelines}`;
+/**
+ * A deploy.yaml: app shop on a local store (`store` adds lines to its store),
+ * local groups (by key, or key → lines after its folder), then `pipelines` as written.
+ */
+export function deployYaml(pipelines: string, groups: string[] | Record<string, string[]> = ['dev'], store: string[] = []): string {
+  const entries = Array.isArray(groups) ? groups.map((k): [string, string[]] => [k, []]) : Object.entries(groups);
+  const g = entries.map(([k, more]) => [`  ${k}:`, '    app: shop', `    local: .ionflow/groups/${k}`, ...more.map((l) => `    ${l}`), ''].join('\n')).join('');
+  const s = store.map((l) => `      ${l}\n`).join('');
+  return `version: 1\napps:\n  shop:\n    store:\n      local: .ionflow/store\n${s}groups:\n${g}${pipelines ? `pipelines:\n${pipelines}` : ''}`;
 }
 
 export const DEV = `  dev:

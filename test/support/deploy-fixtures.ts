@@ -10,7 +10,7 @@ import type { LocalGroupConfig } from '../../src/model/config.js';
 import type { RevisionMeta } from '../../src/model/revision.js';
 import type { RevisionStore } from '../../src/backends/types.js';
 import { IonflowError } from '../../src/model/errors.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
+import { makeRepo, type TempRepo } from './repo.js';
 
 /** Appends "<event> <deployment-id> <app> <group> <release folder> <ns>" to $HOOK_LOG. */
 export const HOOK_SCRIPT = `#!/bin/sh

@@ -1,28 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../src/backends/aws/clients.js';
-import { S3RevisionStore } from '../../src/backends/aws/s3-store.js';
-import type { PutRevisionInput } from '../../src/backends/types.js';
-import { IonflowError } from '../../src/model/errors.js';
-import { type AwsHarness, isComplete, isUploadPart, startAwsHarness } from '../push/aws-harness.js';
+import { describe, expect, it } from 'vitest';
+import { createAwsClients } from '../../../src/backends/aws/clients.js';
+import { S3RevisionStore } from '../../../src/backends/aws/s3-store.js';
+import type { PutRevisionInput } from '../../../src/backends/types.js';
+import { IonflowError } from '../../../src/model/errors.js';
+import { isComplete, isUploadPart, useAwsHarness } from '../../support/aws-harness.js';
 
 const MiB = 1024 * 1024;
 const SHA = 'a'.repeat(40);
 /** The part of a RegisterApplicationRevision call these tests look at. */
 type RegisterInput = { revision: { s3Location: Record<string, unknown> } };
-let aws: AwsHarness;
-
-beforeAll(async () => {
-  aws = await startAwsHarness();
-});
-afterAll(() => aws.stop());
-beforeEach(() => {
-  aws.proxy.setRule(() => undefined);
-  aws.fake.clearFaults();
-  aws.fake.calls.length = 0;
-});
+const aws = useAwsHarness();
 
 const direct = () =>
   new S3Client({ endpoint: aws.s3.url, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
