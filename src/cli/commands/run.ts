@@ -44,9 +44,16 @@ export interface Session {
   repoDir: string;
   /** Events to the renderer and to the run's journal (SPEC §12). */
   emit: EventSink;
+  /** The revision to run, asked of git alongside preflight (openSession's `revision` option). */
+  revision?: Promise<RunRevision>;
 }
 
-export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
+export async function openSession(
+  ctx: CliContext,
+  options: RunCommandOptions,
+  pipelineKey: string | undefined,
+  { revision: wantRevision = false } = {},
+): Promise<Session> {
   if (options.json) throw usageError('run and watch print no result map to turn into JSON', { hint: 'for events as JSON lines use --output jsonl' });
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
@@ -66,6 +73,10 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
   const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
   const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
+  const repoDir = appRoot(config, pipelineApp(config, pipeline));
+  // Asked of git while preflight runs; a failure surfaces only after preflight's own.
+  const revision = wantRevision ? runRevision(repoDir, options, ctx.signal) : undefined;
+  revision?.catch(() => undefined);
   // SPEC §14: a wrong profile, region or bucket fails here, in about a second, before any push.
   if (options.preflight !== false) {
     const { enforcePreflight } = await import('../../actions/preflight/preflight.js');
@@ -76,7 +87,7 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
     journal(e);
     renderer.event(e);
   };
-  return { config, pipeline, renderer, runner, repoDir: appRoot(config, pipelineApp(config, pipeline)), emit };
+  return { config, pipeline, renderer, runner, repoDir, emit, ...(revision ? { revision } : {}) };
 }
 
 /** Rethrow a run's outcome as the one `error:` line main() prints, with its exit code. */
@@ -99,11 +110,12 @@ async function runRevision(repoDir: string, options: RunCommandOptions, signal: 
 }
 
 export default async function run(ctx: CliContext, options: RunCommandOptions, pipelineKey?: string): Promise<number> {
-  const session = await openSession(ctx, options, pipelineKey);
+  const resume = options.resume !== undefined && options.resume !== false;
+  const session = await openSession(ctx, options, pipelineKey, { revision: !resume });
   let runner = session.runner;
   let revision: RunRevision;
   let emit = session.emit;
-  if (options.resume !== undefined && options.resume !== false) {
+  if (resume) {
     if (options.rev !== undefined || options.uname !== undefined) throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
     const { planResume } = await import('../../actions/resume.js');
     const choice = await planResume(session.config, session.pipeline, typeof options.resume === 'string' ? options.resume : undefined, backendOptions(ctx));
@@ -120,7 +132,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
       if (e.type === 'run-start') noteResumes(session.config.dir, e.run, resumed);
     };
   } else {
-    revision = await runRevision(session.repoDir, options, ctx.signal);
+    revision = await (session.revision ?? runRevision(session.repoDir, options, ctx.signal));
   }
   const runId = newRunId();
   const result = await runPipeline({
