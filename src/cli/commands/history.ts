@@ -10,6 +10,7 @@ import { idText } from '../../model/deployment.js';
 import { ExitCode } from '../../model/errors.js';
 import { createGroup } from '../../backends/group-factory.js';
 import { groupHistory } from '../../backends/ledger/read.js';
+import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 export interface HistoryOptions {
@@ -38,8 +39,7 @@ export function historyTable(records: (DeploymentRecord & { by?: string })[]): s
       r.by ?? '',
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return table(rows).join('\n');
 }
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
