@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../src/backends/aws/clients.js';
-import { AwsComputeGroup } from '../../src/backends/aws/group.js';
-import type { RevisionMeta } from '../../src/model/revision.js';
-import type { AppConfig, AwsGroupConfig, DeployConfig, ProfileConfig } from '../../src/model/config.js';
-import { isDeployedAlready } from '../../src/actions/deploy/deploy.js';
-import { pollStatus, waitForDeployment } from '../../src/actions/deploy/wait.js';
-import { IonflowError } from '../../src/model/errors.js';
-import { failure, zipStore } from '../support/deploy-fixtures.js';
-import { addApplication, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
+import { createAwsClients } from '../../../src/backends/aws/clients.js';
+import { AwsComputeGroup } from '../../../src/backends/aws/group.js';
+import type { RevisionMeta } from '../../../src/model/revision.js';
+import type { AppConfig, AwsGroupConfig, DeployConfig, ProfileConfig } from '../../../src/model/config.js';
+import { isDeployedAlready } from '../../../src/actions/deploy/deploy.js';
+import { pollStatus, waitForDeployment } from '../../../src/actions/deploy/wait.js';
+import { IonflowError } from '../../../src/model/errors.js';
+import { failure, zipStore } from '../../support/deploy-fixtures.js';
+import { addApplication, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../../support/fake-aws/index.js';
 
 const SHA = '0f3c'.padEnd(40, 'a');
 let fake: FakeAws;
