@@ -1,11 +1,11 @@
 // The one module that starts processes, on node:child_process only. `run` and
 // `spawnStream` are git's fast paths (plumbing to completion, an archive as a
-// stream); `runProcess` (process/group.ts) runs everything that may start
-// processes of its own: hooks, `run` steps. A ProcessError keeps argv, exit
-// code and the tail of stderr so a failure can be reported in one line and
-// explained with --debug.
+// stream); `startGroupLeader` starts what process/group.ts's `runProcess`
+// supervises: everything that may start processes of its own (hooks, `run`
+// steps, ion-dev). A ProcessError keeps argv, exit code and the tail of
+// stderr so a failure can be reported in one line and explained with --debug.
 
-import { execFile, spawn } from 'node:child_process';
+import { type ChildProcessByStdio, execFile, spawn } from 'node:child_process';
 import { PassThrough, type Readable } from 'node:stream';
 import { IonflowError, type ErrorKind } from './model/errors.js';
 
@@ -54,19 +54,23 @@ export function lastReason(stderr: string): string {
   return (reasons.length > 0 ? reasons : lines).at(-1)?.trim() ?? '';
 }
 
-function describeFailure(argv: string[], err: unknown): { code: number | undefined; stderr: string; message: string } {
-  const e = err as { exitCode?: number; stderr?: unknown; timedOut?: boolean; isCanceled?: boolean; shortMessage?: string };
-  const stderr = typeof e.stderr === 'string' ? e.stderr : '';
+/** How a command ended, as the facts the message is made of (never another library's message text). */
+interface Ending {
+  exitCode: number | undefined;
+  stderr: string;
+  timedOut?: boolean;
+  /** Why it never ran or stopped without an exit code: "could not start: …", "was stopped by SIGKILL". */
+  otherwise: string;
+}
+
+function failureMessage(argv: string[], end: Ending): string {
   const name = argv.join(' ');
-  let message: string;
-  if (e.timedOut) message = `${name} timed out`;
-  else if (e.isCanceled) message = `${name} was interrupted`;
-  else if (typeof e.exitCode === 'number') {
-    const reason = lastReason(stderr);
-    message = `${name} exited with ${e.exitCode}${reason ? `: ${reason}` : ''}`;
+  if (end.timedOut) return `${name} timed out`;
+  if (end.exitCode !== undefined) {
+    const reason = lastReason(end.stderr);
+    return `${name} exited with ${end.exitCode}${reason ? `: ${reason}` : ''}`;
   }
-  else message = e.shortMessage ?? `${name} failed`;
-  return { code: e.exitCode, stderr, message };
+  return `${name} ${end.otherwise}`;
 }
 
 /**
@@ -99,13 +103,9 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
           return;
         }
         const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
-        const f = describeFailure(argv, {
-          exitCode: typeof e.code === 'number' ? e.code : undefined,
-          stderr,
-          timedOut: Boolean(options.timeoutMs && e.killed),
-          shortMessage: `${argv.join(' ')} could not start: ${e.message}`,
-        });
-        reject(new ProcessError(options.failKind ?? 'stepFailed', argv, f.code, tail(f.stderr), f.message, error));
+        const exitCode = typeof e.code === 'number' ? e.code : undefined;
+        const message = failureMessage(argv, { exitCode, stderr, timedOut: Boolean(options.timeoutMs && e.killed), otherwise: `could not start: ${e.message}` });
+        reject(new ProcessError(options.failKind ?? 'stepFailed', argv, exitCode, tail(stderr), message, error));
       },
     );
     if (options.input !== undefined) child.stdin?.end(options.input);
@@ -143,15 +143,10 @@ export function spawnStream(file: string, args: string[], options: { cwd?: strin
       if (code === 0) resolve();
       else if (options.signal?.aborted) reject(new ProcessError('interrupted', argv, undefined, '', 'interrupted', startError));
       else {
-        const name = argv.join(' ');
         // A process that never started reports a negative errno as its code: not an exit code.
         const exitCode = startError || code === null ? undefined : code;
-        const f = describeFailure(argv, {
-          exitCode,
-          stderr,
-          shortMessage: startError ? `${name} could not start: ${startError.message}` : `${name} was stopped by ${signal ?? 'a signal'}`,
-        });
-        reject(new ProcessError('stepFailed', argv, f.code, tail(f.stderr), f.message, startError));
+        const otherwise = startError ? `could not start: ${startError.message}` : `was stopped by ${signal ?? 'a signal'}`;
+        reject(new ProcessError('stepFailed', argv, exitCode, tail(stderr), failureMessage(argv, { exitCode, stderr, otherwise }), startError));
       }
     });
   });
@@ -175,6 +170,15 @@ export function spawnStream(file: string, args: string[], options: { cwd?: strin
   };
 }
 
-export { describeFailure };
-
-export { type Holder, type ProcessOptions, type ProcessResult, runProcess } from './process/group.js';
+/**
+ * Start a command as the leader of a new process group (setsid), its output
+ * on pipes: process/group.ts watches it, its output and its group to the end.
+ */
+export function startGroupLeader(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): ChildProcessByStdio<null, Readable, Readable> {
+  return spawn(file, args, {
+    cwd: options.cwd,
+    env: { ...process.env, ...options.env },
+    detached: true, // setsid(): a group of its own, out of reach of the terminal's Ctrl-C
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}

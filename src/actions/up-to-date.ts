@@ -1,12 +1,12 @@
 // The make-style question `plan` asks without changing anything: would a
-// push or deploy step be skipped as up to date? The same rules as the run
-// (SPEC §3): a push is up to date when the store holds the revision with the
-// same content (git tree) and its zip as recorded; a deploy when the group's
-// latest successful deployment is that revision with the same content, asked
-// of the deploy module's own isDeployedAlready, the check `run` makes, so the
-// two agree. An uploaded but unregistered push would run, to `register`
-// (isRegistered of revision-meta, the predicate push uses). A push a run would refuse (a dirty tree without --rev/--uname, no
-// commit yet) is reported blocked with the run's reason.
+// push or deploy step be skipped as up to date? Answered by the functions the
+// run itself decides with (SPEC §3), so the two agree: a push by pushDecision
+// and dirtyError (push/push-state.ts), which pushApp calls; a deploy by
+// isDeployedAlready (deploy/deploy.ts), which deployToGroup calls. Only the
+// facts are gathered here, without changing anything. A push a run would
+// refuse (a dirty tree without --rev/--uname, no commit yet) is reported
+// blocked with the run's reason; an uploaded but unregistered one would run,
+// to `register`.
 // Back ends are reached through their factories, loaded only when a push or
 // deploy step is asked about.
 
@@ -17,6 +17,7 @@ import { IonflowError } from '../model/errors.js';
 import type { Blocked, RunsOnly } from '../graph/plan.js';
 import type { HeadLocation } from '../git/git.js';
 import { ownFolders } from './push/own-folders.js';
+import { dirtyError, pushDecision } from './push/push-state.js';
 
 export interface UpToDateOptions {
   /** The pipeline's steps: a deploy after a push in the same run deploys what that push stores. */
@@ -82,42 +83,38 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
   const pushRefused = async (app: AppConfig, which: { rev?: string } | undefined): Promise<Blocked | undefined> => {
     if (opts.uname !== undefined || opts.rev !== undefined) return undefined;
     const git = await import('../git/git.js');
-    if (!which) {
-      try {
-        git.commitOrRefuse(undefined);
-      } catch (err) {
-        return blockedBy(err);
-      }
+    try {
+      if (!which) git.commitOrRefuse(undefined);
+      const refused = dirtyError(app, await git.statusLines(app.root, ownFolders(config, app), opts.signal));
+      if (refused) throw refused;
+      return undefined;
+    } catch (err) {
+      return blockedBy(err);
     }
-    const dirty = which ? await git.statusLines(app.root, ownFolders(config, app), opts.signal) : [];
-    if (dirty.length === 0) return undefined;
-    const { DIRTY_MESSAGE } = await import('./push/push.js');
-    return { blocked: `${DIRTY_MESSAGE} (${dirty.length} uncommitted change(s) in ${app.root}, first: ${dirty[0]!.trim()})` };
   };
 
+  // The push's own decision (pushDecision), from the same facts a push gathers.
   const pushUpToDate = async (appKey: string): Promise<boolean | undefined | Blocked | RunsOnly> => {
-    const answer = await sameContent(appKey);
-    if (answer !== true) return answer;
-    // Uploaded but never registered (its registration failed): a run registers it, uploading nothing.
-    const { isRegistered } = await import('../backends/revision-meta.js');
-    return isRegistered((await storedFor(appKey))!) ? true : { run: 'register' };
-  };
-
-  const sameContent = async (appKey: string): Promise<boolean | undefined | Blocked> => {
     const app = config.apps[appKey];
     const which = app && (await nameFor(appKey));
     const refused = app && (await pushRefused(app, which));
     if (refused) return refused;
     if (!app || !which) return undefined;
     const meta = await storedFor(appKey);
-    // Metadata whose zip is gone or changed is pushed again, as a run would.
-    if (!meta || !(await (await storeFor(appKey)).holds(meta, opts.signal))) return false;
-    // A uname's content is the work tree, which only a push reads: the store holding the name is all plan can tell.
+    const decision = await pushDecision(meta, await treeOf(app, which), async () => (await storeFor(appKey)).holds(meta!, opts.signal));
+    if (decision === undefined) return undefined;
+    if (decision === 'register') return { run: 'register' };
+    return decision === 'skip';
+  };
+
+  // The content a push would archive: HEAD's folder tree (known from locating it) or the folder at --rev.
+  // A uname's content is the work tree, which only a push reads.
+  const treeOf = async (app: AppConfig, which: Which): Promise<string | undefined> => {
     if (which.rev === undefined) return undefined;
-    if (which.loc) return which.loc.headTree === meta.tree;
+    if (which.loc) return which.loc.headTree;
     const git = await import('../git/git.js');
     const loc = await git.locateRepo(app.root, opts.signal);
-    return (await git.subtree(loc.top, which.rev, loc.prefix, opts.signal)) === meta.tree;
+    return git.subtree(loc.top, which.rev, loc.prefix, opts.signal);
   };
 
   const pushCheck = memo(pushUpToDate);

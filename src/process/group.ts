@@ -3,16 +3,16 @@
 // a timeout or an interrupt stops all of it, with its output as lines (live,
 // and a bounded tail for the record), and a result that states the facts
 // (exit code, signal, timed out, aborted, who held the output) instead of an
-// error to be parsed. Built on node:child_process only: it is cheap to load.
+// error to be parsed. Built on src/process.ts (node:child_process only): it is cheap to load.
 //
 // The command ends when it has exited AND its stdout/stderr have closed, as the
 // CodeDeploy agent waits for both: a background process that inherited the
 // output keeps the command running (and is named through `onHeld`), while one
 // started with its output redirected is left alone and outlives us.
 
-import { spawn } from 'node:child_process';
 import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { startGroupLeader } from '../process.js';
 import { findHolders, groupAlive, type Holder, outputsOf } from './holders.js';
 import { LineSplitter, OutputTail } from './lines.js';
 
@@ -91,12 +91,7 @@ export function runProcess(file: string, args: string[], options: ProcessOptions
   const out = lineOf('stdout');
   const err = lineOf('stderr');
 
-  const child = spawn(file, args, {
-    cwd: options.cwd,
-    env: { ...process.env, ...options.env },
-    detached: true, // setsid(): a group of its own, out of reach of the terminal's Ctrl-C
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = startGroupLeader(file, args, { cwd: options.cwd, env: options.env });
   const ours = outputsOf(child.pid);
 
   return new Promise((resolve) => {

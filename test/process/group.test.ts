@@ -2,7 +2,7 @@
 // own (hooks, run steps, the ion-dev back end): what its result states.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runProcess } from '../../src/process.js';
+import { runProcess } from '../../src/process/group.js';
 
 const sh = (script: string, options: Parameters<typeof runProcess>[2] = {}) => runProcess('/bin/sh', ['-c', script], options);
 

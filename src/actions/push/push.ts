@@ -4,18 +4,17 @@
 // and by the pipeline engine's push steps; it never prints, it reports
 // progress through `onProgress`.
 
-import { isRegistered } from '../../backends/revision-meta.js';
 import { createStore } from '../../backends/store-factory.js';
 import type { BackendOptions, RevisionStore } from '../../backends/types.js';
 import type { EntryPoints, RevisionMeta, RevisionName } from '../../model/revision.js';
 import { appOrFail } from '../../config/lookup.js';
 import { checkRevisionFlags } from '../../model/names.js';
 import type { AppConfig, DeployConfig } from '../../model/config.js';
-import { IonflowError } from '../../model/errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../../git/archive.js';
 import { commitOrRefuse, type HeadLocation, locateHead, resolveRev, statusLines } from '../../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
 import { ownFolders } from './own-folders.js';
+import { DIRTY_MESSAGE, dirtyError, pushDecision } from './push-state.js';
 import { pruneAfterPush } from './prune-report.js';
 import { formatBytes, progressReporter } from './progress.js';
 
@@ -42,9 +41,6 @@ export interface PushResult {
   /** An ion-dev app: ion-dev's own answer and the dependency conflicts it reported (SPEC §16). */
   ionDev?: { result: Record<string, unknown>; conflicts: Record<string, string> };
 }
-
-export const DIRTY_MESSAGE = 'You must either specify a uname or push from a clean git commit';
-
 
 /** The app's groups in deploy.yaml, in its order. */
 const groupsOf = (config: DeployConfig, appKey: string) => Object.values(config.groups).filter((g) => g.app === appKey);
@@ -77,12 +73,8 @@ async function committedSource(
   signal?: AbortSignal,
 ): Promise<ArchiveSource> {
   const sourceP = early(commitSource(loc, sha, signal));
-  const dirty = (await dirtyP) ?? [];
-  if (dirty.length > 0) {
-    throw new IonflowError('precondition', DIRTY_MESSAGE, {
-      hint: `${dirty.length} uncommitted change(s) in ${app.root} (first: ${dirty[0]!.trim()}); commit them, or push a named working tree with --uname`,
-    });
-  }
+  const refused = dirtyError(app, (await dirtyP) ?? []);
+  if (refused) throw refused;
   return sourceP;
 }
 
@@ -137,16 +129,16 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
 
   const store = await storeP;
   const existing = await existingP;
-  const sameTree = existing !== undefined && existing.tree === source.tree;
-  if (sameTree && !(await intactP)) {
+  const decision = await pushDecision(existing, source.tree, () => intactP);
+  if (decision === 'upload-again') {
     say(`${app.name} ${label} is recorded in ${store.where}, but its zip is missing or not the one recorded: pushing it again`);
-  } else if (existing && sameTree && !isRegistered(existing)) {
+  } else if (existing && decision === 'register') {
     // Uploaded by a push whose CodeDeploy registration failed: register it, no upload.
     say(`${app.name} ${label} is in ${store.where} but was never registered: registering it`);
     say(describeEntryPoints(existing.entryPoints));
     const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);
     return { meta: { ...existing, registered: true }, skipped: false, registeredOnly: true, deployGroups, firstGroup, store };
-  } else if (existing && sameTree) {
+  } else if (existing && decision === 'skip') {
     say(`${app.name} ${label} is already in ${store.where} with the same content: skipped (up to date)`);
     say(describeEntryPoints(existing.entryPoints));
     const [deployGroups] = await Promise.all([askGroups(), store.ensureRegistered(existing, signal)]);

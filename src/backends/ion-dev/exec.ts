@@ -3,7 +3,7 @@
 // Ctrl-C through an AbortSignal, each output line as it comes, stdout kept for
 // the result map), so tests and the back end see only this.
 
-import { runProcess } from '../../process.js';
+import { runProcess } from '../../process/group.js';
 
 export interface ExecRequest {
   argv: string[];

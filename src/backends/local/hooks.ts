@@ -7,7 +7,8 @@
 
 import { access, chmod, constants, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { type Holder, ProcessError, runProcess, tail } from '../../process.js';
+import { type Holder, runProcess } from '../../process/group.js';
+import { ProcessError, tail } from '../../process.js';
 import type { Redact } from '../../text/redact.js';
 import type { AppSpec, LifecycleEvent } from './appspec.js';
 import { linkOnPath } from './hook-links.js';

@@ -12,6 +12,7 @@ import { createGroup } from '../../backends/group-factory.js';
 import { groupHistory } from '../../backends/ledger/read.js';
 import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
+import { elapsedText } from '../../text/durations.js';
 
 export interface HistoryOptions {
   limit?: number;
@@ -19,9 +20,7 @@ export interface HistoryOptions {
 }
 
 function duration(r: DeploymentRecord): string {
-  if (!r.finishedAt) return '-';
-  const ms = Date.parse(r.finishedAt) - Date.parse(r.startedAt);
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return r.finishedAt ? elapsedText(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '-';
 }
 
 /** Columns padded to their widest cell; `*` marks the current (newest successful) revision. */

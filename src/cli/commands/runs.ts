@@ -4,7 +4,7 @@
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../model/errors.js';
 import { listJournals } from '../../journal/read.js';
-import { formatDuration } from '../../render/format.js';
+import { elapsedText } from '../../text/durations.js';
 import { table } from '../../text/table.js';
 import type { CliContext } from '../context.js';
 
@@ -35,7 +35,7 @@ export default async function runs(ctx: CliContext, options: { limit?: number })
       j.uname ?? (j.rev ? j.rev.slice(0, 7) : '-'),
       j.status,
       j.started.replace(/\.\d+Z$/, 'Z'),
-      j.durationMs === undefined ? '-' : formatDuration(j.durationMs),
+      j.durationMs === undefined ? '-' : elapsedText(j.durationMs),
     ]),
   ];
   ctx.stdout.write(`${table(rows).join('\n')}\n`);

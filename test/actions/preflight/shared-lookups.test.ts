@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createAwsClients } from '../../src/backends/aws/clients.js';
-import { resolveStateMachine } from '../../src/backends/aws/step-functions.js';
-import { sharedLookups } from '../../src/actions/preflight/aws-checks.js';
-import { addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
+import { createAwsClients } from '../../../src/backends/aws/clients.js';
+import { resolveStateMachine } from '../../../src/backends/aws/step-functions.js';
+import { sharedLookups } from '../../../src/actions/preflight/aws-checks.js';
+import { addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../../support/fake-aws/index.js';
 
 let fake: FakeAws;
 

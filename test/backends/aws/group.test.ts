@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../src/backends/aws/clients.js';
-import { AwsComputeGroup } from '../../src/backends/aws/group.js';
-import type { RevisionMeta } from '../../src/model/revision.js';
-import type { AppConfig, AwsGroupConfig, DeployConfig, ProfileConfig } from '../../src/model/config.js';
-import { isDeployedAlready } from '../../src/actions/deploy/deploy.js';
-import { pollStatus, waitForDeployment } from '../../src/actions/deploy/wait.js';
-import { IonflowError } from '../../src/model/errors.js';
-import { failure, zipStore } from '../support/deploy-fixtures.js';
-import { addApplication, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
+import { createAwsClients } from '../../../src/backends/aws/clients.js';
+import { AwsComputeGroup } from '../../../src/backends/aws/group.js';
+import type { RevisionMeta } from '../../../src/model/revision.js';
+import type { AppConfig, AwsGroupConfig, DeployConfig, ProfileConfig } from '../../../src/model/config.js';
+import { isDeployedAlready } from '../../../src/actions/deploy/deploy.js';
+import { pollStatus, waitForDeployment } from '../../../src/actions/deploy/wait.js';
+import { IonflowError } from '../../../src/model/errors.js';
+import { failure, zipStore } from '../../support/deploy-fixtures.js';
+import { addApplication, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../../support/fake-aws/index.js';
 
 const SHA = '0f3c'.padEnd(40, 'a');
 let fake: FakeAws;
@@ -245,7 +245,7 @@ describe('aws group, via codedeploy', () => {
     const slow = await deploy(group);
     const err = await failure(waitForDeployment(deployConfig({ via: 'codedeploy' }), 'staging', slow.id, { timeoutMs: 300, pollMs: 50 }));
     expect([err.kind, err.exitCode]).toEqual(['timeout', 4]);
-    expect(err.message).toMatch(/did not reach SUCCEEDED within 0\.3s \(last: RUNNING\)/);
+    expect(err.message).toMatch(/did not reach SUCCEEDED within 300ms \(last: RUNNING\)/);
     expect(err.hint).toBe(`check it later with: ionflow deploy-status --deployment-id ${'deploymentId' in slow.id ? slow.id.deploymentId : ''} --group staging`);
   });
 });

@@ -3,13 +3,13 @@ import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, rmSync,
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalComputeGroup } from '../../src/backends/local/group.js';
-import { exitCodeOf } from '../../src/model/errors.js';
-import { acquireGroupLock } from '../../src/backends/local/lock.js';
-import type { LocalDeploymentFile } from '../../src/backends/local/deployment-file.js';
-import { newDeploymentId, writeRecord } from '../../src/backends/local/records.js';
-import { makeRepo, type TempRepo } from '../support/repo.js';
-import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, metaFor, zipStore } from '../support/deploy-fixtures.js';
+import { LocalComputeGroup } from '../../../src/backends/local/group.js';
+import { exitCodeOf } from '../../../src/model/errors.js';
+import { acquireGroupLock } from '../../../src/backends/local/lock.js';
+import type { LocalDeploymentFile } from '../../../src/backends/local/deployment-file.js';
+import { newDeploymentId, writeRecord } from '../../../src/backends/local/records.js';
+import { makeRepo, type TempRepo } from '../../support/repo.js';
+import { ALL_HOOKS, appspec, archive, commitApp, HOOK_SCRIPT, localGroup, loggingApp, metaFor, zipStore } from '../../support/deploy-fixtures.js';
 
 let repo: TempRepo;
 let groupDir: string;

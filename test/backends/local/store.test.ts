@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LocalRevisionStore } from '../../src/backends/local/store.js';
-import type { PutRevisionInput } from '../../src/backends/types.js';
-import { makeTempDir } from '../support/repo.js';
+import { LocalRevisionStore } from '../../../src/backends/local/store.js';
+import type { PutRevisionInput } from '../../../src/backends/types.js';
+import { makeTempDir } from '../../support/repo.js';
 
 const SHA = 'b'.repeat(40);
 let dir: string;

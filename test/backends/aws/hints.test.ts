@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientSettings, createAwsClients } from '../../src/backends/aws/clients.js';
-import { HINTS, hintFor, toIonflowError } from '../../src/backends/aws/hints.js';
-import type { ProfileConfig } from '../../src/model/config.js';
-import { IonflowError } from '../../src/model/errors.js';
-import { type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
+import { clientSettings, createAwsClients } from '../../../src/backends/aws/clients.js';
+import { HINTS, hintFor, toIonflowError } from '../../../src/backends/aws/hints.js';
+import type { ProfileConfig } from '../../../src/model/config.js';
+import { IonflowError } from '../../../src/model/errors.js';
+import { type FakeAws, startFakeAwsEndpoint } from '../../support/fake-aws/index.js';
 
 const named = (name: string, message = name) => Object.assign(new Error(message), { name });
 

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { constants as zlib, deflateRawSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LocalComputeGroup } from '../../src/backends/local/group.js';
-import { checkZip, unzipRelease } from '../../src/backends/local/unzip.js';
-import { IonflowError, isAbortError } from '../../src/model/errors.js';
-import { localGroup, metaFor, zipStore } from '../support/deploy-fixtures.js';
-import { makeTempDir } from '../support/repo.js';
-import { writeZip } from '../support/zip-writer.js';
+import { LocalComputeGroup } from '../../../src/backends/local/group.js';
+import { checkZip, unzipRelease } from '../../../src/backends/local/unzip.js';
+import { IonflowError, isAbortError } from '../../../src/model/errors.js';
+import { localGroup, metaFor, zipStore } from '../../support/deploy-fixtures.js';
+import { makeTempDir } from '../../support/repo.js';
+import { writeZip } from '../../support/zip-writer.js';
 
 let root: string;
 beforeEach(() => {

@@ -1,9 +1,9 @@
 // `wait` honours its whole timeout: the last look at the deployment happens at
 // the deadline, not one poll interval before it.
 import { describe, expect, it } from 'vitest';
-import type { ComputeGroup } from '../../src/backends/types.js';
-import type { DeploymentStatus } from '../../src/model/deployment.js';
-import { pollStatus } from '../../src/actions/deploy/wait.js';
+import type { ComputeGroup } from '../../../src/backends/types.js';
+import type { DeploymentStatus } from '../../../src/model/deployment.js';
+import { pollStatus } from '../../../src/actions/deploy/wait.js';
 
 const RUNNING: DeploymentStatus = { deployStatus: 'RUNNING', codeDeployStatus: 'RUNNING' };
 const SUCCEEDED: DeploymentStatus = { deployStatus: 'SUCCEEDED', codeDeployStatus: 'SUCCEEDED' };

@@ -2,11 +2,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { createAwsClients } from '../../src/backends/aws/clients.js';
-import { S3RevisionStore } from '../../src/backends/aws/s3-store.js';
-import type { PutRevisionInput } from '../../src/backends/types.js';
-import { IonflowError } from '../../src/model/errors.js';
-import { isComplete, isUploadPart, useAwsHarness } from '../support/aws-harness.js';
+import { createAwsClients } from '../../../src/backends/aws/clients.js';
+import { S3RevisionStore } from '../../../src/backends/aws/s3-store.js';
+import type { PutRevisionInput } from '../../../src/backends/types.js';
+import { IonflowError } from '../../../src/model/errors.js';
+import { isComplete, isUploadPart, useAwsHarness } from '../../support/aws-harness.js';
 
 const MiB = 1024 * 1024;
 const SHA = 'a'.repeat(40);

@@ -2,9 +2,9 @@
 // comes before it, pretty-printed or not; ion-dev's failure words; conflicts.
 
 import { describe, expect, it } from 'vitest';
-import { conflictsOf, failingConflicts } from '../../src/backends/ion-dev/conflicts.js';
-import { opMap } from '../../src/backends/ion-dev/ion-dev.js';
-import { failureMessage, lastEdnMap } from '../../src/backends/ion-dev/result.js';
+import { conflictsOf, failingConflicts } from '../../../src/backends/ion-dev/conflicts.js';
+import { opMap } from '../../../src/backends/ion-dev/ion-dev.js';
+import { failureMessage, lastEdnMap } from '../../../src/backends/ion-dev/result.js';
 
 const PUSH = `Downloading: com/datomic/ion-dev/1.0.306/ion-dev-1.0.306.pom from datomic-cloud
 Cloning: https://github.com/acme/util.git
