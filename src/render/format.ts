@@ -1,7 +1,7 @@
 // Shared wording for the human renderers: durations, symbols, colour that
 // honours NO_COLOR (and only colours a terminal).
 
-import { failureText } from '../backends/failure.js';
+import { failureText } from '../model/failure.js';
 import type { StepEndEvent } from '../engine/events.js';
 
 export interface Paint {
