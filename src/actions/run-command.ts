@@ -10,7 +10,7 @@ import type { RunStep } from '../model/config.js';
 import { InterruptedError, IonflowError } from '../model/errors.js';
 import { runProcess } from '../process/group.js';
 import { redactor } from '../text/redact.js';
-import { formatMs } from '../text/durations.js';
+import { limitText } from '../text/durations.js';
 import type { RevisionName } from '../model/revision.js';
 
 /** A failed `run` step: the renderers show `output` under it. */
@@ -68,7 +68,7 @@ export async function runCommand(step: RunStep, c: CommandContext): Promise<stri
     ...(step.timeoutMs !== undefined ? { timeoutMs: step.timeoutMs } : {}),
   });
   if (result.aborted) throw new InterruptedError();
-  if (result.timedOut) throw new CommandError(`${shown} timed out after ${formatMs(step.timeoutMs ?? 0)}`, result.output);
+  if (result.timedOut) throw new CommandError(`${shown} timed out after ${limitText(step.timeoutMs ?? 0)}`, result.output);
   const failed = result.startError;
   if (failed) {
     const why = failed.cwdMissing ? `: cwd ${cwd} does not exist` : ` ${typeof step.command === 'string' ? shown : file}: ${failed.reason}`;

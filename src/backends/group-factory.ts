@@ -1,6 +1,7 @@
 // The one place a ComputeGroup is made from config (STYLE §2). The aws group
 // (and with it the AWS SDK) is imported only when an aws group is used.
 
+import { appOrFail } from '../config/lookup.js';
 import { unknownNameMessage } from '../text/did-you-mean.js';
 import type { DeployConfig } from '../model/config.js';
 import { usageError } from '../model/errors.js';
@@ -11,9 +12,7 @@ export function groupConfig(config: DeployConfig, groupKey: string) {
   if (!group) {
     throw usageError(unknownNameMessage('group', groupKey, Object.keys(config.groups)));
   }
-  const app = config.apps[group.app];
-  if (!app) throw usageError(`group ${groupKey}: unknown app ${group.app}`);
-  return { group, app };
+  return { group, app: appOrFail(config, group.app) };
 }
 
 export async function createGroup(config: DeployConfig, groupKey: string, opts: BackendOptions = {}): Promise<ComputeGroup> {

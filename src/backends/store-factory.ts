@@ -2,15 +2,14 @@
 // modules (and so the AWS SDK) are imported only for an s3 store; an ion-dev
 // app's store stands for Datomic's bucket, which only ion-dev writes.
 
-import { unknownNameMessage } from '../text/did-you-mean.js';
+import { appOrFail } from '../config/lookup.js';
 import type { DeployConfig } from '../model/config.js';
 import { usageError } from '../model/errors.js';
 import { LocalRevisionStore } from './local/store.js';
 import type { BackendOptions, RevisionStore } from './types.js';
 
 export async function createStore(config: DeployConfig, appKey: string, opts: BackendOptions = {}): Promise<RevisionStore> {
-  const app = config.apps[appKey];
-  if (!app) throw usageError(unknownNameMessage('app', appKey, Object.keys(config.apps)));
+  const app = appOrFail(config, appKey);
   const store = app.store;
   if (store.kind === 'local') return new LocalRevisionStore(store.dir);
   if (store.kind === 'ion-dev') {

@@ -1,6 +1,6 @@
 // The ion-dev compatible result maps of `deploy` and `deploy-status` (SPEC §6).
 
-import { failureMap } from '../backends/failure.js';
+import { failureMap } from '../model/failure.js';
 import type { DeploymentId, DeploymentStatus } from '../model/deployment.js';
 import { statusCommandFor } from '../actions/deploy/wait.js';
 

@@ -1,12 +1,12 @@
 // What the deploy and rollback commands share: the revision named on the
 // command line, and how a started deployment is reported (SPEC §6).
 
-import { failureLines } from '../backends/failure.js';
+import { failureLines } from '../model/failure.js';
 import { groupConfig } from '../backends/group-factory.js';
 import type { DeploymentRecord } from '../model/deployment.js';
 import type { RevisionName } from '../model/revision.js';
 import type { CliContext } from './context.js';
-import { checkUname } from '../model/names.js';
+import { checkRevisionFlags } from '../model/names.js';
 import type { DeployConfig } from '../model/config.js';
 import { ExitCode, usageError } from '../model/errors.js';
 import { deployMap } from './deploy-output.js';
@@ -21,8 +21,7 @@ export async function revisionFromFlags(
   flags: { rev?: string; uname?: string },
   signal?: AbortSignal,
 ): Promise<RevisionName> {
-  if (flags.rev && flags.uname) throw usageError('give --rev or --uname, not both');
-  checkUname(flags.uname);
+  checkRevisionFlags(flags);
   if (flags.uname) return { uname: flags.uname };
   if (!flags.rev) throw usageError('say which revision to deploy: --rev <sha> or --uname <name>');
   if (FULL_SHA.test(flags.rev)) return { rev: flags.rev };

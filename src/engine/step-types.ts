@@ -1,6 +1,6 @@
 // The seam between the engine and the work: the engine schedules steps and
 // threads the revision and deployment ids between them; a StepRunner does one
-// step. The real runner delegates to push/deploy/wait/process modules; tests
+// step. The real one (actions/step-runner.ts) delegates to the use cases; tests
 // inject fakes. Nothing here imports a back end (STYLE.md #2, #7).
 
 import type { DeploymentId } from '../model/deployment.js';

@@ -1,7 +1,9 @@
-// Pipelines → task graph (SPEC §3 "Steps and the graph"). Pure: no I/O. The
-// loader has already rejected duplicate ids, unknown needs and cycles with
-// positions; buildGraph still refuses them, so a hand-made PipelineConfig
-// cannot slip a bad graph into the engine.
+// Pipelines → the task graph `plan` shows (SPEC §3 "Steps and the graph").
+// Pure: no I/O. The loader has already rejected duplicate ids, unknown needs
+// and cycles with positions; buildGraph refuses them again for a
+// PipelineConfig made by hand. The engine does not build this graph: it
+// schedules from effectiveNeeds (./needs.ts), where a step whose needs can
+// never be met ends as not run.
 
 import { IonflowError } from '../model/errors.js';
 import { topologicalOrder } from '../config/needs-order.js';

@@ -1,24 +1,9 @@
-// "did you mean …?" for a name that is not defined: the defined names at the
-// smallest edit distance, when that distance is small for the name's length.
+// "did you mean …?" for a symbol ion-config.edn names that is not defined: the
+// defined names at the smallest edit distance, when that distance is small for
+// the name's length, else the names the namespace defines. (deploy.yaml's keys
+// and references use text/did-you-mean.ts's wording; the distance is shared.)
 
-/** Levenshtein distance, or undefined as soon as it must exceed `limit` (most candidates stop early). */
-export function editDistance(a: string, b: string, limit: number): number | undefined {
-  if (Math.abs(a.length - b.length) > limit) return undefined;
-  let previous = Array.from({ length: b.length + 1 }, (_, k) => k);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + cost);
-      best = Math.min(best, row[j]!);
-    }
-    if (best > limit) return undefined;
-    previous = row;
-  }
-  const d = previous[b.length]!;
-  return d <= limit ? d : undefined;
-}
+import { editDistance } from '../text/did-you-mean.js';
 
 /** `; did you mean hello?` (up to three names at the nearest distance), else the names there are, else ''. */
 export function didYouMean(name: string, known: string[]): string {
@@ -28,7 +13,7 @@ export function didYouMean(name: string, known: string[]): string {
   let best = limit + 1;
   for (const candidate of known) {
     const d = editDistance(name, candidate, Math.min(limit, best));
-    if (d === undefined) continue;
+    if (d === Number.POSITIVE_INFINITY) continue;
     if (d < best) [best, nearest] = [d, []];
     if (d === best) nearest.push(candidate);
   }

@@ -22,6 +22,12 @@ export function checkUname(uname: string | undefined, flag = '--uname'): void {
   }
 }
 
+/** --rev and --uname name a revision two ways: one of them at most, and the uname a valid name (exit 2). */
+export function checkRevisionFlags(flags: { rev?: string; uname?: string }): void {
+  if (flags.rev && flags.uname) throw usageError('give --rev or --uname, not both');
+  checkUname(flags.uname);
+}
+
 /** The last check before a name becomes a path segment or an S3 key. */
 export function assertSafeName(name: string, what: string): void {
   if (!isSafeName(name)) throw usageError(`${what} ${JSON.stringify(name)} is not a valid name: use ${NAME_RULE}`);

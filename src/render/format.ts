@@ -1,16 +1,8 @@
 // Shared wording for the human renderers: durations, symbols, colour that
 // honours NO_COLOR (and only colours a terminal).
 
-import { failureText } from '../backends/failure.js';
+import { failureText } from '../model/failure.js';
 import type { StepEndEvent } from '../engine/events.js';
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return `${m}m${String(s).padStart(2, '0')}s`;
-}
 
 export interface Paint {
   green(s: string): string;

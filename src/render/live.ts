@@ -6,9 +6,10 @@
 
 import { DefaultRenderer, Listr, ListrLogger, type ListrTaskWrapper, ListrTaskState, ProcessOutput } from 'listr2';
 import type { EngineEvent, StepEndEvent } from '../engine/events.js';
-import { formatDuration, outputTail, type Paint, paint } from './format.js';
+import { outputTail, type Paint, paint } from './format.js';
 import type { Renderer, RendererOptions } from './types.js';
 import { RunRecord, summaryLines } from './summary.js';
+import { elapsedText } from '../text/durations.js';
 
 // listr2 only draws when process.stdout is a terminal; ours draws on stderr.
 class StderrRenderer extends DefaultRenderer {
@@ -56,7 +57,7 @@ export class LiveRenderer implements Renderer {
     const start = this.record.starts.get(id);
     if (slot.end) {
       const e = slot.end;
-      const time = this.p.dim(`(${formatDuration(e.duration_ms)})`);
+      const time = this.p.dim(`(${elapsedText(e.duration_ms)})`);
       if (e.status === 'succeeded') {
         // listr2 marks a task completed only from the started state.
         if (w.task.state !== ListrTaskState.STARTED) w.task.state$ = ListrTaskState.STARTED;

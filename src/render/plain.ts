@@ -1,9 +1,10 @@
 // Plain lines on stderr, one per thing that happened: for logs, CI and pipes.
 
 import type { EngineEvent } from '../engine/events.js';
-import { formatDuration, outputTail, type Paint, paint, stepSymbol } from './format.js';
+import { outputTail, type Paint, paint, stepSymbol } from './format.js';
 import type { Renderer, RendererOptions } from './types.js';
 import { RunRecord, summaryLines } from './summary.js';
+import { elapsedText } from '../text/durations.js';
 
 export class PlainRenderer implements Renderer {
   private record = new RunRecord();
@@ -39,7 +40,7 @@ export class PlainRenderer implements Renderer {
         this.line(`    ${e.step}${e.event !== undefined ? ` ${e.event}` : ''}: ${e.line}`);
         break;
       case 'step-end': {
-        const time = e.status === 'not-run' ? '' : ` ${p.dim(`(${formatDuration(e.duration_ms)})`)}`;
+        const time = e.status === 'not-run' ? '' : ` ${p.dim(`(${elapsedText(e.duration_ms)})`)}`;
         this.line(`  ${stepSymbol(e, p)} ${e.step} ${e.detail}${time}`);
         if (e.status === 'failed') for (const l of outputTail(e)) this.line(l);
         break;

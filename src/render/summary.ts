@@ -2,7 +2,8 @@
 // went), built from events only, so every human renderer prints the same one.
 
 import type { EngineEvent, RunEndEvent, RunStartEvent, StepEndEvent, StepStartEvent } from '../engine/events.js';
-import { conflictsWarning, formatDuration, outputTail, type Paint, stepSymbol, stepWord } from './format.js';
+import { conflictsWarning, outputTail, type Paint, stepSymbol, stepWord } from './format.js';
+import { elapsedText } from '../text/durations.js';
 
 export class RunRecord {
   start?: RunStartEvent;
@@ -48,11 +49,11 @@ export function summaryLines(record: RunRecord, p: Paint, options: { steps: bool
   const colour = status === 'succeeded' ? p.green : status === 'failed' ? p.red : p.yellow;
   const lines = [
     '',
-    `${p.bold(`Pipeline ${start.pipeline}`)} ${colour(status)}${end ? ` in ${formatDuration(end.duration_ms)}` : ''} ${p.dim(`(run ${start.run})`)}`,
+    `${p.bold(`Pipeline ${start.pipeline}`)} ${colour(status)}${end ? ` in ${elapsedText(end.duration_ms)}` : ''} ${p.dim(`(run ${start.run})`)}`,
   ];
   const width = Math.max(0, ...[...record.ends.keys()].map((k) => k.length));
   for (const e of options.steps ? record.ends.values() : []) {
-    const time = e.status === 'not-run' ? '' : ` ${p.dim(formatDuration(e.duration_ms))}`;
+    const time = e.status === 'not-run' ? '' : ` ${p.dim(elapsedText(e.duration_ms))}`;
     lines.push(`  ${stepSymbol(e, p)} ${e.step.padEnd(width)}  ${stepWord(e).padEnd(9)} ${e.detail}${time}`);
     if (e.status === 'failed') lines.push(...outputTail(e, '      '));
   }

@@ -1,19 +1,28 @@
 // "did you mean …?" for a misspelt key or reference, as the CLI already does
 // for commands: the known names within a small edit distance, closest first.
 
-/** Edit distance (insert, delete, substitute, swap of neighbours), Damerau-Levenshtein style. */
-export function editDistance(a: string, b: string): number {
+/**
+ * Edit distance (insert, delete, substitute, swap of neighbours), Damerau-Levenshtein
+ * style. Past `limit` it stops early and returns Infinity: most candidates are far.
+ */
+export function editDistance(a: string, b: string, limit = Number.POSITIVE_INFINITY): number {
+  if (Math.abs(a.length - b.length) > limit) return Number.POSITIVE_INFINITY;
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {
+    let rowBest = d[i]![0]!;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
       if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
       d[i]![j] = best;
+      rowBest = Math.min(rowBest, best);
     }
+    // A swap reaches back two rows: stop only when this row and the one before are both past the limit.
+    if (rowBest > limit && i > 1 && Math.min(...d[i - 1]!) > limit) return Number.POSITIVE_INFINITY;
   }
-  return d[a.length]![b.length]!;
+  const found = d[a.length]![b.length]!;
+  return found <= limit ? found : Number.POSITIVE_INFINITY;
 }
 
 const MAX_KNOWN = 200;

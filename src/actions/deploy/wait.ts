@@ -11,6 +11,7 @@ import { type DeploymentId, type DeploymentStatus, idText, isFailed, isFailedDep
 import type { DeployConfig } from '../../model/config.js';
 import { InterruptedError, IonflowError, preconditionError } from '../../model/errors.js';
 import { DeploymentFailedError } from './failed-error.js';
+import { limitText } from '../../text/durations.js';
 
 export interface WaitOptions {
   for?: 'SUCCEEDED' | 'RUNNING';
@@ -85,12 +86,6 @@ export async function pollStatus(
   return { state: 'done', status: last };
 }
 
-export function formatDuration(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${Math.round(ms / 100) / 10}s`;
-}
-
 export async function waitForDeployment(
   config: DeployConfig,
   groupKey: string,
@@ -107,7 +102,7 @@ export async function waitForDeployment(
   }
   const shown = idText(target);
   if (outcome.state === 'timeout') {
-    throw new IonflowError('timeout', `deployment ${shown} of group ${groupKey} did not reach ${options.for ?? 'SUCCEEDED'} within ${formatDuration(options.timeoutMs)} (last: ${outcome.status?.deployStatus ?? 'unknown'})`, {
+    throw new IonflowError('timeout', `deployment ${shown} of group ${groupKey} did not reach ${options.for ?? 'SUCCEEDED'} within ${limitText(options.timeoutMs)} (last: ${outcome.status?.deployStatus ?? 'unknown'})`, {
       hint: `check it later with: ${statusCommandFor(groupKey, target)}`,
     });
   }

@@ -7,10 +7,9 @@
 import { createStore } from '../../backends/store-factory.js';
 import type { BackendOptions, RevisionStore } from '../../backends/types.js';
 import type { EntryPoints, RevisionMeta, RevisionName } from '../../model/revision.js';
-import { checkUname } from '../../model/names.js';
-import { unknownNameMessage } from '../../text/did-you-mean.js';
+import { appOrFail } from '../../config/lookup.js';
+import { checkRevisionFlags } from '../../model/names.js';
 import type { AppConfig, DeployConfig } from '../../model/config.js';
-import { usageError } from '../../model/errors.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../../git/archive.js';
 import { commitOrRefuse, type HeadLocation, locateHead, resolveRev, statusLines } from '../../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
@@ -80,11 +79,9 @@ async function committedSource(
 }
 
 export async function pushApp(config: DeployConfig, appKey: string, options: PushOptions = {}): Promise<PushResult> {
-  const app = config.apps[appKey];
-  if (!app) throw usageError(unknownNameMessage('app', appKey, Object.keys(config.apps)));
-  if (options.rev && options.uname) throw usageError('give --rev or --uname, not both');
+  const app = appOrFail(config, appKey);
   // A uname becomes a file name and an S3 key: one safe path segment.
-  checkUname(options.uname);
+  checkRevisionFlags(options);
   if (app.store.kind === 'ion-dev') {
     const { pushWithIonDev } = await import('../../backends/ion-dev/push.js');
     const pushed = await pushWithIonDev(config, appKey, { ...options, dirtyMessage: DIRTY_MESSAGE });

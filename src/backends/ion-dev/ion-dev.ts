@@ -12,6 +12,7 @@ import { type Exec, execIonDev } from './exec.js';
 export const MISSING_TOOL_HINT =
   'install the Clojure CLI (https://clojure.org/guides/install_clojure) and give it an :ion-dev alias for com.datomic/ion-dev (Datomic Cloud docs: "ion-dev"), or set ion-dev.command in deploy.yaml';
 import { failureMessage, type IonDevMap, lastEdnMap } from './result.js';
+import { limitText } from '../../text/durations.js';
 
 export type IonDevOp = 'push' | 'deploy' | 'deploy-status';
 
@@ -29,12 +30,6 @@ export class IonDevError extends IonflowError {
     this.name = 'IonDevError';
     this.output = output.join('\n');
   }
-}
-
-function formatMs(ms: number): string {
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
-  return `${ms / 1000}s`;
 }
 
 /** An EDN op map, e.g. `{:op :deploy :group "g" :rev "0f3c…"}`; values are strings. */
@@ -93,7 +88,7 @@ export class IonDev {
       });
     }
     if (result.timedOut) {
-      throw new IonDevError('stepFailed', `ion-dev ${op} did not finish within ${formatMs(timeoutMs)}; it was stopped`, result.tail, {
+      throw new IonDevError('stepFailed', `ion-dev ${op} did not finish within ${limitText(timeoutMs)}; it was stopped`, result.tail, {
         hint: `give it longer with ion-dev.timeouts.${TIMEOUT_OF[op]} in deploy.yaml`,
       });
     }

@@ -7,12 +7,11 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { BackendOptions } from '../types.js';
 import type { DeployConfig } from '../../model/config.js';
-import { usageError } from '../../model/errors.js';
+import { appOrFail } from '../../config/lookup.js';
 import { FolderLedger, type LedgerStore } from './store.js';
 
 export async function openLedger(config: DeployConfig, appKey: string, backend: BackendOptions = {}): Promise<LedgerStore> {
-  const app = config.apps[appKey];
-  if (!app) throw usageError(`unknown app ${appKey}`);
+  const app = appOrFail(config, appKey);
   const store = app.store as DeployConfig['apps'][string]['store'] | { kind: string };
   if (store.kind === 'local' && 'dir' in store) return new FolderLedger(join(store.dir, app.name, 'ledger'));
   if (store.kind === 's3' && 'bucket' in store) {

@@ -3,10 +3,11 @@
 // `history` from another process always read a whole record.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
 import { failureOf } from './hook-failure.js';
+import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { orIfMissing } from '../../fs/or-if-missing.js';
 import type { LocalDeploymentFile } from './deployment-file.js';
 
@@ -34,10 +35,7 @@ const SAFE_ID = /^[A-Za-z0-9._-]+$/;
 
 export async function writeRecord(dir: string, record: LocalDeploymentFile): Promise<void> {
   await mkdir(recordsDir(dir), { recursive: true });
-  const file = join(recordsDir(dir), `${record.id}.json`);
-  const tmp = `${file}.tmp-${process.pid}`;
-  await writeFile(tmp, `${JSON.stringify(record, null, 2)}\n`);
-  await rename(tmp, file);
+  await writeFileAtomic(join(recordsDir(dir), `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 export async function readRecord(dir: string, id: string): Promise<LocalDeploymentFile | undefined> {

@@ -9,13 +9,14 @@ import { parseLocalArn } from '../../backends/local/records.js';
 import type { DeploymentId, DeploymentStatus } from '../../model/deployment.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../model/config.js';
-import { failureLines } from '../../backends/failure.js';
+import { failureLines } from '../../model/failure.js';
 import { statusMap } from '../deploy-output.js';
-import { formatDuration, pollStatus, statusCommandFor } from '../../actions/deploy/wait.js';
+import { pollStatus, statusCommandFor } from '../../actions/deploy/wait.js';
 import { isFailed } from '../../model/deployment.js';
 import { ExitCode, IonflowError, preconditionError, usageError } from '../../model/errors.js';
 import { noteOutcome } from '../../backends/ledger/track.js';
 import { backendOptions, type CliContext } from '../context.js';
+import { limitText } from '../../text/durations.js';
 
 export interface DeployStatusOptions {
   executionArn?: string;
@@ -84,7 +85,7 @@ export default async function deployStatus(ctx: CliContext, options: DeployStatu
     const outcome = await pollStatus(group, id, { timeoutMs: WAIT_TIMEOUT_MS, signal: ctx.signal, onProgress: (m) => ctx.log(m), onLog: (m) => ctx.log(m) });
     if (outcome.state === 'timeout') {
       if (outcome.status) ctx.print(statusMap(outcome.status));
-      throw new IonflowError('timeout', `the deployment did not finish within ${formatDuration(WAIT_TIMEOUT_MS)}`, {
+      throw new IonflowError('timeout', `the deployment did not finish within ${limitText(WAIT_TIMEOUT_MS)}`, {
         hint: `check again with: ${statusCommandFor(groupKey, id)}`,
       });
     }

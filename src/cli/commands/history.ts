@@ -10,7 +10,9 @@ import { idText } from '../../model/deployment.js';
 import { ExitCode } from '../../model/errors.js';
 import { createGroup } from '../../backends/group-factory.js';
 import { groupHistory } from '../../backends/ledger/read.js';
+import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
+import { elapsedText } from '../../text/durations.js';
 
 export interface HistoryOptions {
   limit?: number;
@@ -18,9 +20,7 @@ export interface HistoryOptions {
 }
 
 function duration(r: DeploymentRecord): string {
-  if (!r.finishedAt) return '-';
-  const ms = Date.parse(r.finishedAt) - Date.parse(r.startedAt);
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return r.finishedAt ? elapsedText(Date.parse(r.finishedAt) - Date.parse(r.startedAt)) : '-';
 }
 
 /** Columns padded to their widest cell; `*` marks the current (newest successful) revision. */
@@ -38,8 +38,7 @@ export function historyTable(records: (DeploymentRecord & { by?: string })[]): s
       r.by ?? '',
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
-  return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return table(rows).join('\n');
 }
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

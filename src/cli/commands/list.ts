@@ -1,29 +1,8 @@
 // `ionflow list`: pipelines with their descriptions and steps.
-import { didYouMean } from '../../text/did-you-mean.js';
 import { loadConfig } from '../../config/load.js';
-import type { DeployConfig, PipelineConfig } from '../../model/config.js';
-import { IonflowError } from '../../model/errors.js';
 import { stepTarget } from '../../graph/plan.js';
+import { table } from '../../text/table.js';
 import type { CliContext } from '../context.js';
-
-/** The pipeline, or a usage error (exit 2) naming the known ones. */
-export function pipelineOrFail(config: DeployConfig, name: string): PipelineConfig {
-  const pipeline = config.pipelines[name];
-  if (pipeline) return pipeline;
-  const known = Object.keys(config.pipelines);
-  throw new IonflowError('usage', `unknown pipeline '${name}'${didYouMean(name, known)}`, {
-    hint: known.length ? `pipelines in this deploy.yaml: ${known.join(', ')}` : 'this deploy.yaml defines no pipelines',
-  });
-}
-
-/** Rows of cells as left-aligned columns. */
-export function table(rows: string[][]): string[] {
-  const widths: number[] = [];
-  for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, cell.length);
-  }
-  return rows.map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  '));
-}
 
 export default async function list(ctx: CliContext, _options: Record<string, unknown>): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });

@@ -1,11 +1,12 @@
 // `ionflow plan <pipeline>`: the resolved task graph, changing nothing.
 import { loadConfig } from '../../config/load.js';
-import { checkUname } from '../../model/names.js';
+import { pipelineOrFail } from '../../config/lookup.js';
+import { checkRevisionFlags } from '../../model/names.js';
 import type { DeployConfig, StepConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
 import { planPipeline, type UpToDateCheck } from '../../graph/plan.js';
+import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
-import { pipelineOrFail, table } from './list.js';
 
 export interface PlanOptions {
   rev?: string;
@@ -14,9 +15,9 @@ export interface PlanOptions {
 }
 
 /**
- * The seam for make-style states: answer whether a push/deploy step is up to
- * date for this config and --rev/--uname. Until the back ends answer it,
- * push and deploy read `unknown`.
+ * Whether each push and deploy step would be skipped as up to date, for this
+ * config and --rev/--uname: the decision `run` makes (actions/up-to-date.ts),
+ * loaded only here, as it reaches the back ends.
  */
 export async function upToDateCheck(ctx: CliContext, config: DeployConfig, options: PlanOptions, steps?: StepConfig[]): Promise<UpToDateCheck> {
   const { upToDateCheck: engineCheck } = await import('../../actions/up-to-date.js');
@@ -25,8 +26,7 @@ export async function upToDateCheck(ctx: CliContext, config: DeployConfig, optio
 
 export default async function plan(ctx: CliContext, options: PlanOptions, name?: string): Promise<number> {
   if (!name) throw new IonflowError('usage', 'plan needs a pipeline name');
-  if (options.rev && options.uname) throw new IonflowError('usage', 'give --rev or --uname, not both');
-  checkUname(options.uname);
+  checkRevisionFlags(options);
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const pipeline = pipelineOrFail(config, name);
   const steps = await planPipeline(pipeline, {

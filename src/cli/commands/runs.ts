@@ -4,7 +4,8 @@
 import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../model/errors.js';
 import { listJournals } from '../../journal/read.js';
-import { formatDuration } from '../../render/format.js';
+import { elapsedText } from '../../text/durations.js';
+import { table } from '../../text/table.js';
 import type { CliContext } from '../context.js';
 
 export default async function runs(ctx: CliContext, options: { limit?: number }): Promise<number> {
@@ -34,10 +35,9 @@ export default async function runs(ctx: CliContext, options: { limit?: number })
       j.uname ?? (j.rev ? j.rev.slice(0, 7) : '-'),
       j.status,
       j.started.replace(/\.\d+Z$/, 'Z'),
-      j.durationMs === undefined ? '-' : formatDuration(j.durationMs),
+      j.durationMs === undefined ? '-' : elapsedText(j.durationMs),
     ]),
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  ctx.stdout.write(`${rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n')}\n`);
+  ctx.stdout.write(`${table(rows).join('\n')}\n`);
   return ExitCode.ok;
 }

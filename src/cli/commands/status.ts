@@ -6,6 +6,7 @@ import { loadConfig } from '../../config/load.js';
 import { ExitCode } from '../../model/errors.js';
 import { type GroupStatus, groupStatuses } from '../../actions/status.js';
 import { type Paint, paint } from '../../render/format.js';
+import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
 
 /** "3m ago", "2h ago", "5d ago": when matters at a glance; --json has the times. */
@@ -34,20 +35,10 @@ export function statusTable(rows: GroupStatus[], p: Paint, now = Date.now()): st
     return [r.group, r.app, revision, r['deploy-status'] ?? '-', r['started-at'] ? ago(r['started-at'], now) : '-', r.by ?? '-', head, behind];
   });
   const header = ['GROUP', 'APP', 'REVISION', 'STATUS', 'WHEN', 'BY', 'HEAD', 'BEHIND'];
-  const all = [header, ...cells];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i]!.length)));
-  return all
-    .map((row, n) =>
-      row
-        .map((cell, i) => {
-          const padded = cell.padEnd(widths[i]!);
-          if (n === 0) return p.bold(padded);
-          return i === 3 ? colour(cell, p)(padded) : padded;
-        })
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return table([header, ...cells], (padded, row, column) => {
+    if (row === 0) return p.bold(padded);
+    return column === 3 ? colour(padded.trimEnd(), p)(padded) : padded;
+  }).join('\n');
 }
 
 export default async function status(ctx: CliContext): Promise<number> {

@@ -8,7 +8,7 @@ import { watchCommitFiles } from '../../watch/commit-watcher.js';
 import { commitSubject, gitDirs, readHead } from '../../watch/git-dirs.js';
 import { type OnNewCommit, watchLoop } from '../../watch/watch-loop.js';
 import type { CliContext } from '../context.js';
-import { openSession, type RunCommandOptions } from './run.js';
+import { openSession, type RunCommandOptions } from '../session.js';
 
 export interface WatchCommandOptions extends RunCommandOptions {
   debounce?: number;

@@ -245,7 +245,7 @@ describe('aws group, via codedeploy', () => {
     const slow = await deploy(group);
     const err = await failure(waitForDeployment(deployConfig({ via: 'codedeploy' }), 'staging', slow.id, { timeoutMs: 300, pollMs: 50 }));
     expect([err.kind, err.exitCode]).toEqual(['timeout', 4]);
-    expect(err.message).toMatch(/did not reach SUCCEEDED within 0\.3s \(last: RUNNING\)/);
+    expect(err.message).toMatch(/did not reach SUCCEEDED within 300ms \(last: RUNNING\)/);
     expect(err.hint).toBe(`check it later with: ionflow deploy-status --deployment-id ${'deploymentId' in slow.id ? slow.id.deploymentId : ''} --group staging`);
   });
 });

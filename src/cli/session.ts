@@ -1,0 +1,91 @@
+// What `run` and `watch` set up before their first run (SPEC §2, §7): deploy.yaml
+// loaded and checked, the pipeline and revision flags checked, the renderer,
+// the step runner, preflight, and the run's journal.
+
+import { makeAsk, noTerminalError } from '../actions/confirm.js';
+import { appRoot, pipelineApp, realRunner } from '../actions/step-runner.js';
+import { loadConfig } from '../config/load.js';
+import type { EventSink } from '../engine/events.js';
+import type { RunRevision, StepRunner } from '../engine/step-types.js';
+import { journalSink } from '../journal/journal.js';
+import type { DeployConfig, PipelineConfig } from '../model/config.js';
+import { usageError } from '../model/errors.js';
+import { checkRevisionFlags } from '../model/names.js';
+import { createRenderer } from '../render/renderer.js';
+import { type OutputOption, type Renderer, resolveOutputMode } from '../render/types.js';
+import { unknownNameMessage } from '../text/did-you-mean.js';
+import { backendOptions, type CliContext } from './context.js';
+
+export interface RunCommandOptions {
+  rev?: string;
+  uname?: string;
+  yes?: boolean;
+  force?: boolean;
+  concurrency?: number;
+  output?: OutputOption;
+  overrideGate?: string;
+  /** commander's --no-preflight: false skips the preflight checks (SPEC §14). */
+  preflight?: boolean;
+  /** Not a flag of run/watch (they print events, not a map): refused with the one that is. */
+  json?: boolean;
+  /** --resume [run-id]: true for the pipeline's newest run that did not succeed. */
+  resume?: string | boolean;
+}
+
+export interface Session {
+  config: DeployConfig;
+  pipeline: PipelineConfig;
+  renderer: Renderer;
+  runner: StepRunner;
+  /** The folder whose git repository names the revision. */
+  repoDir: string;
+  /** Events to the renderer and to the run's journal (SPEC §12). */
+  emit: EventSink;
+  /** The revision to run, when openSession was given `revision`: asked of git while preflight runs. */
+  revision?: Promise<RunRevision>;
+}
+
+export interface SessionExtras {
+  /** Work out the revision to run in `repoDir`, started alongside preflight (its failure surfaces after preflight's). */
+  revision?: (repoDir: string) => Promise<RunRevision>;
+}
+
+export async function openSession(
+  ctx: CliContext,
+  options: RunCommandOptions,
+  pipelineKey: string | undefined,
+  extras: SessionExtras = {},
+): Promise<Session> {
+  if (options.json) throw usageError('run and watch print no result map to turn into JSON', { hint: 'for events as JSON lines use --output jsonl' });
+  const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
+  const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
+  if (!pipeline) {
+    throw usageError(unknownNameMessage('pipeline', pipelineKey ?? '', Object.keys(config.pipelines)), {
+      hint: 'see them with: ionflow list',
+    });
+  }
+  checkRevisionFlags(options);
+  // Refuse before anything is pushed rather than at the confirm step, half-way through.
+  const confirm = pipeline.steps.find((s) => s.kind === 'confirm');
+  if (confirm && !options.yes && !ctx.stdin.isTTY) throw noTerminalError(confirm.question);
+
+  const mode = resolveOutputMode(options.output, ctx.stderr as { isTTY?: boolean }, ctx.env);
+  const renderer = await createRenderer(mode, { pipeline, stdout: ctx.stdout, stderr: ctx.stderr, env: ctx.env });
+  const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
+  const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
+  const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
+  const repoDir = appRoot(config, pipelineApp(config, pipeline));
+  const revision = extras.revision?.(repoDir);
+  revision?.catch(() => undefined);
+  // SPEC §14: a wrong profile, region or bucket fails here, in about a second, before any push.
+  if (options.preflight !== false) {
+    const { enforcePreflight } = await import('../actions/preflight/preflight.js');
+    await enforcePreflight(config, pipeline, backendOptions(ctx), (line) => renderer.note(line));
+  }
+  const journal = journalSink(config.dir, (line) => renderer.note(line));
+  const emit: EventSink = (e) => {
+    journal(e);
+    renderer.event(e);
+  };
+  return { config, pipeline, renderer, runner, repoDir, emit, ...(revision ? { revision } : {}) };
+}
