@@ -1,7 +1,7 @@
 // The StepRunner that does the work: push, deploy and wait delegate to the
-// push and deploy modules (loaded on first use, so `run` only pays for what
-// a pipeline uses), `run` goes through the process wrapper and `confirm`
-// through the injected Ask. The back ends stay behind those modules.
+// push and deploy actions (./push/, ./deploy/, loaded on first use, so a
+// pipeline loads only what it uses), a `run` step goes to ./run-command.ts and
+// `confirm` through the injected Ask. The back ends stay behind those actions.
 
 import type { BackendOptions } from '../backends/types.js';
 import { type DeploymentId, type DeploymentRecord, idText, isFailedDeployStatus } from '../model/deployment.js';

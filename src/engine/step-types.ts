@@ -8,8 +8,6 @@ import type { RevisionName } from '../model/revision.js';
 import type { StepConfig } from '../model/config.js';
 import type { StepFacts } from './events.js';
 
-/** A revision by name: a pushed commit or an unreproducible push. */
-
 /** What the whole run is about (SPEC §3: the revision flows from push to deploy). */
 export interface RunRevision {
   /** The commit (HEAD, --rev, or the watched commit); undefined with --uname. */

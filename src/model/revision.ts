@@ -9,6 +9,7 @@ export interface EntryPoints {
   httpDirect?: { handlerFn: string };
 }
 
+/** A revision by name: a pushed commit (`rev`) or an unreproducible push (`uname`). */
 export type RevisionName = { rev: string; uname?: undefined } | { uname: string; rev?: undefined };
 
 /** Metadata kept with each revision (SPEC §5). Serialised as `<name>.json`. */

@@ -48,7 +48,7 @@ export async function latestIfDeployed(group: ComputeGroup, meta: RevisionMeta):
 }
 
 /**
- * For `plan` and the engine's up-to-date check: whether `groupKey` already
+ * For `plan`'s up-to-date check (../up-to-date.ts): whether `groupKey` already
  * runs this stored revision (same name and content). Returns that deployment.
  */
 export async function isDeployedAlready(
