@@ -10,8 +10,8 @@ import { InterruptedError, preconditionError, stepError } from '../model/errors.
 import type { Ask } from './confirm.js';
 import type { StepFacts } from '../engine/events.js';
 import { runCommand } from './run-command.js';
-import { type StepInput, type StepOutcome, type StepRunner, shortName, withFacts } from '../engine/step-types.js';
-import type { RevisionName } from '../model/revision.js';
+import { type StepInput, type StepOutcome, type StepRunner, withFacts } from '../engine/step-types.js';
+import { type RevisionName, shortName } from '../model/revision.js';
 
 export interface RealRunnerOptions {
   config: DeployConfig;

@@ -4,11 +4,10 @@
 // content) is skipped unless forced.
 
 import { createGroup, groupConfig } from '../../backends/group-factory.js';
-import { revisionName } from '../../backends/revision-meta.js';
 import { createStore } from '../../backends/store-factory.js';
 import type { BackendOptions, ComputeGroup } from '../../backends/types.js';
 import { type DeploymentRecord, sameRevision } from '../../model/deployment.js';
-import type { RevisionMeta, RevisionName } from '../../model/revision.js';
+import { type RevisionMeta, type RevisionName, revisionName } from '../../model/revision.js';
 import type { DeployConfig } from '../../model/config.js';
 import { preconditionError, stepError } from '../../model/errors.js';
 import { deployer, openLedger } from '../../backends/ledger/open.js';

@@ -4,7 +4,7 @@
 // and rewritten when ionflow sees it end.
 
 import type { DeploymentId, DeploymentRecord, DeployStatus } from '../../model/deployment.js';
-import type { RevisionMeta } from '../../model/revision.js';
+import { nameOf, type RevisionMeta } from '../../model/revision.js';
 
 export interface LedgerRecord {
   group: string;
@@ -59,7 +59,7 @@ export function toLedgerRecord(deployment: DeploymentRecord, meta: RevisionMeta,
   return {
     group: deployment.group,
     app: deployment.appName,
-    ...(meta.rev ? { rev: meta.rev } : { uname: meta.uname ?? meta.name }),
+    ...nameOf(meta),
     ...(meta.sha256 ? { digest: `sha256:${meta.sha256}` } : {}),
     ...(meta.tree ? { tree: meta.tree } : {}),
     ...('executionArn' in deployment.id ? { 'execution-arn': deployment.id.executionArn } : { 'deployment-id': deployment.id.deploymentId }),

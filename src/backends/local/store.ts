@@ -10,9 +10,9 @@ import { pipeline } from 'node:stream/promises';
 import { assertSafeName } from '../../model/names.js';
 import { IonflowError } from '../../model/errors.js';
 import type { PutRevisionInput, RevisionStore } from '../types.js';
-import type { RevisionMeta } from '../../model/revision.js';
+import { type RevisionMeta, revisionName } from '../../model/revision.js';
 import { DigestStream } from '../digest.js';
-import { revisionMeta, revisionName } from '../revision-meta.js';
+import { revisionMeta } from '../revision-meta.js';
 import { removeDeadTemps, tempPathFor, writeFileAtomic } from '../../fs/atomic-write.js';
 
 async function readMeta(path: string): Promise<RevisionMeta | undefined> {
