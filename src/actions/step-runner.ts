@@ -1,7 +1,8 @@
-// The StepRunner that does the work: push, deploy and wait delegate to the
-// push and deploy actions (./push/, ./deploy/, loaded on first use, so a
-// pipeline loads only what it uses), a `run` step goes to ./run-command.ts and
-// `confirm` through the injected Ask. The back ends stay behind those actions.
+// The StepRunner that does the work: push, deploy and wait steps go to the
+// push and deploy actions (./push/, ./deploy/), a `run` step to
+// ./run-command.ts, each loaded on first use so a pipeline loads only what it
+// uses; `confirm` goes through the injected Ask. The back ends stay behind
+// those actions.
 
 import type { BackendOptions } from '../backends/types.js';
 import { type DeploymentId, type DeploymentRecord, idText, isFailedDeployStatus } from '../model/deployment.js';
@@ -9,7 +10,6 @@ import type { DeployConfig, PipelineConfig } from '../model/config.js';
 import { InterruptedError, preconditionError, stepError } from '../model/errors.js';
 import type { Ask } from './confirm.js';
 import type { StepFacts } from '../engine/events.js';
-import { runCommand } from './run-command.js';
 import { type StepInput, type StepOutcome, type StepRunner, withFacts } from '../engine/step-types.js';
 import { type RevisionName, shortName } from '../model/revision.js';
 
@@ -49,16 +49,29 @@ function deployDetail(record: DeploymentRecord, revision: RevisionName, interrup
   return `deployed ${shortName(revision)}: ${id} ${record.status.deployStatus}`;
 }
 
+// The modules behind each kind of step, loaded on first use.
+const stepModules = {
+  push: () => import('./push/push.js'),
+  deploy: () => import('./deploy/deploy.js'),
+  wait: () => import('./deploy/wait.js'),
+};
+
 export function realRunner(opts: RealRunnerOptions): StepRunner {
   const { config, backend } = opts;
   const app = pipelineApp(config, opts.pipeline);
+  // Start loading the pipeline's step modules now: they load while preflight
+  // waits on git, instead of after it (a run with nothing to do spends its
+  // time on little else than loading code and asking git).
+  for (const kind of new Set(opts.pipeline.steps.map((s) => s.kind))) {
+    if (kind in stepModules) stepModules[kind as keyof typeof stepModules]().catch(() => undefined);
+  }
   const common = (input: StepInput) => ({ signal: input.signal, onProgress: input.progress, ...(backend ? { backend } : {}) });
 
   return async (step, input): Promise<StepOutcome> => {
     const force = input.run.force;
     switch (step.kind) {
       case 'push': {
-        const { pushApp } = await import('./push/push.js');
+        const { pushApp } = await stepModules.push();
         const r = input.run.revision;
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
         const res = await pushApp(config, step.app, { ...which, force, onLog: (line: string) => input.log(line), ...common(input) });
@@ -78,7 +91,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const groupApp = config.groups[step.group]?.app;
         const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
         if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
-        const { deployToGroup } = await import('./deploy/deploy.js');
+        const { deployToGroup } = await stepModules.deploy();
         const onLog = (event: string, line: string) => input.log(line, event || undefined);
         const gate = opts.overrideGate !== undefined ? { overrideGate: opts.overrideGate } : {};
         const res = await deployToGroup(config, step.group, { revision, force, onLog, run: input.run.id, ...gate, ...common(input) });
@@ -97,7 +110,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, facts, started: true };
       }
       case 'wait': {
-        const { statusCommandFor, waitForDeployment } = await import('./deploy/wait.js');
+        const { statusCommandFor, waitForDeployment } = await stepModules.wait();
         const id = input.deploymentFor(step.group);
         const status = await waitForDeployment(config, step.group, id, {
           for: step.for,
@@ -116,6 +129,8 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         };
       }
       case 'run': {
+        // Loaded here: it brings the process-group runner, which no push or deploy needs.
+        const { runCommand } = await import('./run-command.js');
         const detail = await runCommand(step, {
           pipeline: input.run.pipeline,
           runId: input.run.id,

@@ -5,7 +5,7 @@
 
 import { logTail } from '../../model/failure.js';
 import type { DeploymentFailure } from '../../model/deployment.js';
-import { describeFailure, type HookRun } from './hooks.js';
+import { describeFailure, type HookRun } from './hook-run.js';
 import type { LocalDeploymentFile } from './deployment-file.js';
 
 export function hookFailure(run: HookRun, group: string): DeploymentFailure {
