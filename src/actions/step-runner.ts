@@ -5,7 +5,7 @@
 // those actions.
 
 import type { BackendOptions } from '../backends/types.js';
-import { type DeploymentId, type DeploymentRecord, idText, isFailedDeployStatus } from '../model/deployment.js';
+import { type DeploymentId, type DeploymentRecord, idField, idText, isFailedDeployStatus } from '../model/deployment.js';
 import type { DeployConfig, PipelineConfig } from '../model/config.js';
 import { InterruptedError, preconditionError, stepError } from '../model/errors.js';
 import type { Ask } from './confirm.js';
@@ -39,8 +39,7 @@ export function appRoot(config: DeployConfig, app: string | undefined): string {
 
 /** A deployment's step-end fields (SPEC §8): its group, id and status. */
 function deploymentFacts(group: string, id: DeploymentId | undefined, deployStatus: string | undefined): StepFacts {
-  const idField = !id ? {} : 'executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId };
-  return { group, ...idField, ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
+  return { group, ...(id ? idField(id) : {}), ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
 }
 
 function deployDetail(record: DeploymentRecord, revision: RevisionName, interrupted: boolean): string {

@@ -73,6 +73,10 @@ export function isFinal(status: DeploymentStatus): boolean {
 /** The id as users type it: the execution ARN or the CodeDeploy/local deployment id. */
 export const idText = (id: DeploymentId): string => ('executionArn' in id ? id.executionArn : id.deploymentId);
 
+/** The id as a field of result maps, step-end facts and ledger records: ion-dev's `execution-arn` or `deployment-id` (SPEC §6). */
+export const idField = (id: DeploymentId): { 'execution-arn': string } | { 'deployment-id': string } =>
+  'executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId };
+
 /**
  * Whether a deployment put exactly this revision on the group: the same name
  * and, where the back end recorded it, the same content (tree, else sha256,
