@@ -10,6 +10,7 @@ import { failureOf } from './hook-failure.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { orIfMissing } from '../../fs/or-if-missing.js';
 import type { LocalDeploymentFile } from './deployment-file.js';
+import { jsonText } from '../../text/json.js';
 
 const ARN_PREFIX = 'arn:ionflow:local:';
 
@@ -35,7 +36,7 @@ const SAFE_ID = /^[A-Za-z0-9._-]+$/;
 
 export async function writeRecord(dir: string, record: LocalDeploymentFile): Promise<void> {
   await mkdir(recordsDir(dir), { recursive: true });
-  await writeFileAtomic(join(recordsDir(dir), `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  await writeFileAtomic(join(recordsDir(dir), `${record.id}.json`), jsonText(record));
 }
 
 export async function readRecord(dir: string, id: string): Promise<LocalDeploymentFile | undefined> {

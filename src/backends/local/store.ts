@@ -14,6 +14,7 @@ import { type RevisionMeta, revisionName } from '../../model/revision.js';
 import { DigestStream } from '../digest.js';
 import { revisionMeta } from '../revision-meta.js';
 import { removeDeadTemps, tempPathFor, writeFileAtomic } from '../../fs/atomic-write.js';
+import { jsonText } from '../../text/json.js';
 
 async function readMeta(path: string): Promise<RevisionMeta | undefined> {
   let text: string;
@@ -68,7 +69,7 @@ export class LocalRevisionStore implements RevisionStore {
       throw err;
     }
     const meta = await revisionMeta(input, digest, zip);
-    await writeFileAtomic(json, `${JSON.stringify(meta, null, 2)}\n`);
+    await writeFileAtomic(json, jsonText(meta));
     return meta;
   }
 

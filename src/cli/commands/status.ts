@@ -9,6 +9,7 @@ import { type Paint, paint } from '../../render/format.js';
 import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
 import { shortName } from '../../model/revision.js';
+import { jsonText } from '../../text/json.js';
 
 /** "3m ago", "2h ago", "5d ago": when matters at a glance; --json has the times. */
 export function ago(iso: string, now = Date.now()): string {
@@ -44,7 +45,7 @@ export default async function status(ctx: CliContext): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const rows = await groupStatuses(config, backendOptions(ctx));
   if (ctx.global.json) {
-    ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    ctx.stdout.write(jsonText(rows));
     return ExitCode.ok;
   }
   if (rows.length === 0) {
