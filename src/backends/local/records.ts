@@ -12,23 +12,10 @@ import { orIfMissing } from '../../fs/or-if-missing.js';
 import type { LocalDeploymentFile } from './deployment-file.js';
 import { jsonText } from '../../text/json.js';
 
-const ARN_PREFIX = 'arn:ionflow:local:';
-
 /** Ids sort by start time: `d-20261128-163648-123-a1b2c3`. */
 export function newDeploymentId(now = new Date()): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').replace('.', '-').replace('Z', '');
   return `d-${t}-${randomBytes(3).toString('hex')}`;
-}
-
-export const localArn = (group: string, id: string) => `${ARN_PREFIX}${group}:${id}`;
-
-/** `arn:ionflow:local:<group>:<id>` → its parts; undefined for any other ARN. */
-export function parseLocalArn(arn: string): { group: string; id: string } | undefined {
-  if (!arn.startsWith(ARN_PREFIX)) return undefined;
-  const rest = arn.slice(ARN_PREFIX.length);
-  const colon = rest.lastIndexOf(':');
-  if (colon <= 0 || colon === rest.length - 1) return undefined;
-  return { group: rest.slice(0, colon), id: rest.slice(colon + 1) };
 }
 
 const recordsDir = (dir: string) => join(dir, 'deployments');
