@@ -1,16 +1,17 @@
-// The StepRunner that does the work: push, deploy and wait delegate to the
-// push and deploy modules (loaded on first use, so `run` only pays for what
-// a pipeline uses), `run` goes through the process wrapper and `confirm`
-// through the injected Ask. The back ends stay behind those modules.
+// The StepRunner that does the work: push, deploy and wait steps go to the
+// push and deploy actions (./push/, ./deploy/), a `run` step to
+// ./run-command.ts, each loaded on first use so a pipeline loads only what it
+// uses; `confirm` goes through the injected Ask. The back ends stay behind
+// those actions.
 
 import type { BackendOptions } from '../backends/types.js';
-import { type DeploymentId, type DeploymentRecord, idText, isFailedDeployStatus } from '../model/deployment.js';
+import { type DeploymentId, type DeploymentRecord, idField, idText, isFailedDeployStatus } from '../model/deployment.js';
 import type { DeployConfig, PipelineConfig } from '../model/config.js';
 import { InterruptedError, preconditionError, stepError } from '../model/errors.js';
 import type { Ask } from './confirm.js';
 import type { StepFacts } from '../engine/events.js';
-import { type StepInput, type StepOutcome, type StepRunner, shortName, withFacts } from '../engine/step-types.js';
-import type { RevisionName } from '../model/revision.js';
+import { type StepInput, type StepOutcome, type StepRunner, withFacts } from '../engine/step-types.js';
+import { type RevisionName, shortName } from '../model/revision.js';
 
 export interface RealRunnerOptions {
   config: DeployConfig;
@@ -38,8 +39,7 @@ export function appRoot(config: DeployConfig, app: string | undefined): string {
 
 /** A deployment's step-end fields (SPEC §8): its group, id and status. */
 function deploymentFacts(group: string, id: DeploymentId | undefined, deployStatus: string | undefined): StepFacts {
-  const idField = !id ? {} : 'executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId };
-  return { group, ...idField, ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
+  return { group, ...(id ? idField(id) : {}), ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
 }
 
 function deployDetail(record: DeploymentRecord, revision: RevisionName, interrupted: boolean): string {

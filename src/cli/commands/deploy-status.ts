@@ -5,8 +5,7 @@
 // matched to the group whose state machine it belongs to.
 
 import { createGroup } from '../../backends/group-factory.js';
-import { parseLocalArn } from '../../backends/local/records.js';
-import type { DeploymentId, DeploymentStatus } from '../../model/deployment.js';
+import { type DeploymentId, type DeploymentStatus, parseLocalArn } from '../../model/deployment.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../model/config.js';
 import { failureLines } from '../../model/failure.js';
