@@ -6,6 +6,7 @@
 import type { BackendOptions } from '../backends/types.js';
 import type { DeployConfig } from '../model/config.js';
 import { idText } from '../model/deployment.js';
+import * as git from '../git/git.js';
 import { appLedger, groupHistory, type HistoryEntry, succeeded } from '../backends/ledger/read.js';
 import type { LedgerDeployment } from '../backends/ledger/record.js';
 
@@ -34,7 +35,6 @@ export interface GroupStatus {
 }
 
 async function gitAnswers(root: string) {
-  const git = await import('../git/git.js');
   const head = await git.headSha(root).catch(() => undefined);
   const subjects = new Map<string, Promise<string | undefined>>();
   const subject = (sha: string) => {

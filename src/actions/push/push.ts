@@ -83,6 +83,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   // A uname becomes a file name and an S3 key: one safe path segment.
   checkRevisionFlags(options);
   if (app.store.kind === 'ion-dev') {
+    // lazy: the ion-dev push costs 13 ms; only ion-dev apps need it (npm run bench -- imports; node -e 0: 85 ms)
     const { pushWithIonDev } = await import('../../backends/ion-dev/push.js');
     const pushed = await pushWithIonDev(config, appKey, { ...options, dirtyMessage: DIRTY_MESSAGE });
     const { meta, deployGroups, firstGroup, store, result, conflicts } = pushed;

@@ -7,6 +7,7 @@
 import { groupConfig } from '../../backends/group-factory.js';
 import { createStore } from '../../backends/store-factory.js';
 import { loadConfig } from '../../config/load.js';
+import { resolveRev } from '../../git/git.js';
 import { reportDeploy } from '../deploy-report.js';
 import { deployToGroup, pushCommand } from '../../actions/deploy/deploy.js';
 import { ExitCode, preconditionError } from '../../model/errors.js';
@@ -27,7 +28,6 @@ async function named(entries: HistoryEntry[], to: string, root: string, signal: 
   const direct = entries.find((r) => r.uname === to || r.rev === to || (/^[0-9a-f]{4,39}$/.test(to) && r.rev?.startsWith(to)));
   if (direct) return direct;
   try {
-    const { resolveRev } = await import('../../git/git.js');
     const sha = await resolveRev(root, to, signal);
     return entries.find((r) => r.rev === sha);
   } catch {
