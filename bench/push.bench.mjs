@@ -1,193 +1,154 @@
 // `npm run bench -- push`: ionflow push vs `aws deploy push` (the AWS CLI on
-// this machine) against the same s3rver and fake CodeDeploy endpoint, on
-// generated repos of 200 files / ~2 MiB and 5,000 files / ~140 MiB; the
-// second push of a commit vs its first; peak RSS pushing a 1 GiB revision.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// this machine) against the same s3rver and fake CodeDeploy endpoint,
+// alternating runs, medians: a small Ions app (10 files) with a breakdown of
+// where its milliseconds go, and a 5,000-file / ~100 MiB repository (three
+// 30 MiB binaries); then the up-to-date re-push of a commit vs its push.
+// PUSH_BENCH=small,large,repush runs only those parts (default: all).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadTestSupport } from './support/compile-support.mjs';
+import { startPushServers, writeS3Config } from './support/push-servers.mjs';
 import { generateRepo, newCommit } from './support/generate-repo.mjs';
+import { MiB, measure, median, secs } from './support/measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const work = `${root}bench/.work`;
 const BIN = `${root}bin/ionflow.js`;
-const MiB = 1024 * 1024;
+const TRACE = fileURLToPath(new URL('./support/trace.cjs', import.meta.url));
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
-
-/** Run a command; resolve its wall time (ms) and the peak RSS (VmHWM, KiB) of the process itself. */
-function timed(file, args, env) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(file, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    let hwm = 0;
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    const sample = () => {
-      try {
-        const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) hwm = Math.max(hwm, Number(m[1]));
-      } catch {}
-    };
-    const timer = setInterval(sample, 50);
-    child.on('exit', () => clearInterval(timer));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const ms = performance.now() - started;
-      if (code !== 0) reject(new Error(`${file} ${args.join(' ')} exited ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`));
-      else {
-        const tool = file === process.execPath ? 'ionflow' : file;
-        console.error(`  ${secs(ms)}  ${tool} ${args.slice(-3).join(' ')}`);
-        resolve({ ms, hwmKiB: hwm, stderr });
-      }
-    });
-  });
-}
+export const SMALL = { name: 'small', files: 10, bytes: 40 * 1024, binaryShare: 0, runs: 9 };
+export const LARGE = { name: 'large', files: 5000, bytes: 100 * MiB, binaryShare: 0.9, binaryFiles: 3, runs: 5 };
 
 function awsCliVersion() {
   try {
-    return execFileSync('aws', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+    return execFileSync('aws', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(' ')[0];
   } catch {
     return undefined;
   }
 }
 
-function writeConfig(name, repoDir) {
-  const dir = `${work}/cfg-${name}`;
-  mkdirSync(dir, { recursive: true });
-  const file = `${dir}/deploy.yaml`;
-  writeFileSync(
-    file,
-    `version: 1
-profiles:
-  bench:
-    region: us-east-1
-apps:
-  bench:
-    root: ${repoDir}
-    ion-config: ${repoDir}/resources/datomic/ion-config.edn
-    store:
-      s3: { bucket: bench, prefix: ionflow/${name}/, profile: bench }
-pipelines: {}
-`,
-  );
-  return file;
-}
-
-// The large repo, shared by the large case and the second-push case (which can run alone).
-const LARGE = { files: 5000, bytes: 140 * MiB };
-
-/** Second push of the same commit vs its first push (large repo). */
-async function secondPushRows(ionflow) {
-  const large = `${work}/repo-large`;
-  generateRepo(large, LARGE); // at once when the large case above made it already
-  const largeConfig = writeConfig('large', large);
-  const firsts = [];
-  const seconds = [];
-  for (let i = 0; i < 3; i++) {
-    newCommit(large, `bench ${Date.now()} ${i}`);
-    firsts.push((await ionflow(largeConfig)).ms);
-    const again = await ionflow(largeConfig);
-    if (!/skipped \(up to date\)/.test(again.stderr)) throw new Error('the second push was not skipped');
-    seconds.push(again.ms);
+/** Union length of [start, end] intervals (ms). */
+function covered(intervals) {
+  let total = 0;
+  let until = -Infinity;
+  for (const [s, e] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (e <= until) continue;
+    total += e - Math.max(s, until);
+    until = e;
   }
-  const skipRatio = median(seconds) / median(firsts);
+  return total;
+}
+
+/** Where a small push's time goes, from traces of `runs` pushes (medians, ms). */
+async function breakdown(servers, config, runs) {
+  const parts = { boot: [], first: [], git: [], s3: [], codedeploy: [], tail: [], wall: [] };
+  for (let i = 0; i < runs; i++) {
+    const file = `${work}/trace.jsonl`;
+    rmSync(file, { force: true });
+    const env = { ...servers.env, NODE_OPTIONS: `--require ${TRACE}`, IONFLOW_BENCH_TRACE: file };
+    const run = await measure(process.execPath, [BIN, '-c', config, 'push', '--force'], { env });
+    const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const exit = events.find((e) => e.kind === 'exit').start;
+    const spans = (pred) => events.filter(pred).map((e) => [e.start, e.end ?? exit]);
+    const calls = events.filter((e) => e.kind === 'process' || e.kind === 'http');
+    const boot = events.find((e) => e.kind === 'boot').start;
+    parts.boot.push(boot);
+    parts.first.push(Math.min(...calls.map((e) => e.start)) - boot);
+    parts.git.push(covered(spans((e) => e.kind === 'process')));
+    parts.s3.push(covered(spans((e) => e.kind === 'http' && e.port === servers.s3Port)));
+    parts.codedeploy.push(covered(spans((e) => e.kind === 'http' && e.port === servers.fakePort)));
+    parts.tail.push(exit - Math.max(...calls.map((e) => e.end ?? exit)));
+    parts.wall.push(run.ms);
+  }
+  const m = (k) => `${median(parts[k]).toFixed(0)} ms`;
   return [
-    { name: 'large: first push of a commit, median', value: secs(median(firsts)) },
-    { name: 'large: second push of the same commit, median', value: secs(median(seconds)) },
-    { name: 'second/first push ratio', value: skipRatio.toFixed(3), target: '≤ 0.1', met: skipRatio <= 0.1 },
+    {
+      name: 'small push, where the time goes (median)',
+      value: `node start ${m('boot')} · loading + config → first git call ${m('first')} · git ${m('git')} · S3 ${m('s3')} · CodeDeploy ${m('codedeploy')} · last call → exit ${m('tail')} · wall ${m('wall')}`,
+    },
   ];
 }
 
-/** Peak RSS of ionflow (the node process) pushing a 1 GiB revision. */
-async function hugePushRows(ionflow) {
-  const huge = `${work}/repo-1gib`;
-  generateRepo(huge, { files: 17, bytes: 1024 * MiB, binaryShare: 1, binaryFiles: 16 });
-  const run = await ionflow(writeConfig('huge', huge), '--force');
-  const size = /pushed bench \S+: ([\d.]+ \w+)/.exec(run.stderr)?.[1] ?? '?';
-  const peak = run.hwmKiB / 1024;
+/** ionflow vs aws deploy push on one repository, alternating; one untimed run each first (warm page cache). */
+async function versus(servers, c, awsVersion, target) {
+  const repoDir = `${work}/repo-${c.name}`;
+  generateRepo(repoDir, c);
+  const config = writeS3Config(work, c.name, repoDir);
+  const ionflow = () => measure(process.execPath, [BIN, '-c', config, 'push', '--force'], { env: servers.env });
+  const aws = (i) =>
+    measure(
+      'aws',
+      ['deploy', 'push', '--application-name', 'bench', '--s3-location', `s3://bench/aws/${c.name}/${i}.zip`,
+        '--source', repoDir, '--ignore-hidden-files', '--endpoint-url', servers.fakeUrl],
+      { env: servers.env },
+    );
+  await ionflow();
+  if (awsVersion) await aws('warm');
+  const ours = [];
+  const theirs = [];
+  for (let i = 0; i < c.runs; i++) {
+    ours.push((await ionflow()).ms);
+    if (awsVersion) theirs.push((await aws(i)).ms);
+  }
+  const label = `push ${c.name} (${c.files} files, ${(c.bytes / MiB).toFixed(c.bytes < MiB ? 2 : 0)} MiB)`;
+  if (!awsVersion) return { config, rows: [{ name: `${label}: ionflow, median of ${c.runs}`, value: secs(median(ours)) }, { name: `${label}: aws deploy push`, value: 'not measured: the AWS CLI is not installed' }] };
+  const ratio = median(ours) / median(theirs);
+  return {
+    config,
+    rows: [
+      {
+        name: `${label}: ionflow / aws deploy push (${awsVersion}), medians of ${c.runs} alternating`,
+        value: `${ratio.toFixed(2)}× (${secs(median(ours))} / ${secs(median(theirs))})`,
+        target: `≤ ${target}×`,
+        met: ratio <= target,
+      },
+    ],
+  };
+}
+
+/** The up-to-date re-push of a commit vs its push (large repo), alternating. */
+async function repushRows(servers) {
+  const repoDir = `${work}/repo-${LARGE.name}`;
+  generateRepo(repoDir, LARGE);
+  const config = writeS3Config(work, LARGE.name, repoDir);
+  const push = () => measure(process.execPath, [BIN, '-c', config, 'push'], { env: servers.env });
+  const firsts = [];
+  const agains = [];
+  for (let i = 0; i < LARGE.runs; i++) {
+    newCommit(repoDir, `bench ${Date.now()} ${i}`);
+    firsts.push((await push()).ms);
+    const again = await push();
+    if (!/skipped \(up to date\)/.test(again.stderr)) throw new Error('the re-push was not skipped');
+    agains.push(again.ms);
+  }
+  const ratio = median(agains) / median(firsts);
   return [
-    { name: `1 GiB revision (${size} zip) push wall time`, value: secs(run.ms) },
-    { name: 'peak RSS of ionflow pushing it', value: `${peak.toFixed(0)} MiB`, target: '≤ 150 MiB', met: peak <= 150 },
+    {
+      name: `re-push of an up-to-date commit / its push (large), medians of ${LARGE.runs}`,
+      value: `${ratio.toFixed(3)} (${secs(median(agains))} / ${secs(median(firsts))})`,
+      target: '≤ 0.1',
+      met: ratio <= 0.1,
+    },
   ];
 }
 
-// PUSH_BENCH=small,large,second,huge runs only those parts (default: all).
-const parts = new Set((process.env.PUSH_BENCH ?? 'small,large,second,huge').split(','));
+const parts = new Set((process.env.PUSH_BENCH ?? 'small,large,repush').split(','));
 
 export default async function pushBench() {
   if (!existsSync(`${root}dist/cli/main.js`)) throw new Error('build first: npm run build');
   mkdirSync(work, { recursive: true });
+  const servers = await startPushServers(work);
   const rows = [];
-  const support = await loadTestSupport();
-  const s3 = await support.startS3rver({ bucket: 'bench' });
-  const fake = await support.startFakeAwsEndpoint();
-  support.addApplication(fake.state, 'bench', ['dev']);
-  const env = {
-    ...process.env,
-    ...support.S3RVER_CREDENTIALS,
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: `${work}/no-aws-config`,
-    AWS_SHARED_CREDENTIALS_FILE: `${work}/no-aws-credentials`,
-    AWS_ENDPOINT_URL_S3: s3.url,
-    AWS_ENDPOINT_URL_CODEDEPLOY: fake.url,
-    // s3rver needs checksums only when required (see STYLE.md); the same for both tools.
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
-    AWS_RESPONSE_CHECKSUM_VALIDATION: 'when_required',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    NO_COLOR: '1',
-  };
-  const ionflow = (config, ...args) => timed(process.execPath, [BIN, '-c', config, 'push', ...args], env);
-  const awsPush = (name, repoDir, i) =>
-    timed(
-      'aws',
-      ['deploy', 'push', '--application-name', 'bench', '--s3-location', `s3://bench/aws/${name}/${i}.zip`,
-        '--source', repoDir, '--ignore-hidden-files', '--endpoint-url', fake.url],
-      env,
-    );
-
   try {
     const awsVersion = awsCliVersion();
-    const cases = [
-      { name: 'small', files: 200, bytes: 2 * MiB, runs: 5 },
-      { name: 'large', ...LARGE, runs: 3 },
-    ].filter((c) => parts.has(c.name));
-    for (const c of cases) {
-      const repoDir = `${work}/repo-${c.name}`;
-      generateRepo(repoDir, { files: c.files, bytes: c.bytes });
-      const config = writeConfig(c.name, repoDir);
-      const ours = [];
-      const theirs = [];
-      // One untimed run each first: both tools then read the repo from a warm
-      // page cache (the AWS CLI reads the working tree, ionflow git's objects;
-      // a cold read of either skews the ratio by a second or more on the large repo).
-      await ionflow(config, '--force');
-      if (awsVersion) await awsPush(c.name, repoDir, 'warm');
-      for (let i = 0; i < c.runs; i++) {
-        ours.push((await ionflow(config, '--force')).ms);
-        if (awsVersion) theirs.push((await awsPush(c.name, repoDir, i)).ms);
-      }
-      rows.push({ name: `${c.name} (${c.files} files, ${c.bytes / MiB} MiB) ionflow push median`, value: secs(median(ours)) });
-      if (!awsVersion) {
-        rows.push({ name: `${c.name} aws deploy push`, value: 'not measured: the AWS CLI (aws) is not installed' });
-        continue;
-      }
-      rows.push({ name: `${c.name} aws deploy push median (${awsVersion.split(' ')[0]})`, value: secs(median(theirs)) });
-      const ratio = median(ours) / median(theirs);
-      rows.push({ name: `${c.name} ionflow/aws wall-time ratio`, value: ratio.toFixed(2), target: '≤ 0.6', met: ratio <= 0.6 });
-      // For reference: git's own zip of the same commit (single-threaded deflate), to a file.
-      const gitAlone = await timed('git', ['-C', repoDir, 'archive', '--format=zip', '-o', `${work}/floor-${c.name}.zip`, 'HEAD'], env);
-      rows.push({ name: `${c.name} git archive --format=zip alone (to a file, for reference)`, value: secs(gitAlone.ms) });
+    if (parts.has('small')) {
+      const small = await versus(servers, SMALL, awsVersion, 0.5);
+      rows.push(...small.rows, ...(await breakdown(servers, small.config, 5)));
     }
-
-    if (parts.has('second')) rows.push(...(await secondPushRows(ionflow)));
-    if (parts.has('huge')) rows.push(...(await hugePushRows(ionflow)));
+    if (parts.has('large')) rows.push(...(await versus(servers, LARGE, awsVersion, 0.45)).rows);
+    if (parts.has('repush')) rows.push(...(await repushRows(servers)));
   } finally {
-    await fake.close();
-    await s3.stop();
+    await servers.close();
   }
   return rows;
 }

@@ -59,11 +59,12 @@ export const git = (dir, ...args) => execFileSync('git', args, { cwd: dir, env: 
 /**
  * files: how many (appspec.yml included); bytes: total size; binaryShare: the
  * part of the bytes in incompressible binary files, spread over `binaryFiles`
- * (default one file in ten).
+ * (default one file in ten), all of the same size; packed: files over
+ * 1 MiB stored in packs rather than as loose objects.
  */
-export function generateRepo(dir, { files, bytes, binaryShare = 0.3, binaryFiles, seed = 1 }) {
+export function generateRepo(dir, { files, bytes, binaryShare = 0.3, binaryFiles, seed = 1, packed = false }) {
   const marker = join(dir, '.git', 'ionflow-bench.json');
-  const params = JSON.stringify({ files, bytes, binaryShare, binaryFiles, seed });
+  const params = JSON.stringify({ layout: 2, files, bytes, binaryShare, binaryFiles, seed, ...(packed ? { packed } : {}) });
   if (existsSync(marker) && readFileSync(marker, 'utf8') === params) return git(dir, 'rev-parse', 'HEAD');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -81,12 +82,13 @@ export function generateRepo(dir, { files, bytes, binaryShare = 0.3, binaryFiles
     const size = Math.max(64, Math.floor(textSize * (0.5 + rand())));
     write(`src/pkg${i % 50}/ns${i}.clj`, textFile(rand, size));
   }
-  for (let i = 0; i < binaries; i++) {
-    const size = Math.max(64, Math.floor(binarySize * (0.5 + rand())));
-    write(`resources/assets/asset${i}.bin`, binaryFile(size));
-  }
+  // Binaries all of one size: "eight files of 128 MiB" means just that.
+  for (let i = 0; i < binaries; i++) write(`resources/assets/asset${i}.bin`, binaryFile(Math.max(64, binarySize)));
   git(dir, 'init', '-q', '-b', 'main');
-  git(dir, '-c', 'core.looseCompression=0', 'add', '-A');
+  // Loose objects, as `git add` leaves them; or packed, as a clone has them
+  // (git add writes files over core.bigFileThreshold straight into a pack).
+  if (packed) git(dir, '-c', 'core.bigFileThreshold=1m', '-c', 'core.compression=0', 'add', '-A');
+  else git(dir, '-c', 'core.looseCompression=0', 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'generated');
   writeFileSync(marker, params);
   return git(dir, 'rev-parse', 'HEAD');

@@ -5,7 +5,7 @@
 
 import { createGroup } from '../backends/group-factory.js';
 import type { BackendOptions } from '../backends/types.js';
-import type { DeploymentId } from '../model/deployment.js';
+import { type DeploymentId, idField, idText } from '../model/deployment.js';
 import type { DeployConfig, PipelineConfig, StepConfig } from '../model/config.js';
 import { preconditionError, usageError } from '../model/errors.js';
 import type { RunRevision, StepOutcome, StepRunner } from '../engine/step-types.js';
@@ -46,8 +46,6 @@ const lineId = (end: JournalLine | undefined): DeploymentId | undefined =>
     : typeof end?.['deployment-id'] === 'string'
       ? { deploymentId: end['deployment-id'] }
       : undefined;
-
-const idText = (id: DeploymentId) => ('executionArn' in id ? id.executionArn : id.deploymentId);
 
 export async function planResume(
   config: DeployConfig,
@@ -95,7 +93,7 @@ export async function planResume(
       started: status.deployStatus === 'RUNNING',
       detail: `${detail}: deployment ${idText(id)} is ${status.deployStatus}`,
       deployment: { group: step.group, id },
-      facts: { group: step.group, ...('executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId }), 'deploy-status': status.deployStatus },
+      facts: { group: step.group, ...idField(id), 'deploy-status': status.deployStatus },
     };
   }
 

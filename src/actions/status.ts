@@ -9,6 +9,7 @@ import { idText } from '../model/deployment.js';
 import * as git from '../git/git.js';
 import { appLedger, groupHistory, type HistoryEntry, succeeded } from '../backends/ledger/read.js';
 import type { LedgerDeployment } from '../backends/ledger/record.js';
+import { nameOf } from '../model/revision.js';
 
 export interface GroupStatus {
   group: string;
@@ -92,7 +93,7 @@ export async function groupStatuses(config: DeployConfig, backend?: BackendOptio
     const row: GroupStatus = { group: key, app: group.app, kind: group.kind, 'head-deployed': null };
     if (newest) {
       Object.assign(row, {
-        ...(newest.rev ? { rev: newest.rev } : { uname: newest.uname ?? newest.name }),
+        ...nameOf(newest),
         ...(newest.rev ? { subject: await subject(newest.rev) } : {}),
         'deploy-status': newest.status.deployStatus,
         'deployment-id': idText(newest.id),
@@ -109,7 +110,7 @@ export async function groupStatuses(config: DeployConfig, backend?: BackendOptio
       row.behind = [];
       for (const source of group.promoteFrom) {
         const ahead = behindOn(await historyOf(source), runs);
-        if (ahead) row.behind.push({ group: source, ...(ahead.rev ? { rev: ahead.rev } : { uname: ahead.uname ?? ahead.name }) });
+        if (ahead) row.behind.push({ group: source, ...nameOf(ahead) });
       }
     }
     rows.push(row);

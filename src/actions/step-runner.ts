@@ -1,18 +1,18 @@
-// The StepRunner that does the work: push, deploy and wait delegate to the
-// push and deploy modules (loaded on first use, so `run` only pays for what
-// a pipeline uses), `run` goes through the process wrapper and `confirm`
-// through the injected Ask. The back ends stay behind those modules.
+// The StepRunner that does the work: push, deploy and wait steps go to the
+// push and deploy actions (./push/, ./deploy/), a `run` step to
+// ./run-command.ts, each loaded on first use so a pipeline loads only what it
+// uses; `confirm` goes through the injected Ask. The back ends stay behind
+// those actions.
 
 import type { BackendOptions } from '../backends/types.js';
-import { type DeploymentId, type DeploymentRecord, idText, isFailedDeployStatus } from '../model/deployment.js';
+import { type DeploymentId, type DeploymentRecord, idField, idText, isFailedDeployStatus } from '../model/deployment.js';
 import type { DeployConfig, PipelineConfig } from '../model/config.js';
 import { InterruptedError, preconditionError, stepError } from '../model/errors.js';
 import type { Ask } from './confirm.js';
 import type { StepFacts } from '../engine/events.js';
 import { DeploymentFailedError } from './deploy/failed-error.js';
-import { runCommand } from './run-command.js';
-import { type StepInput, type StepOutcome, type StepRunner, shortName, withFacts } from '../engine/step-types.js';
-import type { RevisionName } from '../model/revision.js';
+import { type StepInput, type StepOutcome, type StepRunner, withFacts } from '../engine/step-types.js';
+import { type RevisionName, shortName } from '../model/revision.js';
 
 export interface RealRunnerOptions {
   config: DeployConfig;
@@ -40,8 +40,7 @@ export function appRoot(config: DeployConfig, app: string | undefined): string {
 
 /** A deployment's step-end fields (SPEC §8): its group, id and status. */
 function deploymentFacts(group: string, id: DeploymentId | undefined, deployStatus: string | undefined): StepFacts {
-  const idField = !id ? {} : 'executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId };
-  return { group, ...idField, ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
+  return { group, ...(id ? idField(id) : {}), ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
 }
 
 function deployDetail(record: DeploymentRecord, revision: RevisionName, interrupted: boolean): string {
@@ -50,17 +49,30 @@ function deployDetail(record: DeploymentRecord, revision: RevisionName, interrup
   return `deployed ${shortName(revision)}: ${id} ${record.status.deployStatus}`;
 }
 
+// The modules behind each kind of step, loaded on first use.
+// lazy: push costs 41 ms, deploy 18 ms, wait 4.6 ms; a pipeline loads only its own step kinds' (npm run bench -- imports; node -e 0: 85 ms)
+const stepModules = {
+  push: () => import('./push/push.js'),
+  deploy: () => import('./deploy/deploy.js'),
+  wait: () => import('./deploy/wait.js'),
+};
+
 export function realRunner(opts: RealRunnerOptions): StepRunner {
   const { config, backend } = opts;
   const app = pipelineApp(config, opts.pipeline);
+  // Start loading the pipeline's step modules now: they load while preflight
+  // waits on git, instead of after it (a run with nothing to do spends its
+  // time on little else than loading code and asking git).
+  for (const kind of new Set(opts.pipeline.steps.map((s) => s.kind))) {
+    if (kind in stepModules) stepModules[kind as keyof typeof stepModules]().catch(() => undefined);
+  }
   const common = (input: StepInput) => ({ signal: input.signal, onProgress: input.progress, ...(backend ? { backend } : {}) });
 
   return async (step, input): Promise<StepOutcome> => {
     const force = input.run.force;
     switch (step.kind) {
       case 'push': {
-        // lazy: push costs 41 ms; a pipeline with no push step does not need it (npm run bench -- imports; node -e 0: 85 ms)
-        const { pushApp } = await import('./push/push.js');
+        const { pushApp } = await stepModules.push();
         const r = input.run.revision;
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
         const res = await pushApp(config, step.app, { ...which, force, onLog: (line: string) => input.log(line), ...common(input) });
@@ -80,8 +92,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const groupApp = config.groups[step.group]?.app;
         const revision = groupApp === undefined ? undefined : input.revisionFor(groupApp);
         if (!revision) throw preconditionError(`no revision to deploy to ${step.group}`, { hint: 'give --rev or --uname, or add a push step' });
-        // lazy: deploy costs 18 ms; a pipeline with no deploy step does not need it (npm run bench -- imports; node -e 0: 85 ms)
-        const { deployToGroup } = await import('./deploy/deploy.js');
+        const { deployToGroup } = await stepModules.deploy();
         const onLog = (event: string, line: string) => input.log(line, event || undefined);
         const gate = opts.overrideGate !== undefined ? { overrideGate: opts.overrideGate } : {};
         const res = await deployToGroup(config, step.group, { revision, force, onLog, run: input.run.id, ...gate, ...common(input) });
@@ -99,8 +110,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         return { detail: deployDetail(record, revision, input.signal.aborted), deployment: { group: step.group, id: record.id }, facts, started: true };
       }
       case 'wait': {
-        // lazy: wait costs 4.6 ms; a pipeline with no wait step does not need it (npm run bench -- imports; node -e 0: 85 ms)
-        const { statusCommandFor, waitForDeployment } = await import('./deploy/wait.js');
+        const { statusCommandFor, waitForDeployment } = await stepModules.wait();
         const id = input.deploymentFor(step.group);
         const status = await waitForDeployment(config, step.group, id, {
           for: step.for,
@@ -119,6 +129,8 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         };
       }
       case 'run': {
+        // lazy: run-command costs 10.5 ms (the process-group runner), which no push or deploy needs (npm run bench -- imports; node -e 0: 123 ms)
+        const { runCommand } = await import('./run-command.js');
         const detail = await runCommand(step, {
           pipeline: input.run.pipeline,
           runId: input.run.id,

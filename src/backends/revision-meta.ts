@@ -3,10 +3,7 @@
 
 import type { DigestStream } from './digest.js';
 import type { PutRevisionInput } from './types.js';
-import type { RevisionMeta, RevisionName } from '../model/revision.js';
-
-/** The 40-hex SHA or the uname: the revision's file name and key. */
-export const revisionName = (name: RevisionName): string => name.rev ?? name.uname;
+import { type RevisionMeta, revisionName } from '../model/revision.js';
 
 /** Call once the body has been read whole: the file count may only be known then. */
 export async function revisionMeta(input: PutRevisionInput, digest: DigestStream, location: string): Promise<RevisionMeta> {

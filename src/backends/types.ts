@@ -1,6 +1,7 @@
-// The ports between the engine/commands and the back ends (SPEC §1). The
-// engine and the CLI depend on these types only; `local` and `aws` implement
-// them, and the factories pick one from config. Nothing here imports a back end.
+// The ports between the use cases (actions/, the CLI's commands) and the back
+// ends (SPEC §1). Those callers depend on these types only; `local`, `aws` and
+// `ion-dev` implement them, and the factories pick one from config. Nothing
+// here imports a back end.
 
 import type { Readable } from 'node:stream';
 import type { DeploymentId, DeploymentRecord, DeploymentStatus } from '../model/deployment.js';

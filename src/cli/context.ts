@@ -27,9 +27,16 @@ export interface CliContext {
   log(line: string): void;
 }
 
-export function makeContext(parts: Omit<CliContext, 'print' | 'log'>): CliContext {
+export function makeContext(parts: Omit<CliContext, 'print' | 'log' | 'stdin'> & { stdin: () => CliContext['stdin'] }): CliContext {
+  const { stdin, ...rest } = parts;
+  let opened: CliContext['stdin'] | undefined;
   return {
-    ...parts,
+    ...rest,
+    // process.stdin opens a stream (a few ms): only a command that reads it, or asks isTTY, pays.
+    get stdin() {
+      opened ??= stdin();
+      return opened;
+    },
     print: (map) => parts.stdout.write(`${printMap(map, parts.global.json ? 'json' : 'edn')}\n`),
     log: (line) => parts.stderr.write(`${line}\n`),
   };

@@ -1,14 +1,12 @@
 // The ion-dev compatible result maps of `deploy` and `deploy-status` (SPEC §6).
 
-import { failureMap } from '../backends/failure.js';
-import type { DeploymentId, DeploymentStatus } from '../model/deployment.js';
+import { failureMap } from '../model/failure.js';
+import { type DeploymentId, type DeploymentStatus, idField } from '../model/deployment.js';
 import { statusCommandFor } from '../actions/deploy/wait.js';
 
 export function deployMap(groupKey: string, id: DeploymentId): Record<string, string> {
-  const key: Record<string, string> =
-    'executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId };
   return {
-    ...key,
+    ...idField(id),
     'status-command': statusCommandFor(groupKey, id),
     doc: 'To check the status of your deployment, issue the :status-command.',
   };

@@ -1,7 +1,7 @@
 // What the deploy and rollback commands share: the revision named on the
 // command line, and how a started deployment is reported (SPEC §6).
 
-import { failureLines } from '../backends/failure.js';
+import { failureLines } from '../model/failure.js';
 import { groupConfig } from '../backends/group-factory.js';
 import { resolveRev } from '../git/git.js';
 import type { DeploymentRecord } from '../model/deployment.js';

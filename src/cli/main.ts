@@ -42,7 +42,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
       global,
       stdout,
       stderr,
-      stdin: io.stdin ?? process.stdin,
+      stdin: () => io.stdin ?? process.stdin,
       cwd: io.cwd ?? process.cwd(),
       env: io.env ?? process.env,
       signal: controller.signal,

@@ -6,7 +6,7 @@ import { makeAsk, noTerminalError } from '../actions/confirm.js';
 import { appRoot, pipelineApp, realRunner } from '../actions/step-runner.js';
 import { loadConfig } from '../config/load.js';
 import type { EventSink } from '../engine/events.js';
-import type { StepRunner } from '../engine/step-types.js';
+import type { RunRevision, StepRunner } from '../engine/step-types.js';
 import { journalSink } from '../journal/journal.js';
 import type { DeployConfig, PipelineConfig } from '../model/config.js';
 import { usageError } from '../model/errors.js';
@@ -41,9 +41,21 @@ export interface Session {
   repoDir: string;
   /** Events to the renderer and to the run's journal (SPEC §12). */
   emit: EventSink;
+  /** The revision to run, when openSession was given `revision`: asked of git while preflight runs. */
+  revision?: Promise<RunRevision>;
 }
 
-export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined): Promise<Session> {
+export interface SessionExtras {
+  /** Work out the revision to run in `repoDir`, started alongside preflight (its failure surfaces after preflight's). */
+  revision?: (repoDir: string) => Promise<RunRevision>;
+}
+
+export async function openSession(
+  ctx: CliContext,
+  options: RunCommandOptions,
+  pipelineKey: string | undefined,
+  extras: SessionExtras = {},
+): Promise<Session> {
   if (options.json) throw usageError('run and watch print no result map to turn into JSON', { hint: 'for events as JSON lines use --output jsonl' });
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
@@ -62,6 +74,9 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const ask = makeAsk({ yes: Boolean(options.yes), stdin: ctx.stdin });
   const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
   const runner = realRunner({ config, pipeline, ask, env: ctx.env, backend: backendOptions(ctx), ...gate });
+  const repoDir = appRoot(config, pipelineApp(config, pipeline));
+  const revision = extras.revision?.(repoDir);
+  revision?.catch(() => undefined);
   // SPEC §14: a wrong profile, region or bucket fails here, in about a second, before any push.
   if (options.preflight !== false) {
     // lazy: preflight costs 6.0 ms; --no-preflight does not need it (npm run bench -- imports; node -e 0: 85 ms)
@@ -73,5 +88,5 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
     journal(e);
     renderer.event(e);
   };
-  return { config, pipeline, renderer, runner, repoDir: appRoot(config, pipelineApp(config, pipeline)), emit };
+  return { config, pipeline, renderer, runner, repoDir, emit, ...(revision ? { revision } : {}) };
 }

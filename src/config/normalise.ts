@@ -1,4 +1,4 @@
-// Valid raw deploy.yaml → the resolved DeployConfig of types.ts: absolute
+// Valid raw deploy.yaml → the resolved DeployConfig of model/config.ts: absolute
 // paths, every default filled in (SPEC §3), durations in milliseconds.
 // Runs only after the schema and the checks found no problem.
 

@@ -4,7 +4,7 @@
 // README.md ("Events: --output jsonl"). Keys on the wire are kebab-case except
 // v1's `duration_ms`; `StepFacts` is kept in wire form so it is copied as is.
 
-import { failureMap } from '../backends/failure.js';
+import { failureMap } from '../model/failure.js';
 import type { DeploymentFailure } from '../model/deployment.js';
 import type { StepKind } from '../model/config.js';
 import type { ErrorKind } from '../model/errors.js';

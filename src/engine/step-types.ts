@@ -8,8 +8,6 @@ import type { RevisionName } from '../model/revision.js';
 import type { StepConfig } from '../model/config.js';
 import type { StepFacts } from './events.js';
 
-/** A revision by name: a pushed commit or an unreproducible push. */
-
 /** What the whole run is about (SPEC §3: the revision flows from push to deploy). */
 export interface RunRevision {
   /** The commit (HEAD, --rev, or the watched commit); undefined with --uname. */
@@ -67,16 +65,6 @@ export function factsOf(err: unknown): StepFacts | undefined {
 }
 
 export type StepRunner = (step: StepConfig, input: StepInput) => Promise<StepOutcome>;
-
-export function revisionName(r: RevisionName | RunRevision | undefined): string {
-  if (!r) return '?';
-  return r.uname ?? r.rev ?? '?';
-}
-
-export function shortName(r: RevisionName | RunRevision | undefined): string {
-  const name = revisionName(r);
-  return r?.uname === undefined && /^[0-9a-f]{40}$/.test(name) ? name.slice(0, 7) : name;
-}
 
 /** What a step acts on, as step-start's `target` (SPEC §8): the same words `plan` shows. */
 export { stepTarget } from '../graph/plan.js';

@@ -9,7 +9,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { InterruptedError, IonflowError } from '../model/errors.js';
 import { lastReason, ProcessError, spawnStream } from '../process.js';
 import type { ZipSummary } from '../zip/tar-to-zip.js';
-import { BIG_FILE_THRESHOLD, BigFiles } from './big-files.js';
+import { BIG_FILE_THRESHOLD, BigFiles, PACK_WINDOWS } from './big-files.js';
 import { commitDate, git, type HeadLocation, headSha, notIgnored, pathspec, type RepoLocation, subtree } from './git.js';
 
 /** A tree ready to archive: `treeish` gives byte-identical zips for the same `tree`. */
@@ -128,11 +128,12 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
     });
   };
   // tar.umask=0 keeps the executable bits the zip needs whatever the user's config says.
-  // A low core.bigFileThreshold makes git stream big blobs instead of holding each whole (src/git/big-files.ts).
+  // A low core.bigFileThreshold makes git stream big blobs instead of holding each whole (src/git/big-files.ts),
+  // and small pack windows keep what git maps of its packs small (see PACK_WINDOWS).
   const threshold = options.bigFileThreshold ?? BIG_FILE_THRESHOLD;
   const big = threshold === false ? undefined : new BigFiles(top, commit, options.signal);
   const streaming = threshold === false ? [] : ['-c', `core.bigFileThreshold=${threshold}`];
-  const git = spawnStream('git', ['-c', 'tar.umask=0', ...streaming, 'archive', '--format=tar', commit], {
+  const git = spawnStream('git', ['-c', 'tar.umask=0', ...streaming, ...PACK_WINDOWS, 'archive', '--format=tar', commit], {
     cwd: top,
     signal: options.signal,
   });

@@ -1,12 +1,13 @@
 // "did you mean …?" for a symbol ion-config.edn names that is not defined: the
 // defined names at the smallest edit distance, when that distance is small for
 // the name's length, else the names the namespace defines. (deploy.yaml's keys
-// and references use text/did-you-mean.ts's wording; the distance is shared.)
+// and references use text/did-you-mean.ts's didYouMean, which only ever
+// guesses; the distance is shared. Hence another name here.)
 
 import { editDistance } from '../text/did-you-mean.js';
 
 /** `; did you mean hello?` (up to three names at the nearest distance), else the names there are, else ''. */
-export function didYouMean(name: string, known: string[]): string {
+export function definedNamesHint(name: string, known: string[]): string {
   // A one-letter name is as near to every other one-letter name: no suggestion beats a list there.
   const limit = Math.min(name.length - 1, Math.max(2, Math.floor(name.length / 3)));
   let nearest: string[] = [];

@@ -11,7 +11,7 @@ import type { Problem } from '../model/problem.js';
 import { declarations, type FileDeclarations } from './clojure-ns.js';
 import { CljSyntaxError, readClojureForms } from './clojure-reader.js';
 import { linePos } from './edn-reader.js';
-import { didYouMean } from './nearest.js';
+import { definedNamesHint } from './nearest.js';
 import { type SourcePaths, sourcePaths } from './source-paths.js';
 
 export interface SymbolRef {
@@ -130,7 +130,7 @@ async function namespaceProblems(input: Placed, source: SourcePaths, ns: string,
   for (const ref of refs) {
     const name = ref.symbol.slice(ref.symbol.indexOf('/') + 1);
     if ((ref.wildcard && name === '*') || defs.has(name)) continue;
-    problems.push(at(ref, `${ref.symbol} is not defined in ${shown}${didYouMean(name, [...defs])}`));
+    problems.push(at(ref, `${ref.symbol} is not defined in ${shown}${definedNamesHint(name, [...defs])}`));
   }
   return problems;
 }

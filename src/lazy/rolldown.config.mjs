@@ -1,5 +1,5 @@
-// `npm run build` bundles two dependencies into dist/lazy/ (see ./yaml.ts and
-// ./aws-sdk.ts for why): yaml whole, and of the AWS SDK only the exports
+// `npm run build` bundles three dependencies into dist/lazy/ (see ./yaml.ts,
+// ./commander.ts and ./aws-sdk.ts for why): yaml and commander whole, and of the AWS SDK only the exports
 // listed in ./aws-sdk-exports.ts, from its ES modules so that the rest is
 // left out.
 
@@ -25,6 +25,13 @@ export default [
     platform: 'node',
     logLevel: 'warn',
     output: { file: 'dist/lazy/yaml.bundle.cjs', format: 'cjs', minify: true },
+  },
+  {
+    input: 'node_modules/@commander-js/extra-typings/index.js',
+    platform: 'node',
+    logLevel: 'warn',
+    // keepNames: commander names its errors after their classes (CommanderError, InvalidArgumentError).
+    output: { file: 'dist/lazy/commander.bundle.cjs', format: 'cjs', minify: true, keepNames: true },
   },
   {
     input: Object.fromEntries(Object.keys(AWS_SDK_EXPORTS).map((name) => [name, `${ENTRY}${name}`])),

@@ -37,6 +37,22 @@ export interface DeploymentFailure {
 /** How a deployment is addressed: the ion-dev `:execution-arn` or `:deployment-id`. */
 export type DeploymentId = { executionArn: string } | { deploymentId: string };
 
+// A local group's deployments are addressed like Step Functions executions, by
+// an ARN of ionflow's own that names the group, so `deploy-status
+// --execution-arn` finds the group without a --group, whichever back end it is.
+const LOCAL_ARN_PREFIX = 'arn:ionflow:local:';
+
+export const localArn = (group: string, id: string) => `${LOCAL_ARN_PREFIX}${group}:${id}`;
+
+/** `arn:ionflow:local:<group>:<id>` → its parts; undefined for any other ARN. */
+export function parseLocalArn(arn: string): { group: string; id: string } | undefined {
+  if (!arn.startsWith(LOCAL_ARN_PREFIX)) return undefined;
+  const rest = arn.slice(LOCAL_ARN_PREFIX.length);
+  const colon = rest.lastIndexOf(':');
+  if (colon <= 0 || colon === rest.length - 1) return undefined;
+  return { group: rest.slice(0, colon), id: rest.slice(colon + 1) };
+}
+
 export interface DeploymentRecord {
   /** `arn:ionflow:local:<group>:<id>`, a Step Functions execution ARN, or a CodeDeploy `d-…` id. */
   id: DeploymentId;
@@ -72,6 +88,10 @@ export function isFinal(status: DeploymentStatus): boolean {
 
 /** The id as users type it: the execution ARN or the CodeDeploy/local deployment id. */
 export const idText = (id: DeploymentId): string => ('executionArn' in id ? id.executionArn : id.deploymentId);
+
+/** The id as a field of result maps, step-end facts and ledger records: ion-dev's `execution-arn` or `deployment-id` (SPEC §6). */
+export const idField = (id: DeploymentId): { 'execution-arn': string } | { 'deployment-id': string } =>
+  'executionArn' in id ? { 'execution-arn': id.executionArn } : { 'deployment-id': id.deploymentId };
 
 /**
  * Whether a deployment put exactly this revision on the group: the same name

@@ -9,7 +9,22 @@ export interface EntryPoints {
   httpDirect?: { handlerFn: string };
 }
 
+/** A revision by name: a pushed commit (`rev`) or an unreproducible push (`uname`). */
 export type RevisionName = { rev: string; uname?: undefined } | { uname: string; rev?: undefined };
+
+/** The 40-hex SHA or the uname: the revision's file name and key. */
+export const revisionName = (name: RevisionName): string => name.rev ?? name.uname;
+
+/** The name of a stored revision, or of a deployment of one: its commit, else its uname (then also its `name`). */
+export const nameOf = (r: { name: string; rev?: string | undefined; uname?: string | undefined }): RevisionName =>
+  r.rev ? { rev: r.rev } : { uname: r.uname ?? r.name };
+
+/** A revision as messages show it: a uname whole, a commit by its first 7 hex digits, else its `name` ('?' without one). */
+export function shortName(r: { rev?: string | undefined; uname?: string | undefined; name?: string | undefined } | undefined): string {
+  if (r?.uname !== undefined) return r.uname;
+  if (r?.rev !== undefined) return /^[0-9a-f]{40}$/.test(r.rev) ? r.rev.slice(0, 7) : r.rev;
+  return r?.name ?? '?';
+}
 
 /** Metadata kept with each revision (SPEC §5). Serialised as `<name>.json`. */
 export interface RevisionMeta {

@@ -1,7 +1,8 @@
-// Shared wording for the human renderers: durations, symbols, colour that
-// honours NO_COLOR (and only colours a terminal).
+// Shared wording for the human renderers: step words and symbols, the output
+// under a failed step, colour that honours NO_COLOR (and only colours a
+// terminal). Durations are text/durations.ts's.
 
-import { failureText } from '../backends/failure.js';
+import { failureText } from '../model/failure.js';
 import type { StepEndEvent } from '../engine/events.js';
 
 export interface Paint {

@@ -1,12 +1,15 @@
 // The layout of STYLE.md "A layout that shows the architecture", checked on
 // every test run: src/ reads in floors from model/ at the bottom to cli/ at
 // the top, an import only points down (or sideways within a floor), no files
-// import each other in a circle, one module starts processes, and no source
-// file outgrows 300 lines.
+// import each other in a circle, graph/ and engine/ stay pure, one module
+// starts processes, and no source file outgrows 300 lines. Imports are read
+// with TypeScript's parser, not a regular expression, so none hides in an
+// unusual spelling.
 
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -33,20 +36,61 @@ function sourceFiles(dir: string, out: string[] = []): string[] {
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) sourceFiles(path, out);
-    else if (/\.(ts|mts|mjs)$/.test(name) && !name.endsWith('.d.mts')) out.push(relative(SRC, path));
+    else if (/\.(ts|mts|cts|js|mjs|cjs)$/.test(name) && !/\.d\.[mc]?ts$/.test(name)) out.push(relative(SRC, path));
   }
   return out.sort();
 }
 
-const SPECIFIER = /(?:^|\n)\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
+/**
+ * Every module specifier of a file, read by TypeScript's own parser, so that no
+ * form slips past: `import`/`export … from` over any number of lines, `import
+ * type`, `export * as`, `import x = require()`, `typeof import()`, and calls of
+ * `import()` and `require()` (a createRequire'd require loads a module just as
+ * well). A specifier that is not written out as a string (`import(name)`) is
+ * returned as `null`: the graph cannot see where it leads.
+ */
+function specifiersOf(source: ts.SourceFile): (string | null)[] {
+  const found: (string | null)[] = [];
+  const literal = (node: ts.Node | undefined) => (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : null);
+  const visit = (node: ts.Node): void => {
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) found.push(literal(node.moduleSpecifier));
+    else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) found.push(literal(node.moduleReference.expression));
+    else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) found.push(literal(node.argument.literal));
+    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+      found.push(literal(node.arguments[0]));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
 
-/** Each file's imports: files of src/ (static and dynamic alike) and packages. */
-function importsOf(file: string): { files: string[]; packages: string[] } {
-  const text = readFileSync(join(SRC, file), 'utf8');
+const parse = (file: string, text: string) => ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false);
+
+const PROCESS_MODULE = /^(node:)?child_process$|^execa$/;
+
+/**
+ * Each file's imports: files of src/ (static and dynamic alike), packages, how
+ * many specifiers are computed, and whether any string of its code names a
+ * process module (however the call that loads it is spelt: `const req =
+ * createRequire(…); req('node:child_process')`).
+ */
+function importsOf(file: string): { files: string[]; packages: string[]; computed: number; namesProcessModule: boolean } {
   const files: string[] = [];
   const packages: string[] = [];
-  for (const m of text.matchAll(SPECIFIER)) {
-    const spec = (m[1] ?? m[2] ?? m[3])!;
+  let computed = 0;
+  const source = parse(file, readFileSync(join(SRC, file), 'utf8'));
+  let namesProcessModule = false;
+  const visit = (node: ts.Node): void => {
+    if (ts.isStringLiteralLike(node) && PROCESS_MODULE.test(node.text)) namesProcessModule = true;
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  for (const spec of specifiersOf(source)) {
+    if (spec === null) {
+      computed++;
+      continue;
+    }
     if (!spec.startsWith('.')) {
       packages.push(spec);
       continue;
@@ -56,7 +100,7 @@ function importsOf(file: string): { files: string[]; packages: string[] } {
     // Build-time files may import what the build wrote to dist/: outside src/, not a floor.
     if (found?.startsWith(SRC)) files.push(relative(SRC, found));
   }
-  return { files, packages };
+  return { files, packages, computed, namesProcessModule };
 }
 
 const FILES = sourceFiles(SRC);
@@ -112,8 +156,28 @@ describe('the layers of src/', () => {
     expect(circles()).toEqual([]);
   });
 
+  it('keeps graph/ and engine/ pure: no back end, git, zip, process or file system', () => {
+    const IO = /^(backends|git|zip|process|process\.ts|fs|lazy|journal)(\/|$)/;
+    const impure = [...GRAPH]
+      .filter(([file]) => /^(graph|engine)\//.test(file))
+      .flatMap(([file, { files, packages }]) => [
+        ...files.filter((t) => IO.test(t)).map((t) => `${file} -> ${t}`),
+        // node:crypto only makes run ids.
+        ...packages.filter((p) => p !== 'node:crypto').map((p) => `${file} -> ${p}`),
+      ]);
+    expect(impure).toEqual([]);
+  });
+
+  it('names every module it loads, so the graph sees it', () => {
+    // lazy/aws-sdk.ts picks a bundle or an @aws-sdk package by a typed name (see its header).
+    const computed = [...GRAPH].filter(([, { computed }]) => computed > 0).map(([f]) => f);
+    expect(computed).toEqual(['lazy/aws-sdk.ts']);
+  });
+
   it('starts processes from one module only', () => {
-    const starters = [...GRAPH].filter(([, { packages }]) => packages.some((p) => /^(node:)?child_process$|^execa$/.test(p))).map(([f]) => f);
+    const starters = [...GRAPH]
+      .filter(([, { packages, namesProcessModule }]) => namesProcessModule || packages.some((p) => PROCESS_MODULE.test(p)))
+      .map(([f]) => f);
     expect(starters).toEqual(['process.ts']);
   });
 
@@ -122,6 +186,23 @@ describe('the layers of src/', () => {
       .map((f) => ({ f, lines: readFileSync(join(SRC, f), 'utf8').split('\n').length - 1 }))
       .filter(({ lines }) => lines > 300);
     expect(long).toEqual([]);
+  });
+
+  it('reads every form of import (the check itself works)', () => {
+    const text = [
+      `import a from './a.js';`,
+      `import type {\n  B,\n  C,\n} from './b.js';`,
+      `export * from './c.js';`,
+      `export * as d from './d.js';`,
+      'const e = await import(`./e.js`);',
+      `const f = require('node:child_process');`,
+      `type G = typeof import('./g.js');`,
+      // A computed specifier: the graph cannot follow it.
+      `const h = await import(\`./\${name}.js\`);`,
+      `// import i from './i.js';`,
+      `const j = "import k from './k.js'";`,
+    ].join('\n');
+    expect(specifiersOf(parse('x.ts', text))).toEqual(['./a.js', './b.js', './c.js', './d.js', './e.js', 'node:child_process', './g.js', null]);
   });
 
   it('sees the imports it judges (the check itself works)', () => {

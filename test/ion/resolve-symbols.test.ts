@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { didYouMean } from '../../src/ion/nearest.js';
+import { definedNamesHint } from '../../src/ion/nearest.js';
 import { type SymbolRef, symbolProblems } from '../../src/ion/resolve-symbols.js';
 import { makeTempDir } from '../support/repo.js';
 
@@ -94,7 +94,7 @@ describe('symbolProblems', () => {
   });
 });
 
-describe('didYouMean', () => {
+describe('definedNamesHint', () => {
   it.each([
     ['helo', ['hello', 'help', 'handler'], '; did you mean hello or help?'],
     ['app', ['app*', 'apply'], '; did you mean app*?'],
@@ -102,6 +102,6 @@ describe('didYouMean', () => {
     ['x', [], ' (it defines no names)'],
     ['zzzzzz', ['a', 'b'], ' (it defines a, b)'],
   ])('%s among %j', (name, known, expected) => {
-    expect(didYouMean(name, known)).toBe(expected);
+    expect(definedNamesHint(name, known)).toBe(expected);
   });
 });

@@ -4,11 +4,10 @@
 // content) is skipped unless forced.
 
 import { createGroup, groupConfig } from '../../backends/group-factory.js';
-import { revisionName } from '../../backends/revision-meta.js';
 import { createStore } from '../../backends/store-factory.js';
 import type { BackendOptions, ComputeGroup } from '../../backends/types.js';
 import { type DeploymentRecord, sameRevision } from '../../model/deployment.js';
-import type { RevisionMeta, RevisionName } from '../../model/revision.js';
+import { type RevisionMeta, type RevisionName, revisionName } from '../../model/revision.js';
 import type { DeployConfig } from '../../model/config.js';
 import { preconditionError, stepError } from '../../model/errors.js';
 import { deployer, openLedger } from '../../backends/ledger/open.js';
@@ -48,7 +47,7 @@ export async function latestIfDeployed(group: ComputeGroup, meta: RevisionMeta):
 }
 
 /**
- * For `plan` and the engine's up-to-date check: whether `groupKey` already
+ * For `plan`'s up-to-date check (../up-to-date.ts): whether `groupKey` already
  * runs this stored revision (same name and content). Returns that deployment.
  */
 export async function isDeployedAlready(

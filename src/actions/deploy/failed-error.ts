@@ -3,7 +3,7 @@
 // which the engine puts on the step's events and the terminal shows under the
 // `error:` line.
 
-import { failureLines } from '../../backends/failure.js';
+import { failureLines } from '../../model/failure.js';
 import type { DeploymentFailure } from '../../model/deployment.js';
 import { IonflowError } from '../../model/errors.js';
 

@@ -4,7 +4,7 @@
 // (deploy, run, watch, rollback, EDN ops) and shown by `plan`.
 
 import type { BackendOptions } from '../../backends/types.js';
-import type { RevisionMeta } from '../../model/revision.js';
+import { type RevisionMeta, shortName } from '../../model/revision.js';
 import type { DeployConfig } from '../../model/config.js';
 import { sameRevision } from '../../model/deployment.js';
 import { preconditionError } from '../../model/errors.js';
@@ -14,9 +14,6 @@ export interface GateRefusal {
   message: string;
   hint: string;
 }
-
-const short = (r: { rev?: string | undefined; uname?: string | undefined; name: string }) =>
-  r.rev ? r.rev.slice(0, 7) : (r.uname ?? r.name);
 
 /**
  * Why `groupKey` refuses `meta`, or undefined when its gate lets it in (or it
@@ -36,12 +33,12 @@ export async function gateRefusal(
     const ok = succeeded(await groupHistory(config, source, options.backend ? { backend: options.backend } : {}));
     if (ok.some((r) => sameRevision(r, meta))) continue;
     const runs = ok[0];
-    const what = short(meta);
+    const what = shortName(meta);
     const where = !runs
       ? `${source} has no successful deployment`
       : runs.name === meta.name
-        ? `${source} runs ${short(runs)} with other content`
-        : `${source} runs ${short(runs)}`;
+        ? `${source} runs ${shortName(runs)} with other content`
+        : `${source} runs ${shortName(runs)}`;
     const all = sources.length > 1 ? sources.join(' and ') : source;
     return {
       message: `${groupKey} takes only revisions that succeeded on ${all}; ${what} has not (${where})`,

@@ -7,6 +7,7 @@ import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readCurrent } from '../../backends/local/releases.js';
 import { tempPathFor } from '../../fs/atomic-write.js';
+import { orIfMissing } from '../../fs/or-if-missing.js';
 import type { DeploymentRecord } from '../../model/deployment.js';
 import type { RevisionMeta } from '../../model/revision.js';
 import type { AppConfig, DeployConfig } from '../../model/config.js';
@@ -100,9 +101,7 @@ export async function pruneStore(
     // only temps, which the next push's removeDeadTemps clears.
     const [jsonTemp, zipTemp] = [tempPathFor(json), tempPathFor(zip)];
     await rename(json, jsonTemp);
-    await rename(zip, zipTemp).catch((err: NodeJS.ErrnoException) => {
-      if (err.code !== 'ENOENT') throw err;
-    });
+    await orIfMissing(rename(zip, zipTemp), undefined);
     await Promise.all([rm(jsonTemp, { force: true }), rm(zipTemp, { force: true })]);
     pruned.push(meta.name);
   }

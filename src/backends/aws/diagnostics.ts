@@ -11,7 +11,7 @@
 
 import type { DeploymentInfo, LifecycleEvent } from '@aws-sdk/client-codedeploy';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import { logTail } from '../failure.js';
+import { logTail } from '../../model/failure.js';
 import type { DeploymentFailure } from '../../model/deployment.js';
 import type { CodeDeployApi, SfnApi } from './clients.js';
 import { oneLine } from './status.js';

@@ -15,13 +15,14 @@ import { pipeline } from 'node:stream/promises';
 import { assertSafeName } from '../../model/names.js';
 import { InterruptedError, isAbortError } from '../../model/errors.js';
 import { DigestStream } from '../digest.js';
-import { isRegistered, revisionMeta, revisionName } from '../revision-meta.js';
+import { isRegistered, revisionMeta } from '../revision-meta.js';
 import type { PutRevisionInput, RevisionStore } from '../types.js';
-import type { RevisionMeta } from '../../model/revision.js';
+import { type RevisionMeta, revisionName } from '../../model/revision.js';
 import { requireSdk } from '../../lazy/aws-sdk.js';
 import type { AwsClients, S3Api } from './clients.js';
 import { toIonflowError } from './hints.js';
 import { watchCalls } from './watched-client.js';
+import { jsonText } from '../../text/json.js';
 
 export interface S3StoreOptions {
   bucket: string;
@@ -153,7 +154,7 @@ export class S3RevisionStore implements RevisionStore {
         {
           Bucket: this.options.bucket,
           Key: this.key(meta.appName, meta.name, 'json'),
-          Body: `${JSON.stringify(meta, null, 2)}\n`,
+          Body: jsonText(meta),
           ContentType: 'application/json',
         },
         signal,

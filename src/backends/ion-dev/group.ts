@@ -11,6 +11,7 @@ import { IonDev } from './ion-dev.js';
 import { newestFirst, toDeployment } from '../ledger/record.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type IonDevMap, text } from './result.js';
+import { nameOf } from '../../model/revision.js';
 
 const DEPLOY_WORDS = new Set<DeployStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
@@ -51,7 +52,7 @@ export class IonDevComputeGroup implements ComputeGroup {
 
   async deploy(input: DeployInput): Promise<DeploymentRecord> {
     const { revision } = input;
-    const which = revision.rev ? { rev: revision.rev } : { uname: revision.uname ?? revision.name };
+    const which = nameOf(revision);
     input.onProgress?.(`ion-dev deploy of ${revision.name} to compute group ${this.group.computeGroup}`);
     const startedAt = new Date().toISOString();
     // ion-dev's lines are the step's log (no lifecycle event: ion-dev has none).

@@ -3,8 +3,8 @@
 // other JSON ionflow writes. A record is written when the deployment starts
 // and rewritten when ionflow sees it end.
 
-import type { DeploymentId, DeploymentRecord, DeployStatus } from '../../model/deployment.js';
-import type { RevisionMeta } from '../../model/revision.js';
+import { type DeploymentId, type DeploymentRecord, type DeployStatus, idField, idText } from '../../model/deployment.js';
+import { nameOf, type RevisionMeta } from '../../model/revision.js';
 
 export interface LedgerRecord {
   group: string;
@@ -37,7 +37,7 @@ export const isFinalWord = (word: DeployStatus) => word !== 'RUNNING';
 
 /** The file name of a deployment: its `d-…` id, or the execution's name (the last part of its ARN). */
 export function ledgerId(id: DeploymentId): string {
-  const text = 'executionArn' in id ? id.executionArn : id.deploymentId;
+  const text = idText(id);
   return text.slice(text.lastIndexOf(':') + 1);
 }
 
@@ -59,10 +59,10 @@ export function toLedgerRecord(deployment: DeploymentRecord, meta: RevisionMeta,
   return {
     group: deployment.group,
     app: deployment.appName,
-    ...(meta.rev ? { rev: meta.rev } : { uname: meta.uname ?? meta.name }),
+    ...nameOf(meta),
     ...(meta.sha256 ? { digest: `sha256:${meta.sha256}` } : {}),
     ...(meta.tree ? { tree: meta.tree } : {}),
-    ...('executionArn' in deployment.id ? { 'execution-arn': deployment.id.executionArn } : { 'deployment-id': deployment.id.deploymentId }),
+    ...idField(deployment.id),
     'deploy-status': status,
     ...(deployment.status.error ? { error: deployment.status.error } : {}),
     'started-at': deployment.startedAt,

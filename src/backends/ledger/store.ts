@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { orIfMissing } from '../../fs/or-if-missing.js';
 import type { LedgerRecord } from './record.js';
+import { jsonText } from '../../text/json.js';
 
 export interface LedgerStore {
   /** For messages: the folder or s3:// URL. */
@@ -26,7 +27,7 @@ export function checkedName(name: string): string {
   return name;
 }
 
-export const recordText = (record: LedgerRecord) => `${JSON.stringify(record, null, 2)}\n`;
+export const recordText = (record: LedgerRecord) => jsonText(record);
 
 export function parseRecord(text: string): LedgerRecord | undefined {
   try {

@@ -10,14 +10,14 @@ import { DEFAULT_MAX_UNPACKED_SIZE } from '../../config/size.js';
 import type { LocalGroupConfig } from '../../model/config.js';
 import { ExitCode, exitCodeOf, isAbortError } from '../../model/errors.js';
 import type { DeployInput } from '../types.js';
-import type { DeploymentRecord } from '../../model/deployment.js';
+import { type DeploymentRecord, localArn } from '../../model/deployment.js';
 import { readAppSpec } from './appspec.js';
 import { redactor } from '../../text/redact.js';
 import { hookFailure } from './hook-failure.js';
 import { describeFailure, type HookOptions, type HookRun, type HookStep, runHooks } from './hooks.js';
 import { acquireGroupLock } from './lock.js';
 import type { LocalDeploymentFile } from './deployment-file.js';
-import { localArn, newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
+import { newDeploymentId, toDeploymentRecord, writeRecord } from './records.js';
 import { placeRelease, pruneReleases, readCurrent, releaseDir, stageRelease, switchCurrent } from './releases.js';
 
 export async function runDeployment(config: LocalGroupConfig, appName: string, input: DeployInput): Promise<DeploymentRecord> {

@@ -7,9 +7,9 @@
 import type { LocalGroupConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
 import type { ComputeGroup, DeployInput } from '../types.js';
-import type { DeploymentId, DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
+import { type DeploymentId, type DeploymentRecord, type DeploymentStatus, parseLocalArn } from '../../model/deployment.js';
 import type { LocalDeploymentFile } from './deployment-file.js';
-import { listRecords, parseLocalArn, readRecord, statusOf, toDeploymentRecord } from './records.js';
+import { listRecords, readRecord, statusOf, toDeploymentRecord } from './records.js';
 
 export class LocalComputeGroup implements ComputeGroup {
   readonly kind = 'local' as const;

@@ -3,9 +3,9 @@
 // a deployment that failed before any hook (a refused zip, a broken
 // appspec.yml) names the step it was at.
 
-import { logTail } from '../failure.js';
+import { logTail } from '../../model/failure.js';
 import type { DeploymentFailure } from '../../model/deployment.js';
-import { describeFailure, type HookRun } from './hooks.js';
+import { describeFailure, type HookRun } from './hook-run.js';
 import type { LocalDeploymentFile } from './deployment-file.js';
 
 export function hookFailure(run: HookRun, group: string): DeploymentFailure {

@@ -7,28 +7,15 @@
 
 import { access, chmod, constants, stat } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
-import { type Holder, runProcess } from '../../process/group.js';
+import { runProcess } from '../../process/group.js';
 import { ProcessError, tail } from '../../process.js';
 import type { Redact } from '../../text/redact.js';
 import type { AppSpec, LifecycleEvent } from './appspec.js';
+import { BACKGROUND_FIX, type HookRun, holdersText } from './hook-run.js';
 import { linkOnPath } from './hook-links.js';
 
-export interface HookRun {
-  event: LifecycleEvent;
-  /** The script's `location` in appspec.yml. */
-  location: string;
-  /** The release the script came from (ApplicationStop runs the previous one's). */
-  release: string;
-  /** null when it did not exit by itself (timed out, killed) or could not start. */
-  exitCode: number | null;
-  timedOut: boolean;
-  /** The configured timeout, in seconds: what a timeout is reported as (absent from older records). */
-  timeoutS?: number;
-  /** Processes it started that still held its output after it exited (pid and command). */
-  heldBy?: Holder[];
-  durationMs: number;
-  outputTail: string;
-}
+export { describeFailure, type HookRun } from './hook-run.js';
+
 
 export interface HookEnv {
   deploymentId: string;
@@ -68,13 +55,6 @@ export interface HookOptions {
   onLog?: (event: LifecycleEvent, line: string) => void;
   onRun?: (run: HookRun) => Promise<void>;
   redact?: Redact;
-}
-
-const BACKGROUND_FIX = 'start background processes with their output redirected (`cmd >/dev/null 2>&1 &`), with nohup, or from a service manager';
-
-function holdersText(holders: Holder[] | undefined): string {
-  if (!holders || holders.length === 0) return 'a process it started';
-  return holders.map((h) => `pid ${h.pid} (${h.command})`).join(', ');
 }
 
 async function runScript(step: HookStep, location: string, timeoutS: number, env: HookEnv, options: HookOptions): Promise<HookRun> {
@@ -121,17 +101,6 @@ async function runScript(step: HookStep, location: string, timeoutS: number, env
     durationMs: result.durationMs,
     outputTail: result.startError ? `${location} could not start: ${result.startError.reason} (${result.startError.code})` : outputTail(result.output),
   };
-}
-
-export function describeFailure(run: HookRun): string {
-  const what = `${run.event} hook ${run.location}`;
-  if (run.timedOut) {
-    const timeout = `${what} timed out after ${run.timeoutS ?? Math.round(run.durationMs / 1000)}s`;
-    return run.heldBy ? `${timeout}: the script exited, but ${holdersText(run.heldBy)} still held its output; ${BACKGROUND_FIX}` : timeout;
-  }
-  if (run.exitCode === null) return `${what} failed: ${tail(run.outputTail, 1)}`;
-  const last = tail(run.outputTail, 1);
-  return `${what} exited with ${run.exitCode}${last ? `: ${last}` : ''}`;
 }
 
 /**

@@ -10,8 +10,7 @@ import { failureOf } from './hook-failure.js';
 import { writeFileAtomic } from '../../fs/atomic-write.js';
 import { orIfMissing } from '../../fs/or-if-missing.js';
 import type { LocalDeploymentFile } from './deployment-file.js';
-
-const ARN_PREFIX = 'arn:ionflow:local:';
+import { jsonText } from '../../text/json.js';
 
 /** Ids sort by start time: `d-20261128-163648-123-a1b2c3`. */
 export function newDeploymentId(now = new Date()): string {
@@ -19,23 +18,12 @@ export function newDeploymentId(now = new Date()): string {
   return `d-${t}-${randomBytes(3).toString('hex')}`;
 }
 
-export const localArn = (group: string, id: string) => `${ARN_PREFIX}${group}:${id}`;
-
-/** `arn:ionflow:local:<group>:<id>` → its parts; undefined for any other ARN. */
-export function parseLocalArn(arn: string): { group: string; id: string } | undefined {
-  if (!arn.startsWith(ARN_PREFIX)) return undefined;
-  const rest = arn.slice(ARN_PREFIX.length);
-  const colon = rest.lastIndexOf(':');
-  if (colon <= 0 || colon === rest.length - 1) return undefined;
-  return { group: rest.slice(0, colon), id: rest.slice(colon + 1) };
-}
-
 const recordsDir = (dir: string) => join(dir, 'deployments');
 const SAFE_ID = /^[A-Za-z0-9._-]+$/;
 
 export async function writeRecord(dir: string, record: LocalDeploymentFile): Promise<void> {
   await mkdir(recordsDir(dir), { recursive: true });
-  await writeFileAtomic(join(recordsDir(dir), `${record.id}.json`), `${JSON.stringify(record, null, 2)}\n`);
+  await writeFileAtomic(join(recordsDir(dir), `${record.id}.json`), jsonText(record));
 }
 
 export async function readRecord(dir: string, id: string): Promise<LocalDeploymentFile | undefined> {

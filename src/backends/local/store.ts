@@ -10,19 +10,16 @@ import { pipeline } from 'node:stream/promises';
 import { assertSafeName } from '../../model/names.js';
 import { IonflowError } from '../../model/errors.js';
 import type { PutRevisionInput, RevisionStore } from '../types.js';
-import type { RevisionMeta } from '../../model/revision.js';
+import { type RevisionMeta, revisionName } from '../../model/revision.js';
 import { DigestStream } from '../digest.js';
-import { revisionMeta, revisionName } from '../revision-meta.js';
+import { revisionMeta } from '../revision-meta.js';
 import { removeDeadTemps, tempPathFor, writeFileAtomic } from '../../fs/atomic-write.js';
+import { jsonText } from '../../text/json.js';
+import { orIfMissing } from '../../fs/or-if-missing.js';
 
 async function readMeta(path: string): Promise<RevisionMeta | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const text = await orIfMissing(readFile(path, 'utf8'), undefined);
+  if (text === undefined) return undefined;
   try {
     return JSON.parse(text) as RevisionMeta;
   } catch (err) {
@@ -68,7 +65,7 @@ export class LocalRevisionStore implements RevisionStore {
       throw err;
     }
     const meta = await revisionMeta(input, digest, zip);
-    await writeFileAtomic(json, `${JSON.stringify(meta, null, 2)}\n`);
+    await writeFileAtomic(json, jsonText(meta));
     return meta;
   }
 
@@ -85,13 +82,7 @@ export class LocalRevisionStore implements RevisionStore {
 
   async list(appName: string): Promise<RevisionMeta[]> {
     const { folder } = this.paths(appName, '');
-    let files: string[];
-    try {
-      files = await readdir(folder);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw err;
-    }
+    const files = await orIfMissing(readdir(folder), []);
     const metas = await Promise.all(
       files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => readMeta(join(folder, f))),
     );

@@ -6,6 +6,7 @@ import { ExitCode, usageError } from '../../model/errors.js';
 import { runPreflight } from '../../actions/preflight/preflight.js';
 import { countLine, resultJson, resultLine } from '../../actions/preflight/results.js';
 import { backendOptions, type CliContext } from '../context.js';
+import { jsonText } from '../../text/json.js';
 
 export default async function check(ctx: CliContext, options: { json?: boolean }, pipelineKey?: string): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
@@ -16,7 +17,7 @@ export default async function check(ctx: CliContext, options: { json?: boolean }
     });
   }
   const results = await runPreflight(config, pipeline, backendOptions(ctx));
-  if (ctx.global.json || options.json) ctx.stdout.write(`${JSON.stringify(results.map(resultJson), null, 2)}\n`);
+  if (ctx.global.json || options.json) ctx.stdout.write(jsonText(results.map(resultJson)));
   else ctx.stdout.write(`${[...results.map(resultLine), countLine(results)].join('\n')}\n`);
   const bad = results.filter((r) => r.status === 'failed').length;
   if (bad > 0) {

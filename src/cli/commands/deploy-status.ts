@@ -6,11 +6,10 @@
 
 import { createGroup } from '../../backends/group-factory.js';
 import { ionDevGroupOfExecution } from '../../backends/ion-dev/find-group.js';
-import { parseLocalArn } from '../../backends/local/records.js';
-import type { DeploymentId, DeploymentStatus } from '../../model/deployment.js';
+import { type DeploymentId, type DeploymentStatus, parseLocalArn } from '../../model/deployment.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../model/config.js';
-import { failureLines } from '../../backends/failure.js';
+import { failureLines } from '../../model/failure.js';
 import { statusMap } from '../deploy-output.js';
 import { pollStatus, statusCommandFor } from '../../actions/deploy/wait.js';
 import { isFailed } from '../../model/deployment.js';

@@ -14,6 +14,7 @@ import { groupHistory } from '../../backends/ledger/read.js';
 import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
 import { elapsedText } from '../../text/durations.js';
+import { jsonText } from '../../text/json.js';
 
 export interface HistoryOptions {
   limit?: number;
@@ -62,7 +63,7 @@ export default async function history(ctx: CliContext, options: HistoryOptions, 
   const records = await groupHistory(config, groupKey, { backend: backendOptions(ctx), limit: options.limit ?? 20 });
   if (ctx.global.json || options.json) {
     const detailed = await withFailures(await createGroup(config, groupKey, backendOptions(ctx)), records);
-    ctx.stdout.write(`${JSON.stringify(detailed.map(historyJson), null, 2)}\n`);
+    ctx.stdout.write(jsonText(detailed.map(historyJson)));
     return ExitCode.ok;
   }
   if (records.length === 0) {

@@ -14,14 +14,13 @@ import { ExitCode, preconditionError } from '../../model/errors.js';
 import { enforceGate } from '../../actions/deploy/gate.js';
 import { groupHistory, type HistoryEntry, succeeded } from '../../backends/ledger/read.js';
 import { backendOptions, type CliContext } from '../context.js';
+import { nameOf, shortName } from '../../model/revision.js';
 
 export interface RollbackOptions {
   to?: string;
   dryRun?: boolean;
   overrideGate?: string;
 }
-
-const short = (r: HistoryEntry) => (r.rev ? r.rev.slice(0, 7) : r.name);
 
 /** The entry --to names: a uname, a full SHA, a SHA prefix, or anything git resolves in the app's repository. */
 async function named(entries: HistoryEntry[], to: string, root: string, signal: AbortSignal): Promise<HistoryEntry | undefined> {
@@ -58,14 +57,14 @@ export default async function rollback(ctx: CliContext, options: RollbackOptions
       });
     }
   }
-  const revision = target.rev ? { rev: target.rev } : { uname: target.uname ?? target.name };
+  const revision = nameOf(target);
   const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
   if (options.dryRun) {
     // What the deploy would find first: the revision in the store, and the gate.
     const meta = await (await createStore(config, group.app, backend)).get(app.name, target.name);
     if (!meta) throw preconditionError(`revision ${target.name} of app ${app.name} is no longer in the store`, { hint: `push it again: ${pushCommand(config, group.app, revision)}` });
     await enforceGate(config, groupKey, meta, { backend, ...gate, onProgress: (line) => ctx.log(line) });
-    const from = current ? `, now running ${short(current)}` : '';
+    const from = current ? `, now running ${shortName(current)}` : '';
     const by = target.by ? ` by ${target.by}` : '';
     ctx.stdout.write(`rollback ${groupKey}: would deploy ${target.name} (SUCCEEDED ${target.startedAt}${by})${from}\n`);
     return ExitCode.ok;

@@ -31,11 +31,13 @@ async function runRevision(repoDir: string, options: RunCommandOptions, signal: 
 }
 
 export default async function run(ctx: CliContext, options: RunCommandOptions, pipelineKey?: string): Promise<number> {
-  const session = await openSession(ctx, options, pipelineKey);
+  const resume = options.resume !== undefined && options.resume !== false;
+  // The revision is asked of git while preflight runs (a resumed run takes its journal's instead).
+  const session = await openSession(ctx, options, pipelineKey, resume ? {} : { revision: (dir) => runRevision(dir, options, ctx.signal) });
   let runner = session.runner;
   let revision: RunRevision;
   let emit = session.emit;
-  if (options.resume !== undefined && options.resume !== false) {
+  if (resume) {
     if (options.rev !== undefined || options.uname !== undefined) throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
     // lazy: resume costs 8.2 ms; only --resume needs it (npm run bench -- imports; node -e 0: 85 ms)
     const { planResume } = await import('../../actions/resume.js');
@@ -53,7 +55,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
       if (e.type === 'run-start') noteResumes(session.config.dir, e.run, resumed);
     };
   } else {
-    revision = await runRevision(session.repoDir, options, ctx.signal);
+    revision = await (session.revision ?? runRevision(session.repoDir, options, ctx.signal));
   }
   const runId = newRunId();
   const result = await runPipeline({

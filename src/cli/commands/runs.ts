@@ -7,6 +7,7 @@ import { listJournals } from '../../journal/read.js';
 import { elapsedText } from '../../text/durations.js';
 import { table } from '../../text/table.js';
 import type { CliContext } from '../context.js';
+import { jsonText } from '../../text/json.js';
 
 export default async function runs(ctx: CliContext, options: { limit?: number }): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
@@ -20,7 +21,7 @@ export default async function runs(ctx: CliContext, options: { limit?: number })
       started: j.started,
       duration_ms: j.durationMs ?? null,
     }));
-    ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    ctx.stdout.write(jsonText(rows));
     return ExitCode.ok;
   }
   if (journals.length === 0) {

@@ -8,6 +8,8 @@ import { type GroupStatus, groupStatuses } from '../../actions/status.js';
 import { type Paint, paint } from '../../render/format.js';
 import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
+import { shortName } from '../../model/revision.js';
+import { jsonText } from '../../text/json.js';
 
 /** "3m ago", "2h ago", "5d ago": when matters at a glance; --json has the times. */
 export function ago(iso: string, now = Date.now()): string {
@@ -18,8 +20,6 @@ export function ago(iso: string, now = Date.now()): string {
   return `${Math.floor(s / 86_400)}d ago`;
 }
 
-const shortRev = (r: { rev?: string; uname?: string }) => (r.rev ? r.rev.slice(0, 7) : (r.uname ?? ''));
-
 function colour(word: string, p: Paint): (s: string) => string {
   if (word === 'SUCCEEDED') return p.green;
   if (word === 'RUNNING') return p.yellow;
@@ -29,9 +29,9 @@ function colour(word: string, p: Paint): (s: string) => string {
 
 export function statusTable(rows: GroupStatus[], p: Paint, now = Date.now()): string {
   const cells = rows.map((r) => {
-    const revision = r['deploy-status'] ? `${shortRev(r)}${r.subject ? ` ${r.subject.slice(0, 40)}` : ''}` : '-';
+    const revision = r['deploy-status'] ? `${shortName(r)}${r.subject ? ` ${r.subject.slice(0, 40)}` : ''}` : '-';
     const head = r['head-deployed'] === null ? '-' : r['head-deployed'] ? 'yes' : 'no';
-    const behind = r.behind === undefined ? '' : r.behind.length === 0 ? 'no' : r.behind.map((b) => `${b.group} has ${shortRev(b)}`).join(', ');
+    const behind = r.behind === undefined ? '' : r.behind.length === 0 ? 'no' : r.behind.map((b) => `${b.group} has ${shortName(b)}`).join(', ');
     return [r.group, r.app, revision, r['deploy-status'] ?? '-', r['started-at'] ? ago(r['started-at'], now) : '-', r.by ?? '-', head, behind];
   });
   const header = ['GROUP', 'APP', 'REVISION', 'STATUS', 'WHEN', 'BY', 'HEAD', 'BEHIND'];
@@ -45,7 +45,7 @@ export default async function status(ctx: CliContext): Promise<number> {
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const rows = await groupStatuses(config, backendOptions(ctx));
   if (ctx.global.json) {
-    ctx.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    ctx.stdout.write(jsonText(rows));
     return ExitCode.ok;
   }
   if (rows.length === 0) {

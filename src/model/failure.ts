@@ -1,8 +1,10 @@
 // SPEC §13: how a failed deployment's `failure` is shown, whichever back end
 // found it — kebab-case fields in the EDN/JSON maps, jsonl and history, and
-// lines under the `error:` line on the terminal.
+// lines under the `error:` line on the terminal. Beside the type it shows, in
+// model/: the engine's events, the renderers, the CLI and every back end speak
+// it, and the engine imports no back end (STYLE.md #2).
 
-import type { DeploymentFailure } from '../model/deployment.js';
+import type { DeploymentFailure } from './deployment.js';
 
 export const LOG_TAIL_LINES = 20;
 
