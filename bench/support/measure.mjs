@@ -49,7 +49,8 @@ function sampleTree(root, peaks) {
 }
 
 /**
- * Run `file args`; resolve { ms, peakMiB (largest single process), treeMiB
+ * Run `file args`; resolve { ms, cpuMs (user + system time of it and the
+ * children it waited for: less moved by other load than ms), peakMiB (largest single process), treeMiB
  * (peak of the sampled sum, with `tree`), byName (each process's sampled
  * peak, with `tree`), stderr }. Rejects on a non-zero exit.
  */
@@ -58,7 +59,7 @@ export function measure(file, args, { env = process.env, cwd, tree = false } = {
   const out = join(dir, 'rss');
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%M', '-o', out, file, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%M %U %S', '-o', out, file, ...args], { env, cwd, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => {
       stderr += d;
@@ -70,9 +71,9 @@ export function measure(file, args, { env = process.env, cwd, tree = false } = {
     child.on('close', (code) => {
       const ms = performance.now() - started;
       clearInterval(timer);
-      let peakKiB = Number.NaN;
+      let [peakKiB, user, sys] = [Number.NaN, Number.NaN, Number.NaN];
       try {
-        peakKiB = Number(readFileSync(out, 'utf8').trim().split('\n').at(-1));
+        [peakKiB, user, sys] = readFileSync(out, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
       } catch {}
       rmSync(dir, { recursive: true, force: true });
       if (code !== 0) {
@@ -82,7 +83,7 @@ export function measure(file, args, { env = process.env, cwd, tree = false } = {
       const tool = file === process.execPath ? 'ionflow' : file;
       console.error(`  ${secs(ms)}  ${(peakKiB / 1024).toFixed(0)} MiB  ${tool} ${args.slice(-3).join(' ')}`);
       const byName = [...peaks].map(([name, kib]) => `${name} ${(kib / 1024).toFixed(0)} MiB`).join(', ');
-      resolve({ ms, peakMiB: peakKiB / 1024, treeMiB: treeKiB / 1024, byName, stderr });
+      resolve({ ms, cpuMs: (user + sys) * 1000, peakMiB: peakKiB / 1024, treeMiB: treeKiB / 1024, byName, stderr });
     });
   });
 }

@@ -75,7 +75,7 @@ export function pathProblems(src: YamlSource, dir: string): PathCheck {
   }
 
   const groups = isRecord(root.groups) ? root.groups : {};
-  const taken = new Map<string, string>(); // group folder → its group
+  const taken = new TakenFolders();
   for (const [key, group] of Object.entries(groups)) {
     if (!isRecord(group) || typeof group.local !== 'string') continue;
     const given = group.local;
@@ -87,12 +87,43 @@ export function pathProblems(src: YamlSource, dir: string): PathCheck {
     }
     const folder = resolve(dir, given);
     const store = [...stores].find(([s]) => isWithin(s, folder) || isWithin(folder, s));
-    const other = [...taken].find(([g]) => isWithin(g, folder) || isWithin(folder, g));
+    const other = taken.overlapping(folder);
     if (store) where(`overlaps the store of app '${store[1]}' (${relative(dir, store[0]) || '.'}); give the group a folder of its own`);
-    else if (other) where(`overlaps the folder of group '${other[1]}'; give each group a folder of its own`);
-    else taken.set(folder, key);
+    else if (other) where(`overlaps the folder of group '${other}'; give each group a folder of its own`);
+    else taken.add(folder, key);
   }
   return { problems, outside };
+}
+
+/**
+ * Group folders taken so far (none inside another), and which group holds
+ * each. A new folder overlaps one when that one is the folder itself or above
+ * it, or lies below it: looked up along the folder's own ancestors, not by
+ * comparing it with every group (quadratic: 500 groups took 0.8 s of a
+ * `validate`).
+ */
+class TakenFolders {
+  private readonly groups = new Map<string, string>();
+  // Every folder above a taken one → the first group taken below it.
+  private readonly above = new Map<string, string>();
+
+  add(folder: string, group: string): void {
+    this.groups.set(folder, group);
+    for (let d = dirname(folder); !this.above.has(d); d = dirname(d)) {
+      this.above.set(d, group);
+      if (dirname(d) === d) break;
+    }
+  }
+
+  /** The group whose folder overlaps `folder` (absolute, normalised), if any. */
+  overlapping(folder: string): string | undefined {
+    for (let d = folder; ; d = dirname(d)) {
+      const group = this.groups.get(d);
+      if (group !== undefined) return group;
+      if (dirname(d) === d) break;
+    }
+    return this.above.get(folder);
+  }
 }
 
 /** What is wrong with a store or group folder as written, if anything. */

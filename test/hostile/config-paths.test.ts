@@ -55,6 +55,8 @@ groups:
   c: { app: shop, local: .ionflow/groups/b/nested }
   d: { app: shop, local: . }
   e: { app: shop, local: ../elsewhere }
+  f: { app: shop, local: .ionflow/groups }
+  g: { app: shop, local: .ionflow/groups/bb }
 `,
     });
     const r = await runCli(['validate'], { cwd: repo.dir, env: repo.env });
@@ -67,6 +69,8 @@ groups:
       `deploy.yaml:12:26: group folder ".ionflow/groups/b/nested" overlaps the folder of group 'b'; give each group a folder of its own`,
       `deploy.yaml:13:26: group folder "." is deploy.yaml's own folder; write a folder of its own (like .ionflow/groups/dev)`,
       `deploy.yaml:14:26: group folder "../elsewhere" leads outside deploy.yaml's folder; write a folder inside it, or an absolute path`,
+      // A folder holding an earlier group's overlaps it too; a name that merely starts the same does not.
+      `deploy.yaml:15:26: group folder ".ionflow/groups" overlaps the folder of group 'b'; give each group a folder of its own`,
     ]);
   });
 

@@ -1,7 +1,7 @@
 // One push (SPEC §5): pick what to archive (a commit, or the working tree for
 // a uname), skip it when the store already holds the same content, else stream
 // `git archive` into the app's store and register it. Used by `ionflow push`
-// and by the pipeline engine's push steps; it never prints, it reports
+// and by a pipeline's push steps (../step-runner.ts); it never prints, it reports
 // progress through `onProgress`.
 
 import { createStore } from '../../backends/store-factory.js';

@@ -6,14 +6,12 @@
 import type { IonDevConfig, IonDevGroupConfig } from '../../model/config.js';
 import { stepError } from '../../model/errors.js';
 import type { BackendOptions, ComputeGroup, DeployInput, StatusOptions } from '../types.js';
-import type { CodeDeployStatus, DeploymentId, DeploymentRecord, DeploymentStatus, DeployStatus } from '../../model/deployment.js';
+import { type CodeDeployStatus, type DeploymentId, type DeploymentRecord, type DeploymentStatus, type DeployStatus, isDeployStatus } from '../../model/deployment.js';
 import { IonDev } from './ion-dev.js';
 import { newestFirst, toDeployment } from '../ledger/record.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type IonDevMap, text } from './result.js';
 import { nameOf } from '../../model/revision.js';
-
-const DEPLOY_WORDS = new Set<DeployStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 
 /** CodeDeploy's words (Created, InProgress, Baking, Succeeded …) in SPEC §6's four. */
 function codeDeployWord(raw: string | undefined, deploy: DeployStatus): CodeDeployStatus {
@@ -27,7 +25,7 @@ function codeDeployWord(raw: string | undefined, deploy: DeployStatus): CodeDepl
 export function statusOf(map: IonDevMap): DeploymentStatus {
   const raw = text(map, 'deploy-status');
   const deployStatus = raw?.toUpperCase() as DeployStatus | undefined;
-  if (!deployStatus || !DEPLOY_WORDS.has(deployStatus)) {
+  if (!isDeployStatus(deployStatus)) {
     throw stepError(`ion-dev deploy-status answered ${raw === undefined ? 'no :deploy-status' : `an unknown :deploy-status ${raw}`}`);
   }
   const error = text(map, 'error');
