@@ -11,7 +11,7 @@ import { IonDev } from './ion-dev.js';
 import { newestFirst, toDeployment } from '../ledger/record.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type IonDevMap, text } from './result.js';
-import { nameOf } from '../../model/revision.js';
+import { toRevisionName } from '../../model/revision.js';
 
 /** CodeDeploy's words (Created, InProgress, Baking, Succeeded …) in SPEC §6's four. */
 function codeDeployWord(raw: string | undefined, deploy: DeployStatus): CodeDeployStatus {
@@ -50,7 +50,7 @@ export class IonDevComputeGroup implements ComputeGroup {
 
   async deploy(input: DeployInput): Promise<DeploymentRecord> {
     const { revision } = input;
-    const which = nameOf(revision);
+    const which = toRevisionName(revision);
     input.onProgress?.(`ion-dev deploy of ${revision.name} to compute group ${this.group.computeGroup}`);
     const startedAt = new Date().toISOString();
     // ion-dev's lines are the step's log (no lifecycle event: ion-dev has none).

@@ -14,7 +14,7 @@ import { ExitCode, preconditionError } from '../../model/errors.js';
 import { enforceGate } from '../../actions/deploy/gate.js';
 import { groupHistory, type HistoryEntry, succeeded } from '../../backends/ledger/read.js';
 import { backendOptions, type CliContext } from '../context.js';
-import { nameOf, shortName } from '../../model/revision.js';
+import { toRevisionName, shortName } from '../../model/revision.js';
 
 export interface RollbackOptions {
   to?: string;
@@ -57,7 +57,7 @@ export default async function rollback(ctx: CliContext, options: RollbackOptions
       });
     }
   }
-  const revision = nameOf(target);
+  const revision = toRevisionName(target);
   const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
   if (options.dryRun) {
     // What the deploy would find first: the revision in the store, and the gate.
