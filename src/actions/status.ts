@@ -6,9 +6,10 @@
 import type { BackendOptions } from '../backends/types.js';
 import type { DeployConfig } from '../model/config.js';
 import { idText } from '../model/deployment.js';
+import * as git from '../git/git.js';
 import { appLedger, groupHistory, type HistoryEntry, succeeded } from '../backends/ledger/read.js';
 import type { LedgerDeployment } from '../backends/ledger/record.js';
-import { nameOf } from '../model/revision.js';
+import { toRevisionName } from '../model/revision.js';
 
 export interface GroupStatus {
   group: string;
@@ -35,7 +36,6 @@ export interface GroupStatus {
 }
 
 async function gitAnswers(root: string) {
-  const git = await import('../git/git.js');
   const head = await git.headSha(root).catch(() => undefined);
   const subjects = new Map<string, Promise<string | undefined>>();
   const subject = (sha: string) => {
@@ -93,7 +93,7 @@ export async function groupStatuses(config: DeployConfig, backend?: BackendOptio
     const row: GroupStatus = { group: key, app: group.app, kind: group.kind, 'head-deployed': null };
     if (newest) {
       Object.assign(row, {
-        ...nameOf(newest),
+        ...toRevisionName(newest),
         ...(newest.rev ? { subject: await subject(newest.rev) } : {}),
         'deploy-status': newest.status.deployStatus,
         'deployment-id': idText(newest.id),
@@ -110,7 +110,7 @@ export async function groupStatuses(config: DeployConfig, backend?: BackendOptio
       row.behind = [];
       for (const source of group.promoteFrom) {
         const ahead = behindOn(await historyOf(source), runs);
-        if (ahead) row.behind.push({ group: source, ...nameOf(ahead) });
+        if (ahead) row.behind.push({ group: source, ...toRevisionName(ahead) });
       }
     }
     rows.push(row);

@@ -10,6 +10,7 @@ import type { DeployConfig, PipelineConfig } from '../model/config.js';
 import { InterruptedError, preconditionError, stepError } from '../model/errors.js';
 import type { Ask } from './confirm.js';
 import type { StepFacts } from '../engine/events.js';
+import { DeploymentFailedError } from './deploy/failed-error.js';
 import { type StepInput, type StepOutcome, type StepRunner, withFacts } from '../engine/step-types.js';
 import { type RevisionName, shortName } from '../model/revision.js';
 
@@ -49,6 +50,7 @@ function deployDetail(record: DeploymentRecord, revision: RevisionName, interrup
 }
 
 // The modules behind each kind of step, loaded on first use.
+// lazy: push costs 41 ms, deploy 18 ms, wait 4.6 ms; a pipeline loads only its own step kinds' (npm run bench -- imports; node -e 0: 85 ms)
 const stepModules = {
   push: () => import('./push/push.js'),
   deploy: () => import('./deploy/deploy.js'),
@@ -101,7 +103,6 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, facts };
         }
         if (isFailedDeployStatus(record.status.deployStatus)) {
-          const { DeploymentFailedError } = await import('./deploy/failed-error.js');
           const message = `deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`;
           throw withFacts(new DeploymentFailedError(message, record.status.failure, `see what happened: ionflow history ${step.group} --json`), facts);
         }
@@ -128,7 +129,7 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         };
       }
       case 'run': {
-        // Loaded here: it brings the process-group runner, which no push or deploy needs.
+        // lazy: run-command costs 10.5 ms (the process-group runner), which no push or deploy needs (npm run bench -- imports; node -e 0: 123 ms)
         const { runCommand } = await import('./run-command.js');
         const detail = await runCommand(step, {
           pipeline: input.run.pipeline,

@@ -7,14 +7,16 @@
 // refuse (a dirty tree without --rev/--uname, no commit yet) is reported
 // blocked with the run's reason; an uploaded but unregistered one would run,
 // to `register`.
-// Back ends are reached through their factories, loaded only when a push or
-// deploy step is asked about.
+// Back ends are reached through their factories, which load a back end's
+// modules (the AWS SDK's among them) only when a step asks about it.
 
+import { createStore } from '../backends/store-factory.js';
 import type { BackendOptions } from '../backends/types.js';
 import type { RevisionMeta } from '../model/revision.js';
 import type { AppConfig, DeployConfig, StepConfig } from '../model/config.js';
 import { IonflowError } from '../model/errors.js';
 import type { Blocked, RunsOnly } from '../graph/plan.js';
+import * as git from '../git/git.js';
 import type { HeadLocation } from '../git/git.js';
 import { ownFolders } from './push/own-folders.js';
 import { dirtyError, pushDecision } from './push/push-state.js';
@@ -58,7 +60,6 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
   // The revision a run would use for an app: --uname, --rev, else HEAD of its repository.
   const nameFor = memo(async (appKey): Promise<Which | undefined> => {
     if (opts.uname !== undefined) return { name: opts.uname };
-    const git = await import('../git/git.js');
     const root = config.apps[appKey]!.root;
     if (opts.rev !== undefined) {
       const rev = await git.resolveRev(root, opts.rev, opts.signal);
@@ -69,10 +70,7 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
   });
 
   // The app's store, and what it holds under that name (asked by its push and by its deploys).
-  const storeFor = memo(async (appKey) => {
-    const { createStore } = await import('../backends/store-factory.js');
-    return createStore(config, appKey, opts.backend);
-  });
+  const storeFor = memo(async (appKey) => createStore(config, appKey, opts.backend));
   const storedFor = memo(async (appKey): Promise<RevisionMeta | undefined> => {
     const which = await nameFor(appKey);
     if (!which) return undefined;
@@ -82,7 +80,6 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
   // A plain run pushes HEAD and refuses a dirty tree or a repository without commits (SPEC §5).
   const pushRefused = async (app: AppConfig, which: { rev?: string } | undefined): Promise<Blocked | undefined> => {
     if (opts.uname !== undefined || opts.rev !== undefined) return undefined;
-    const git = await import('../git/git.js');
     try {
       if (!which) git.commitOrRefuse(undefined);
       const refused = dirtyError(app, await git.statusLines(app.root, ownFolders(config, app), opts.signal));
@@ -112,7 +109,6 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
   const treeOf = async (app: AppConfig, which: Which): Promise<string | undefined> => {
     if (which.rev === undefined) return undefined;
     if (which.loc) return which.loc.headTree;
-    const git = await import('../git/git.js');
     const loc = await git.locateRepo(app.root, opts.signal);
     return git.subtree(loc.top, which.rev, loc.prefix, opts.signal);
   };
@@ -138,6 +134,7 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     }
     const meta = await storedFor(appKey);
     if (!meta) return false;
+    // lazy: the deploy module costs 11 ms; a plan with no deploy step does not need it (npm run bench -- imports; node -e 0: 85 ms)
     const { isDeployedAlready } = await import('./deploy/deploy.js');
     return (await isDeployedAlready(config, groupKey, meta, opts.backend)) !== undefined;
   };
@@ -148,6 +145,7 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     const passed = (opts.steps ?? []).flatMap((s) => (s.kind === 'deploy' ? [s.group] : []));
     // Not in the store yet: never deployed anywhere, so only its name can be compared.
     const meta = (await storedFor(appKey)) ?? ({ name: which.name, ...(which.rev ? { rev: which.rev } : { uname: which.name }) } as RevisionMeta);
+    // lazy: the gate module costs 10 ms; only groups with promote-from need it (npm run bench -- imports; node -e 0: 85 ms)
     const { gateRefusal } = await import('./deploy/gate.js');
     const refusal = await gateRefusal(config, groupKey, meta, { ...(opts.backend ? { backend: opts.backend } : {}), passed });
     return refusal ? { blocked: `gate: ${refusal.message}` } : undefined;

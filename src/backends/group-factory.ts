@@ -18,6 +18,7 @@ export function groupConfig(config: DeployConfig, groupKey: string) {
 export async function createGroup(config: DeployConfig, groupKey: string, opts: BackendOptions = {}): Promise<ComputeGroup> {
   const { group, app } = groupConfig(config, groupKey);
   if (group.kind === 'local') {
+    // lazy: each group kind's modules only for that kind: local 19 ms, ion-dev 18 + 10.5 ms, aws 11 + 11 ms (npm run bench -- imports; node -e 0: 85 ms)
     const { LocalComputeGroup } = await import('./local/group.js');
     return new LocalComputeGroup(group, app.name);
   }

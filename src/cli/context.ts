@@ -49,6 +49,3 @@ export const backendOptions = (ctx: CliContext): BackendOptions => ({
   env: ctx.env,
   signal: ctx.signal,
 });
-
-/** A command's implementation: parsed options in, exit code out. */
-export type CommandAction<O> = (ctx: CliContext, options: O, ...args: string[]) => Promise<number>;

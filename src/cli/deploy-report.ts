@@ -3,6 +3,7 @@
 
 import { failureLines } from '../model/failure.js';
 import { groupConfig } from '../backends/group-factory.js';
+import { resolveRev } from '../git/git.js';
 import type { DeploymentRecord } from '../model/deployment.js';
 import type { RevisionName } from '../model/revision.js';
 import type { CliContext } from './context.js';
@@ -26,7 +27,6 @@ export async function revisionFromFlags(
   if (!flags.rev) throw usageError('say which revision to deploy: --rev <sha> or --uname <name>');
   if (FULL_SHA.test(flags.rev)) return { rev: flags.rev };
   const { app } = groupConfig(config, groupKey);
-  const { resolveRev } = await import('../git/git.js');
   return { rev: await resolveRev(app.root, flags.rev, signal) };
 }
 

@@ -73,6 +73,7 @@ export function buildProgram(hooks: ProgramHooks) {
   const start = <O, A extends unknown[]>(command: { optsWithGlobals(): GlobalOptions }, load: Loader<O, A>, options: O, ...args: A) =>
     hooks.invoke(command.optsWithGlobals(), async (ctx) => (await load()).default(ctx, options, ...args));
 
+  // lazy: every command module at once costs 108 ms, validate's alone 38 ms: each action loads its own (npm run bench -- imports; node -e 0: 85 ms)
   program
     .command('init')
     .description('write a starter deploy.yaml (refuses to overwrite)')

@@ -105,6 +105,7 @@ async function readIonConfigs(raw: Record<string, unknown>, dir: string, opts: L
       problems.push(...lambdaNameProblems(checked.lambdas, awsGroups, display));
       if (checked.config) ionConfigs[key] = checked.config;
       if (opts.resolveSymbols) {
+        // lazy: resolve-symbols costs 4.4 ms; list, plan, status and history do not resolve symbols (npm run bench -- imports; node -e 0: 85 ms)
         const { symbolProblems } = await import('../ion/resolve-symbols.js');
         const refs = checked.symbols ?? [];
         problems.push(...(await symbolProblems({ refs, root, ionText: text, ionDisplay: display, display: (p) => displayPath(p, opts.cwd) })));

@@ -99,8 +99,6 @@ export interface IonDevGroupConfig {
 
 export type GroupConfig = LocalGroupConfig | AwsGroupConfig | IonDevGroupConfig;
 
-export type FinalDeployStatus = 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
-
 interface StepBase {
   /** `<kind>-<target>` by default (`run-1`, `confirm-1` … by position). */
   id: string;

@@ -72,8 +72,12 @@ export interface DeploymentRecord {
   content?: { tree?: string; sha256?: string; eTag?: string };
 }
 
+const DEPLOY_STATUSES: ReadonlySet<string> = new Set<DeployStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
 const FAILED_DEPLOY: ReadonlySet<DeployStatus> = new Set(['FAILED', 'ABORTED', 'TIMED_OUT']);
 const FAILED_CODEDEPLOY: ReadonlySet<CodeDeployStatus> = new Set(['FAILED', 'STOPPED']);
+
+/** Whether a word another tool reports (a Step Functions execution status, ion-dev's `:deploy-status`) is one of SPEC §6's. */
+export const isDeployStatus = (word: string | undefined): word is DeployStatus => word !== undefined && DEPLOY_STATUSES.has(word);
 
 /** The SPEC §6 words that end a deployment unsuccessfully. */
 export const isFailedDeployStatus = (status: DeployStatus): boolean => FAILED_DEPLOY.has(status);

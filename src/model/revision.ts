@@ -16,7 +16,7 @@ export type RevisionName = { rev: string; uname?: undefined } | { uname: string;
 export const revisionName = (name: RevisionName): string => name.rev ?? name.uname;
 
 /** The name of a stored revision, or of a deployment of one: its commit, else its uname (then also its `name`). */
-export const nameOf = (r: { name: string; rev?: string | undefined; uname?: string | undefined }): RevisionName =>
+export const toRevisionName = (r: { name: string; rev?: string | undefined; uname?: string | undefined }): RevisionName =>
   r.rev ? { rev: r.rev } : { uname: r.uname ?? r.name };
 
 /** A revision as messages show it: a uname whole, a commit by its first 7 hex digits, else its `name` ('?' without one). */

@@ -4,6 +4,7 @@
 // that changes nothing (a fetch of another branch, `git pack-refs`) runs nothing.
 
 import { basename, join, relative, sep } from 'node:path';
+import { watch } from 'chokidar';
 import type { GitDirs } from './git-dirs.js';
 
 export interface CommitWatcher {
@@ -11,7 +12,6 @@ export interface CommitWatcher {
 }
 
 export async function watchCommitFiles(dirs: GitDirs, onChange: (path: string) => void): Promise<CommitWatcher> {
-  const { watch } = await import('chokidar');
   const refs = join(dirs.commonDir, 'refs');
   const topFiles = new Set([join(dirs.gitDir, 'HEAD'), join(dirs.commonDir, 'packed-refs')]);
   const tops = [...new Set([dirs.gitDir, dirs.commonDir])];

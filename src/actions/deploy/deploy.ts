@@ -1,5 +1,5 @@
 // Deploy one pushed revision to one group: the logic behind `ionflow deploy`,
-// `ionflow rollback` and the pipeline engine's deploy step. Make-style: a group
+// `ionflow rollback` and a pipeline's deploy steps (../step-runner.ts). Make-style: a group
 // whose latest successful deployment is this revision (same name and same
 // content) is skipped unless forced.
 

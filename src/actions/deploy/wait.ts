@@ -62,6 +62,7 @@ export async function pollStatus(
     await sleep(minDelay * 1000, undefined, options.signal ? { signal: options.signal } : {}).catch(() => {});
     if (options.signal?.aborted) throw new InterruptedError();
   } else if (await check()) return { state: 'done', status: last! };
+  // lazy: @smithy/util-waiter costs 19 ms; a status already final, and statusCommandFor's users, do not need it (npm run bench -- imports; node -e 0: 85 ms)
   const { createWaiter, WaiterState } = await import('@smithy/util-waiter');
   // What is left of the timeout (the waiter insists it exceed minDelay; the deadline check below has the last word).
   const left = Math.max((deadline - Date.now()) / 1000, minDelay + 0.001);
@@ -97,6 +98,7 @@ export async function waitForDeployment(
   if (!target) throw preconditionError(`group ${groupKey} has no deployment to wait for`, { hint: `deploy first: ionflow deploy --group ${groupKey} --rev <sha>` });
   const outcome = await pollStatus(group, target, options);
   if (outcome.state === 'done') {
+    // lazy: ledger/track costs 10 ms; `ionflow deploy` loads this module (statusCommandFor) and does not need it (npm run bench -- imports; node -e 0: 85 ms)
     const { noteOutcome } = await import('../../backends/ledger/track.js');
     await noteOutcome(config, groupKey, target, outcome.status, options.backend);
   }

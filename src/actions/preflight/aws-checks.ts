@@ -10,7 +10,7 @@ import { HINTS, errorKey } from '../../backends/aws/hints.js';
 import { resolveStateMachine } from '../../backends/aws/step-functions.js';
 import type { AppConfig, AwsGroupConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
-import { type CheckResult, failed, ok, warning } from './results.js';
+import { type CheckResult, failed, firstLine, ok, warning } from './results.js';
 
 type AwsError = {
   name?: string;
@@ -26,7 +26,6 @@ const nameOf = (err: unknown) => {
   const e = err as AwsError | null;
   return e?.name ?? e?.Code ?? e?.code ?? '';
 };
-const firstLine = (err: unknown) => String((err as AwsError | null)?.message ?? err).split('\n')[0] ?? '';
 
 /** The region a client resolves to (profile, --region or the standard variables). */
 export async function regionOf(client: { config: { region?: unknown } }): Promise<string | undefined> {

@@ -9,9 +9,7 @@ import { dirname, posix } from 'node:path';
 import { type AppSpec, parseAppSpec } from '../../backends/local/appspec.js';
 import type { AppConfig, LocalGroupConfig } from '../../model/config.js';
 import { git, locateRepo } from '../../git/git.js';
-import { type CheckResult, failed, ok } from './results.js';
-
-const firstLine = (err: unknown) => String((err as Error | null)?.message ?? err).split('\n')[0] ?? '';
+import { type CheckResult, failed, firstLine, ok } from './results.js';
 
 export async function checkGit(): Promise<CheckResult> {
   try {

@@ -13,6 +13,9 @@ export interface CheckResult {
   hint?: string;
 }
 
+/** What went wrong, in the one line a result has room for: the error's first line. */
+export const firstLine = (err: unknown): string => String((err as Error | null)?.message ?? err).split('\n')[0] ?? '';
+
 export const ok = (subject: string, message: string): CheckResult => ({ subject, status: 'ok', message });
 export const warning = (subject: string, message: string, hint?: string): CheckResult => ({
   subject,

@@ -1,7 +1,7 @@
 // One push (SPEC §5): pick what to archive (a commit, or the working tree for
 // a uname), skip it when the store already holds the same content, else stream
 // `git archive` into the app's store and register it. Used by `ionflow push`
-// and by the pipeline engine's push steps; it never prints, it reports
+// and by a pipeline's push steps (../step-runner.ts); it never prints, it reports
 // progress through `onProgress`.
 
 import { createStore } from '../../backends/store-factory.js';
@@ -83,6 +83,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   // A uname becomes a file name and an S3 key: one safe path segment.
   checkRevisionFlags(options);
   if (app.store.kind === 'ion-dev') {
+    // lazy: the ion-dev push costs 13 ms; only ion-dev apps need it (npm run bench -- imports; node -e 0: 85 ms)
     const { pushWithIonDev } = await import('../../backends/ion-dev/push.js');
     const pushed = await pushWithIonDev(config, appKey, { ...options, dirtyMessage: DIRTY_MESSAGE });
     const { meta, deployGroups, firstGroup, store, result, conflicts } = pushed;

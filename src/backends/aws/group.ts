@@ -5,7 +5,7 @@
 import type { AppConfig, AwsGroupConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
 import type { ComputeGroup, DeployInput } from '../types.js';
-import type { DeploymentFailure, DeploymentId, DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
+import { type DeploymentFailure, type DeploymentId, type DeploymentRecord, type DeploymentStatus, isFailed, isFailedDeployStatus } from '../../model/deployment.js';
 import type { AwsClients } from './clients.js';
 import {
   type CodeDeployTarget,
@@ -115,8 +115,8 @@ export class AwsComputeGroup implements ComputeGroup {
     const codeDeployStatus = newest ? codeDeployWord(newest.status) : codeDeployWordWithout(deployStatus);
     const executionError = [execution.error, execution.cause].filter(Boolean).join(': ');
     const error = executionError ? oneLine(executionError) : newest ? deploymentError(newest) : undefined;
-    const failed = deployStatus !== 'RUNNING' && deployStatus !== 'SUCCEEDED';
-    const anyFailed = failed || codeDeployStatus === 'FAILED' || codeDeployStatus === 'STOPPED';
+    const failed = isFailedDeployStatus(deployStatus);
+    const anyFailed = isFailed({ deployStatus, codeDeployStatus });
     // SPEC §13: the failed state, plus the CodeDeploy detail of the deployment the execution made.
     const [state, detail] = anyFailed
       ? await Promise.all([

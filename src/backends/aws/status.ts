@@ -2,7 +2,7 @@
 // InProgress, Baking and Ready read as RUNNING. Step Functions execution
 // statuses are already the deploy-status words (PENDING_REDRIVE: RUNNING).
 
-import type { CodeDeployStatus, DeployStatus } from '../../model/deployment.js';
+import { type CodeDeployStatus, type DeployStatus, isDeployStatus } from '../../model/deployment.js';
 
 const CODEDEPLOY_WORDS: Record<string, CodeDeployStatus> = {
   Created: 'RUNNING',
@@ -27,11 +27,9 @@ export function codeDeployAsDeployWord(status: string | undefined): DeployStatus
   return word;
 }
 
-const EXECUTION_WORDS = new Set<DeployStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
-
 /** A Step Functions execution status in the `:deploy-status` words. */
 export function executionWord(status: string | undefined): DeployStatus {
-  return status && EXECUTION_WORDS.has(status as DeployStatus) ? (status as DeployStatus) : 'RUNNING';
+  return isDeployStatus(status) ? status : 'RUNNING';
 }
 
 /**

@@ -6,14 +6,12 @@
 import type { IonDevConfig, IonDevGroupConfig } from '../../model/config.js';
 import { stepError } from '../../model/errors.js';
 import type { BackendOptions, ComputeGroup, DeployInput, StatusOptions } from '../types.js';
-import type { CodeDeployStatus, DeploymentId, DeploymentRecord, DeploymentStatus, DeployStatus } from '../../model/deployment.js';
+import { type CodeDeployStatus, type DeploymentId, type DeploymentRecord, type DeploymentStatus, type DeployStatus, isDeployStatus } from '../../model/deployment.js';
 import { IonDev } from './ion-dev.js';
 import { newestFirst, toDeployment } from '../ledger/record.js';
 import type { LedgerStore } from '../ledger/store.js';
 import { type IonDevMap, text } from './result.js';
-import { nameOf } from '../../model/revision.js';
-
-const DEPLOY_WORDS = new Set<DeployStatus>(['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);
+import { toRevisionName } from '../../model/revision.js';
 
 /** CodeDeploy's words (Created, InProgress, Baking, Succeeded …) in SPEC §6's four. */
 function codeDeployWord(raw: string | undefined, deploy: DeployStatus): CodeDeployStatus {
@@ -27,7 +25,7 @@ function codeDeployWord(raw: string | undefined, deploy: DeployStatus): CodeDepl
 export function statusOf(map: IonDevMap): DeploymentStatus {
   const raw = text(map, 'deploy-status');
   const deployStatus = raw?.toUpperCase() as DeployStatus | undefined;
-  if (!deployStatus || !DEPLOY_WORDS.has(deployStatus)) {
+  if (!isDeployStatus(deployStatus)) {
     throw stepError(`ion-dev deploy-status answered ${raw === undefined ? 'no :deploy-status' : `an unknown :deploy-status ${raw}`}`);
   }
   const error = text(map, 'error');
@@ -52,7 +50,7 @@ export class IonDevComputeGroup implements ComputeGroup {
 
   async deploy(input: DeployInput): Promise<DeploymentRecord> {
     const { revision } = input;
-    const which = nameOf(revision);
+    const which = toRevisionName(revision);
     input.onProgress?.(`ion-dev deploy of ${revision.name} to compute group ${this.group.computeGroup}`);
     const startedAt = new Date().toISOString();
     // ion-dev's lines are the step's log (no lifecycle event: ion-dev has none).

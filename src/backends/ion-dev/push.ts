@@ -4,6 +4,7 @@
 // :dependency-conflicts are a warning, or a failure under
 // `dependency-conflicts: fail` for the libs not in `allow-conflicts`.
 
+import * as git from '../../git/git.js';
 import type { DeployConfig, IonDevConfig } from '../../model/config.js';
 import { preconditionError, stepError } from '../../model/errors.js';
 import type { BackendOptions } from '../types.js';
@@ -45,7 +46,6 @@ function chooseGroup(config: DeployConfig, appKey: string, deployGroups: string[
 /** ion-dev pushes what is checked out: refuse a dirty tree (without uname) and a --rev other than HEAD. */
 async function checkTree(root: string, options: IonDevPushOptions): Promise<void> {
   if (options.uname !== undefined) return;
-  const git = await import('../../git/git.js');
   const loc = await git.locateHead(root, options.signal);
   const head = git.commitOrRefuse(loc.head);
   if (options.rev !== undefined && (await git.resolveRev(root, options.rev, options.signal)) !== head) {

@@ -4,7 +4,7 @@
 // and rewritten when ionflow sees it end.
 
 import { type DeploymentId, type DeploymentRecord, type DeployStatus, idField, idText } from '../../model/deployment.js';
-import { nameOf, type RevisionMeta } from '../../model/revision.js';
+import { toRevisionName, type RevisionMeta } from '../../model/revision.js';
 
 export interface LedgerRecord {
   group: string;
@@ -59,7 +59,7 @@ export function toLedgerRecord(deployment: DeploymentRecord, meta: RevisionMeta,
   return {
     group: deployment.group,
     app: deployment.appName,
-    ...nameOf(meta),
+    ...toRevisionName(meta),
     ...(meta.sha256 ? { digest: `sha256:${meta.sha256}` } : {}),
     ...(meta.tree ? { tree: meta.tree } : {}),
     ...idField(deployment.id),

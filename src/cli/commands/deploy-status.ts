@@ -5,6 +5,7 @@
 // matched to the group whose state machine it belongs to.
 
 import { createGroup } from '../../backends/group-factory.js';
+import { ionDevGroupOfExecution } from '../../backends/ion-dev/find-group.js';
 import { type DeploymentId, type DeploymentStatus, parseLocalArn } from '../../model/deployment.js';
 import { loadConfig } from '../../config/load.js';
 import type { DeployConfig } from '../../model/config.js';
@@ -68,7 +69,6 @@ async function ionDevTarget(config: DeployConfig, options: DeployStatusOptions):
   const arn = options.executionArn;
   if (!arn || options.group || options.deploymentId || parseLocalArn(arn)) return undefined;
   if (!Object.values(config.groups).some((g) => g.kind === 'ion-dev')) return undefined;
-  const { ionDevGroupOfExecution } = await import('../../backends/ion-dev/find-group.js');
   const groupKey = await ionDevGroupOfExecution(config, arn);
   return groupKey === undefined ? undefined : { groupKey, id: { executionArn: arn } };
 }

@@ -8,6 +8,7 @@ import type { DeploymentRecord } from '../../model/deployment.js';
 import { loadConfig } from '../../config/load.js';
 import { idText } from '../../model/deployment.js';
 import { ExitCode } from '../../model/errors.js';
+import { withFailures } from '../../actions/deploy/failure-history.js';
 import { createGroup } from '../../backends/group-factory.js';
 import { groupHistory } from '../../backends/ledger/read.js';
 import { table } from '../../text/table.js';
@@ -61,7 +62,6 @@ export default async function history(ctx: CliContext, options: HistoryOptions, 
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd });
   const records = await groupHistory(config, groupKey, { backend: backendOptions(ctx), limit: options.limit ?? 20 });
   if (ctx.global.json || options.json) {
-    const { withFailures } = await import('../../actions/deploy/failure-history.js');
     const detailed = await withFailures(await createGroup(config, groupKey, backendOptions(ctx)), records);
     ctx.stdout.write(jsonText(detailed.map(historyJson)));
     return ExitCode.ok;

@@ -5,6 +5,7 @@
 // which message, whether other staged work goes along are the user's calls).
 
 import { relative } from 'node:path';
+import { git } from '../../git/git.js';
 import type { CliContext } from '../context.js';
 
 /** A word the shell reads back as is. */
@@ -13,7 +14,6 @@ function shellWord(word: string): string {
 }
 
 async function gitLines(dir: string, args: string[]): Promise<string[] | undefined> {
-  const { git } = await import('../../git/git.js');
   try {
     return (await git(dir, args)).split('\n').filter((l) => l.trim() !== '');
   } catch {

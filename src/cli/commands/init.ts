@@ -11,6 +11,7 @@ import { DEFAULTS } from '../../config/normalise.js';
 import { IonflowError } from '../../model/errors.js';
 import { readIonConfig } from '../../ion/ion-config.js';
 import type { CliContext } from '../context.js';
+import { nextSteps } from './init-next.js';
 
 /** A deploy.yaml key from any name: lower-case letters, digits and dashes. */
 export function toKey(name: string): string {
@@ -119,7 +120,6 @@ export default async function init(ctx: CliContext, _options: Record<string, unk
   ctx.log(`wrote ${shown}: app ${key}${ion ? ` (from ${DEFAULTS.ionConfig})` : ''}, local group dev, pipeline dev`);
   const ignore = join(dir, '.gitignore');
   if (await ignoreWorkFolder(dir)) ctx.log('added .ionflow/ to .gitignore (the local store and groups live there)');
-  const { nextSteps } = await import('./init-next.js');
   const configFlag = ctx.global.config === undefined ? '' : ` -c ${ctx.global.config}`;
   for (const line of await nextSteps(ctx, dir, [target, ignore], configFlag)) ctx.log(line);
   return 0;

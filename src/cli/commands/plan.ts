@@ -2,9 +2,9 @@
 import { loadConfig } from '../../config/load.js';
 import { pipelineOrFail } from '../../config/lookup.js';
 import { checkRevisionFlags } from '../../model/names.js';
-import type { DeployConfig, StepConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
-import { planPipeline, type UpToDateCheck } from '../../graph/plan.js';
+import { planPipeline } from '../../graph/plan.js';
+import { upToDateCheck } from '../../actions/up-to-date.js';
 import { table } from '../../text/table.js';
 import { backendOptions, type CliContext } from '../context.js';
 
@@ -14,16 +14,6 @@ export interface PlanOptions {
   force?: boolean;
 }
 
-/**
- * Whether each push and deploy step would be skipped as up to date, for this
- * config and --rev/--uname: the decision `run` makes (actions/up-to-date.ts),
- * loaded only here, as it reaches the back ends.
- */
-export async function upToDateCheck(ctx: CliContext, config: DeployConfig, options: PlanOptions, steps?: StepConfig[]): Promise<UpToDateCheck> {
-  const { upToDateCheck: engineCheck } = await import('../../actions/up-to-date.js');
-  return engineCheck(config, { steps, rev: options.rev, uname: options.uname, backend: backendOptions(ctx), signal: ctx.signal });
-}
-
 export default async function plan(ctx: CliContext, options: PlanOptions, name?: string): Promise<number> {
   if (!name) throw new IonflowError('usage', 'plan needs a pipeline name');
   checkRevisionFlags(options);
@@ -31,7 +21,8 @@ export default async function plan(ctx: CliContext, options: PlanOptions, name?:
   const pipeline = pipelineOrFail(config, name);
   const steps = await planPipeline(pipeline, {
     force: Boolean(options.force),
-    upToDate: await upToDateCheck(ctx, config, options, pipeline.steps),
+    // Whether each push and deploy step would be skipped as up to date: the decision `run` makes.
+    upToDate: upToDateCheck(config, { steps: pipeline.steps, rev: options.rev, uname: options.uname, backend: backendOptions(ctx), signal: ctx.signal }),
     appOfGroup: (group) => config.groups[group]?.app,
   });
   if (ctx.global.json) {

@@ -7,13 +7,14 @@
 import { groupConfig } from '../../backends/group-factory.js';
 import { createStore } from '../../backends/store-factory.js';
 import { loadConfig } from '../../config/load.js';
+import { resolveRev } from '../../git/git.js';
 import { reportDeploy } from '../deploy-report.js';
 import { deployToGroup, pushCommand } from '../../actions/deploy/deploy.js';
 import { ExitCode, preconditionError } from '../../model/errors.js';
 import { enforceGate } from '../../actions/deploy/gate.js';
 import { groupHistory, type HistoryEntry, succeeded } from '../../backends/ledger/read.js';
 import { backendOptions, type CliContext } from '../context.js';
-import { nameOf, shortName } from '../../model/revision.js';
+import { toRevisionName, shortName } from '../../model/revision.js';
 
 export interface RollbackOptions {
   to?: string;
@@ -26,7 +27,6 @@ async function named(entries: HistoryEntry[], to: string, root: string, signal: 
   const direct = entries.find((r) => r.uname === to || r.rev === to || (/^[0-9a-f]{4,39}$/.test(to) && r.rev?.startsWith(to)));
   if (direct) return direct;
   try {
-    const { resolveRev } = await import('../../git/git.js');
     const sha = await resolveRev(root, to, signal);
     return entries.find((r) => r.rev === sha);
   } catch {
@@ -57,7 +57,7 @@ export default async function rollback(ctx: CliContext, options: RollbackOptions
       });
     }
   }
-  const revision = nameOf(target);
+  const revision = toRevisionName(target);
   const gate = options.overrideGate !== undefined ? { overrideGate: options.overrideGate } : {};
   if (options.dryRun) {
     // What the deploy would find first: the revision in the store, and the gate.

@@ -5,6 +5,7 @@
 // The setup, shared with `watch`, is ../session.ts.
 
 import { failureLine, newRunId, type RunResult, runPipeline } from '../../engine/engine.js';
+import { requireHead, resolveRev } from '../../git/git.js';
 import { noteResumes } from '../../journal/journal.js';
 import type { RunRevision } from '../../engine/step-types.js';
 import { ExitCode, InterruptedError, IonflowError, usageError } from '../../model/errors.js';
@@ -25,9 +26,8 @@ export function outcomeError(result: RunResult): IonflowError | undefined {
 
 async function runRevision(repoDir: string, options: RunCommandOptions, signal: AbortSignal): Promise<RunRevision> {
   if (options.uname !== undefined) return { uname: options.uname, named: false };
-  const git = await import('../../git/git.js');
-  if (options.rev !== undefined) return { rev: await git.resolveRev(repoDir, options.rev, signal), named: true };
-  return { rev: await git.requireHead(repoDir, signal), named: false };
+  if (options.rev !== undefined) return { rev: await resolveRev(repoDir, options.rev, signal), named: true };
+  return { rev: await requireHead(repoDir, signal), named: false };
 }
 
 export default async function run(ctx: CliContext, options: RunCommandOptions, pipelineKey?: string): Promise<number> {
@@ -39,6 +39,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
   let emit = session.emit;
   if (resume) {
     if (options.rev !== undefined || options.uname !== undefined) throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
+    // lazy: resume costs 8.2 ms; only --resume needs it (npm run bench -- imports; node -e 0: 85 ms)
     const { planResume } = await import('../../actions/resume.js');
     const choice = await planResume(session.config, session.pipeline, typeof options.resume === 'string' ? options.resume : undefined, backendOptions(ctx));
     if ('succeeded' in choice) {
