@@ -22,8 +22,10 @@ export const BIG_FILE_THRESHOLD = 8 * 1024 * 1024;
 /**
  * git reads packs through mmap windows of 1 GiB, up to 8 GiB mapped at once
  * (64-bit defaults), and every page read stays in its RSS while mapped: the
- * archive of a packed 1 GiB revision peaked at 1 GiB RSS. Windows of 16 MiB,
- * 64 MiB at most, took the same time (bench/memory.bench.mjs) and peaked at 70.
+ * archive of a packed 1 GiB revision peaked at 1 GiB RSS. With windows of
+ * 16 MiB, 64 MiB at most, it peaked at 68 MiB (bench/memory.bench.mjs), and
+ * the archive of the packed 5,000-file bench repository took the same time
+ * (0.19 s against 0.18 s).
  */
 export const PACK_WINDOWS = ['-c', 'core.packedGitWindowSize=16m', '-c', 'core.packedGitLimit=64m'];
 

@@ -32,7 +32,9 @@ export interface S3StoreOptions {
   /**
    * Multipart part size in bytes (default 5 MiB, S3's minimum) and parts in
    * flight (default 2). Memory grows by about partSize × (queueSize + 2): the
-   * defaults keep a 1 GiB push under 150 MiB RSS (bench/push.bench.mjs).
+   * defaults keep a 1 GiB push under 150 MiB RSS (142 MiB, bench/memory.bench.mjs).
+   * Larger parts or more of them in flight were no faster on the 5,000-file
+   * bench push (8 MiB × 2, 5 MiB × 4, 16 MiB × 1: within the noise of 5 runs).
    */
   partSize?: number;
   queueSize?: number;
