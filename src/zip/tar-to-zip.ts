@@ -8,7 +8,7 @@
 
 import type { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { extract, type Headers } from 'tar-stream';
+import { extract, type Headers } from '../lazy/tar-stream.js';
 import { DeflatePool } from './deflate-pool.js';
 import { looksIncompressible } from './entropy.js';
 import { type EntryInfo, isText } from './records.js';
