@@ -42,11 +42,21 @@ function timeCheck(dir, env) {
 export default async function bench() {
   const { startFakeAwsEndpoint, addApplication, addStateMachine } = await loadTestSupport();
   const fake = await startFakeAwsEndpoint();
-  addApplication(fake.state, 'shop', Array.from({ length: GROUPS }, (_, i) => `g${i}`));
+  addApplication(
+    fake.state,
+    'shop',
+    Array.from({ length: GROUPS }, (_, i) => `g${i}`),
+  );
   for (let i = 0; i < GROUPS; i++) addStateMachine(fake.state, `datomic-g${i}`);
   fake.state.buckets = new Map([['code', 'us-east-1']]);
   const repo = makeAppRepo(yaml(fake.url));
-  const env = { ...repo.env, AWS_ACCESS_KEY_ID: 'AKIDBENCH', AWS_SECRET_ACCESS_KEY: 'bench', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+  const env = {
+    ...repo.env,
+    AWS_ACCESS_KEY_ID: 'AKIDBENCH',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+  };
   try {
     await timeCheck(repo.dir, env); // warm the file cache
     const times = [];

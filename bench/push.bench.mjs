@@ -21,7 +21,9 @@ export const LARGE = { name: 'large', files: 5000, bytes: 100 * MiB, binaryShare
 
 function awsCliVersion() {
   try {
-    return execFileSync('aws', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim().split(' ')[0];
+    return execFileSync('aws', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      .trim()
+      .split(' ')[0];
   } catch {
     return undefined;
   }
@@ -47,7 +49,10 @@ async function breakdown(servers, config, runs) {
     rmSync(file, { force: true });
     const env = { ...servers.env, NODE_OPTIONS: `--require ${TRACE}`, IONFLOW_BENCH_TRACE: file };
     const run = await measure(process.execPath, [BIN, '-c', config, 'push', '--force'], { env });
-    const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const events = readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const exit = events.find((e) => e.kind === 'exit').start;
     const spans = (pred) => events.filter(pred).map((e) => [e.start, e.end ?? exit]);
     const calls = events.filter((e) => e.kind === 'process' || e.kind === 'http');
@@ -78,8 +83,19 @@ async function versus(servers, c, awsVersion, target) {
   const aws = (i) =>
     measure(
       'aws',
-      ['deploy', 'push', '--application-name', 'bench', '--s3-location', `s3://bench/aws/${c.name}/${i}.zip`,
-        '--source', repoDir, '--ignore-hidden-files', '--endpoint-url', servers.fakeUrl],
+      [
+        'deploy',
+        'push',
+        '--application-name',
+        'bench',
+        '--s3-location',
+        `s3://bench/aws/${c.name}/${i}.zip`,
+        '--source',
+        repoDir,
+        '--ignore-hidden-files',
+        '--endpoint-url',
+        servers.fakeUrl,
+      ],
       { env: servers.env },
     );
   await ionflow();
@@ -91,7 +107,14 @@ async function versus(servers, c, awsVersion, target) {
     if (awsVersion) theirs.push((await aws(i)).ms);
   }
   const label = `push ${c.name} (${c.files} files, ${(c.bytes / MiB).toFixed(c.bytes < MiB ? 2 : 0)} MiB)`;
-  if (!awsVersion) return { config, rows: [{ name: `${label}: ionflow, median of ${c.runs}`, value: secs(median(ours)) }, { name: `${label}: aws deploy push`, value: 'not measured: the AWS CLI is not installed' }] };
+  if (!awsVersion)
+    return {
+      config,
+      rows: [
+        { name: `${label}: ionflow, median of ${c.runs}`, value: secs(median(ours)) },
+        { name: `${label}: aws deploy push`, value: 'not measured: the AWS CLI is not installed' },
+      ],
+    };
   const ratio = median(ours) / median(theirs);
   return {
     config,

@@ -71,7 +71,10 @@ async function configRows() {
         const prev = before[command];
         const per = (a, b) => ((a - b) / (groups - prev.groups)).toFixed(2);
         const marginal = prev ? `; per group more: ${per(ms, prev.ms)} ms wall, ${per(cpu, prev.cpu)} ms CPU` : '';
-        rows.push({ name: `${command} of a deploy.yaml with ${groups} groups, median of 5`, value: `${ms.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU${marginal}` });
+        rows.push({
+          name: `${command} of a deploy.yaml with ${groups} groups, median of 5`,
+          value: `${ms.toFixed(0)} ms wall, ${cpu.toFixed(0)} ms CPU${marginal}`,
+        });
         before[command] = { ms, cpu, groups };
       }
     } finally {

@@ -49,7 +49,10 @@ export interface RunResult {
  * many errors with `hint:` lines that hide the `fatal:`/`error:` line above.
  */
 export function lastReason(stderr: string): string {
-  const lines = stderr.trimEnd().split('\n').filter((l) => l.trim() !== '');
+  const lines = stderr
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l.trim() !== '');
   const reasons = lines.filter((l) => !/^hint:/.test(l));
   return (reasons.length > 0 ? reasons : lines).at(-1)?.trim() ?? '';
 }
@@ -104,7 +107,12 @@ export function run(file: string, args: string[], options: RunOptions = {}): Pro
         }
         const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };
         const exitCode = typeof e.code === 'number' ? e.code : undefined;
-        const message = failureMessage(argv, { exitCode, stderr, timedOut: Boolean(options.timeoutMs && e.killed), otherwise: `could not start: ${e.message}` });
+        const message = failureMessage(argv, {
+          exitCode,
+          stderr,
+          timedOut: Boolean(options.timeoutMs && e.killed),
+          otherwise: `could not start: ${e.message}`,
+        });
         reject(new ProcessError(options.failKind ?? 'stepFailed', argv, exitCode, tail(stderr), message, error));
       },
     );
@@ -174,7 +182,11 @@ export function spawnStream(file: string, args: string[], options: { cwd?: strin
  * Start a command as the leader of a new process group (setsid), its output
  * on pipes: process/group.ts watches it, its output and its group to the end.
  */
-export function startGroupLeader(file: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv }): ChildProcessByStdio<null, Readable, Readable> {
+export function startGroupLeader(
+  file: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv },
+): ChildProcessByStdio<null, Readable, Readable> {
   return spawn(file, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },

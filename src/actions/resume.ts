@@ -47,12 +47,7 @@ const lineId = (end: JournalLine | undefined): DeploymentId | undefined =>
       ? { deploymentId: end['deployment-id'] }
       : undefined;
 
-export async function planResume(
-  config: DeployConfig,
-  pipeline: PipelineConfig,
-  given: string | undefined,
-  backend?: BackendOptions,
-): Promise<ResumeChoice> {
+export async function planResume(config: DeployConfig, pipeline: PipelineConfig, given: string | undefined, backend?: BackendOptions): Promise<ResumeChoice> {
   const chosen = chooseJournal(config, pipeline, given);
   if ('succeeded' in chosen) return chosen;
   const journal = chosen;

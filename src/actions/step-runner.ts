@@ -37,7 +37,6 @@ export function appRoot(config: DeployConfig, app: string | undefined): string {
   return (app === undefined ? undefined : config.apps[app]?.root) ?? config.dir;
 }
 
-
 /** A deployment's step-end fields (SPEC §8): its group, id and status. */
 function deploymentFacts(group: string, id: DeploymentId | undefined, deployStatus: string | undefined): StepFacts {
   return { group, ...(id ? idField(id) : {}), ...(deployStatus ? { 'deploy-status': deployStatus } : {}) };
@@ -83,7 +82,8 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           if (Object.keys(conflicts).length > 0) facts['dependency-conflicts'] = conflicts;
           return { detail: `pushed ${shortName(revision)} through ${res.store.where}`, pushed: { app: step.app, revision }, facts };
         }
-        if (res.registeredOnly) return { detail: `registered ${shortName(revision)}, already in ${res.store.where}`, pushed: { app: step.app, revision }, facts };
+        if (res.registeredOnly)
+          return { detail: `registered ${shortName(revision)}, already in ${res.store.where}`, pushed: { app: step.app, revision }, facts };
         return res.skipped
           ? { skipped: true, detail: `up to date: ${shortName(revision)} is already in ${res.store.where}`, pushed: { app: step.app, revision }, facts }
           : { detail: `pushed ${shortName(revision)} (${res.meta.fileCount} files) to ${res.store.where}`, pushed: { app: step.app, revision }, facts };
@@ -100,7 +100,12 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
         const id = idText(record.id);
         const facts: StepFacts = { ...revision, ...deploymentFacts(step.group, record.id, record.status.deployStatus) };
         if (res.skipped) {
-          return { skipped: true, detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`, deployment: { group: step.group, id: record.id }, facts };
+          return {
+            skipped: true,
+            detail: `up to date: ${step.group} already runs ${shortName(revision)} (${id})`,
+            deployment: { group: step.group, id: record.id },
+            facts,
+          };
         }
         if (isFailedDeployStatus(record.status.deployStatus)) {
           const message = `deployment ${id} of group ${step.group} ${record.status.deployStatus}${record.status.error ? `: ${record.status.error}` : ''}`;
@@ -120,7 +125,8 @@ export function realRunner(opts: RealRunnerOptions): StepRunner {
           ...common(input),
         }).catch((err: unknown) => {
           // Waiting stops; the deployment does not: say so, and how to follow it.
-          if (input.signal.aborted && id) throw new InterruptedError(`stopped waiting; deployment ${idText(id)} continues: ${statusCommandFor(step.group, id)}`);
+          if (input.signal.aborted && id)
+            throw new InterruptedError(`stopped waiting; deployment ${idText(id)} continues: ${statusCommandFor(step.group, id)}`);
           throw err;
         });
         return {

@@ -157,4 +157,3 @@ export function upToDateCheck(config: DeployConfig, opts: UpToDateOptions = {}):
     return false;
   };
 }
-

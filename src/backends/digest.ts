@@ -36,7 +36,11 @@ export class DigestStream extends Transform {
 
   override _flush(callback: TransformCallback): void {
     if (!this.beforeEnd) callback();
-    else this.beforeEnd().then(() => callback(), (err: unknown) => callback(err as Error));
+    else
+      this.beforeEnd().then(
+        () => callback(),
+        (err: unknown) => callback(err as Error),
+      );
   }
 
   /** The hex sha256 of everything that went through; call once, after the end. */

@@ -30,9 +30,6 @@ export async function createGroup(config: DeployConfig, groupKey: string, opts: 
   }
   const profile = group.profile ? config.profiles[group.profile] : undefined;
   if (group.profile && !profile) throw usageError(`group ${groupKey}: unknown profile ${group.profile}`);
-  const [{ createAwsClients }, { AwsComputeGroup }] = await Promise.all([
-    import('./aws/clients.js'),
-    import('./aws/group.js'),
-  ]);
+  const [{ createAwsClients }, { AwsComputeGroup }] = await Promise.all([import('./aws/clients.js'), import('./aws/group.js')]);
   return new AwsComputeGroup(group, app, createAwsClients(profile, opts));
 }

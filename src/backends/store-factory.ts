@@ -19,9 +19,6 @@ export async function createStore(config: DeployConfig, appKey: string, opts: Ba
   const profile = store.profile ? config.profiles[store.profile] : undefined;
   if (store.profile && !profile) throw usageError(`app ${appKey}: unknown profile ${store.profile}`);
   // lazy: the S3 store and aws/clients cost 6.2 + 7.7 ms; local and ion-dev stores do not need them (npm run bench -- imports; node -e 0: 85 ms)
-  const [{ createAwsClients }, { S3RevisionStore }] = await Promise.all([
-    import('./aws/clients.js'),
-    import('./aws/s3-store.js'),
-  ]);
+  const [{ createAwsClients }, { S3RevisionStore }] = await Promise.all([import('./aws/clients.js'), import('./aws/s3-store.js')]);
   return new S3RevisionStore({ bucket: store.bucket, prefix: store.prefix, clients: createAwsClients(profile, opts) });
 }

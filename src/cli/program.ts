@@ -108,9 +108,7 @@ export function buildProgram(hooks: ProgramHooks) {
       .option('--force', 'redo up-to-date steps')
       .option('--no-preflight', 'skip the preflight checks before the first step')
       .addOption(new Option('--concurrency <n>', 'parallel steps').default(4).argParser(positiveInt))
-      .addOption(
-        new Option('--output <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'jsonl']).default('auto'),
-      )
+      .addOption(new Option('--output <mode>', 'progress output').choices(['auto', 'tty', 'plain', 'jsonl']).default('auto'))
       .addOption(new Option('--json').hideHelp());
 
   runFlags(program.command('run').description('run a pipeline'))
@@ -125,11 +123,7 @@ export function buildProgram(hooks: ProgramHooks) {
     .addOption(new Option('--rev <commit>').hideHelp())
     .addOption(new Option('--uname <name>').hideHelp())
     .addOption(new Option('--debounce <ms>', 'fold commits arriving within this window').default(200).argParser(nonNegativeInt))
-    .addOption(
-      new Option('--on-new-commit <mode>', 'what a new commit does to a run in flight')
-        .choices(['queue', 'restart'])
-        .default('queue'),
-    )
+    .addOption(new Option('--on-new-commit <mode>', 'what a new commit does to a run in flight').choices(['queue', 'restart']).default('queue'))
     .action((pipeline, options, command) => start(command, () => import('./commands/watch.js'), options, pipeline));
 
   program

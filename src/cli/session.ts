@@ -50,12 +50,7 @@ export interface SessionExtras {
   revision?: (repoDir: string) => Promise<RunRevision>;
 }
 
-export async function openSession(
-  ctx: CliContext,
-  options: RunCommandOptions,
-  pipelineKey: string | undefined,
-  extras: SessionExtras = {},
-): Promise<Session> {
+export async function openSession(ctx: CliContext, options: RunCommandOptions, pipelineKey: string | undefined, extras: SessionExtras = {}): Promise<Session> {
   if (options.json) throw usageError('run and watch print no result map to turn into JSON', { hint: 'for events as JSON lines use --output jsonl' });
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
   const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];

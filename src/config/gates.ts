@@ -24,7 +24,9 @@ export function gateProblems(src: YamlSource, groups: Record<string, unknown>): 
         problems.push(src.at(path(i), `group '${key}' cannot promote from itself`));
       } else if (!isRecord(other)) {
         const known = Object.keys(groups).filter((g) => g !== key);
-        problems.push(src.at(path(i), `promote-from: unknown group '${source}' (${known.length ? `known groups: ${known.join(', ')}` : 'no other groups are defined'})`));
+        problems.push(
+          src.at(path(i), `promote-from: unknown group '${source}' (${known.length ? `known groups: ${known.join(', ')}` : 'no other groups are defined'})`),
+        );
       } else if (typeof other.app === 'string' && typeof group.app === 'string' && other.app !== group.app) {
         problems.push(src.at(path(i), `group '${key}' deploys app '${group.app}' but promotes from '${source}', which deploys app '${other.app}'`));
       } else needs.push(source);

@@ -13,12 +13,7 @@ export const isIonDevApp = (apps: Record<string, unknown>, key: unknown): boolea
 
 const ION_DEV_ONLY = ['dependency-conflicts', 'allow-conflicts'] as const;
 
-export function ionDevProblems(
-  src: YamlSource,
-  apps: Record<string, unknown>,
-  groups: Record<string, unknown>,
-  profiles: string[],
-): Problem[] {
+export function ionDevProblems(src: YamlSource, apps: Record<string, unknown>, groups: Record<string, unknown>, profiles: string[]): Problem[] {
   const problems: Problem[] = [];
   const at = (path: (string | number)[], message: string, key = false) => problems.push(src.at(path, message, { key }));
 
@@ -50,11 +45,19 @@ export function ionDevProblems(
     const ionDevGroup = isRecord(group['ion-dev']);
     const ionDevApp = isIonDevApp(apps, group.app);
     if (ionDevGroup && !ionDevApp) {
-      at(['groups', key, 'ion-dev'], `group '${key}' deploys through ion-dev, but app '${group.app}' is not an ion-dev app; give the app 'ion-dev:' instead of a store`, true);
+      at(
+        ['groups', key, 'ion-dev'],
+        `group '${key}' deploys through ion-dev, but app '${group.app}' is not an ion-dev app; give the app 'ion-dev:' instead of a store`,
+        true,
+      );
     }
     if (!ionDevGroup && ionDevApp) {
       const kind = 'aws' in group ? 'aws' : 'local';
-      at(['groups', key, kind], `app '${group.app}' is an ion-dev app, which only ion-dev groups can deploy; write 'ion-dev: { group: <compute group> }' instead of '${kind}'`, true);
+      at(
+        ['groups', key, kind],
+        `app '${group.app}' is an ion-dev app, which only ion-dev groups can deploy; write 'ion-dev: { group: <compute group> }' instead of '${kind}'`,
+        true,
+      );
     }
   }
   return problems;

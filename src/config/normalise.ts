@@ -101,7 +101,12 @@ export function normalise(
         ...(aws.rollback === 'auto' ? { rollback: 'auto' as const } : {}),
       };
     } else {
-      groups[key] = { kind: 'local', ...common, dir: resolve(dir, String(g.local)), maxUnpackedSize: parseSize(g['max-unpacked-size']) ?? DEFAULT_MAX_UNPACKED_SIZE };
+      groups[key] = {
+        kind: 'local',
+        ...common,
+        dir: resolve(dir, String(g.local)),
+        maxUnpackedSize: parseSize(g['max-unpacked-size']) ?? DEFAULT_MAX_UNPACKED_SIZE,
+      };
     }
   }
 

@@ -131,7 +131,9 @@ function folderProblem(given: string, dir: string, repo: string): string | undef
   const folder = resolve(dir, given);
   if (!isAbsolute(given) && !isWithin(dir, folder)) return "leads outside deploy.yaml's folder; write a folder inside it, or an absolute path";
   if (isWithin(folder, repo) || isWithin(folder, dir)) {
-    return folder === dir ? "is deploy.yaml's own folder; write a folder of its own (like .ionflow/groups/dev)" : 'holds the repository; write a folder of its own (like .ionflow/groups/dev)';
+    return folder === dir
+      ? "is deploy.yaml's own folder; write a folder of its own (like .ionflow/groups/dev)"
+      : 'holds the repository; write a folder of its own (like .ionflow/groups/dev)';
   }
   return undefined;
 }

@@ -50,8 +50,7 @@ export function schemaProblems(src: YamlSource): Problem[] {
   const mistyped = new Set(all.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const errors = all.filter(
     // Branches of oneOf only say which key is missing; the oneOf error itself explains.
-    (e) =>
-      !/\/oneOf\/\d+\//.test(e.schemaPath) && e.keyword !== 'propertyNames' && !(e.keyword !== 'type' && mistyped.has(e.instancePath)),
+    (e) => !/\/oneOf\/\d+\//.test(e.schemaPath) && e.keyword !== 'propertyNames' && !(e.keyword !== 'type' && mistyped.has(e.instancePath)),
   );
   const seen = new Set<string>();
   const out: Problem[] = [];
@@ -165,9 +164,7 @@ function toProblem(src: YamlSource, e: AjvError): Problem {
       }
       return src.at(path, patternMessage(String(p.pattern), valueAt(src.value, path), name));
     case 'oneOf': {
-      const branches = ((schemaFor(path).oneOf as unknown[] | undefined) ?? []).map(
-        (b) => ((b as SchemaNode).required as string[] | undefined)?.[0] ?? '?',
-      );
+      const branches = ((schemaFor(path).oneOf as unknown[] | undefined) ?? []).map((b) => ((b as SchemaNode).required as string[] | undefined)?.[0] ?? '?');
       const what = path[path.length - 2] === 'steps' ? `step ${Number(path[path.length - 1]) + 1}` : name;
       const passing = p.passingSchemas as number[] | null;
       if (passing && passing.length > 1) {

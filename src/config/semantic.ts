@@ -50,7 +50,11 @@ export function semanticProblems(src: YamlSource): Problem[] {
   for (const [key, app] of Object.entries(apps)) {
     if (!isRecord(app) || !isRecord(app.store) || !isRecord(app.store.s3)) continue;
     if (app.store['keep-revisions'] !== undefined) {
-      at(['apps', key, 'store', 'keep-revisions'], `'keep-revisions' prunes local stores only; an S3 store keeps every revision (use a bucket lifecycle rule there)`, true);
+      at(
+        ['apps', key, 'store', 'keep-revisions'],
+        `'keep-revisions' prunes local stores only; an S3 store keeps every revision (use a bucket lifecycle rule there)`,
+        true,
+      );
     }
     ref(['apps', key, 'store', 's3', 'profile'], 'profile', app.store.s3.profile, profiles);
     // Keys are <prefix><app-name>/<name>.zip: a prefix without its slash runs into the app-name.

@@ -52,11 +52,7 @@ export function rawSteps(steps: unknown): RawStep[] {
     const id = explicitId ? (raw.id as string) : defaultId;
     const explicitNeeds = Array.isArray(raw.needs);
     const previous = out[out.length - 1];
-    const needs = explicitNeeds
-      ? (raw.needs as unknown[]).filter((n): n is string => typeof n === 'string')
-      : previous
-        ? [previous.id]
-        : [];
+    const needs = explicitNeeds ? (raw.needs as unknown[]).filter((n): n is string => typeof n === 'string') : previous ? [previous.id] : [];
     out.push({ index, kind, target, id, explicitId, needs, explicitNeeds, raw });
   });
   return out;

@@ -69,7 +69,10 @@ export function parseYamlSource(file: string, text: string): YamlSource {
 function parseProblems(doc: Document.Parsed, text: string, posOf: (offset: number) => { line: number; col: number }) {
   const errors = doc.errors.map((e) => ({ ...posOf(e.pos[0]), message: yamlMessage(e.code === 'RESOURCE_EXHAUSTION' ? 'nested too deeply' : e.message) }));
   if (errors.length === 0) return [];
-  const slips = indentationSlips(text, errors.map((e) => e.line));
+  const slips = indentationSlips(
+    text,
+    errors.map((e) => e.line),
+  );
   if (slips.length > 0) return slips;
   const lines = new Set<number>();
   return errors.filter((e) => !lines.has(e.line) && lines.add(e.line));

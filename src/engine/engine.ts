@@ -160,7 +160,12 @@ export async function runPipeline(opts: RunPipelineOptions): Promise<RunResult> 
           if (fields.kind === 'interrupted') interrupted = true;
           if (!failure && fields.kind !== 'interrupted') failure = { step: step.id, error: err };
           // An interrupted step may say what it left behind ("deployment … continues").
-          const detail = fields.kind === 'interrupted' && !/^interrupted$|abort/i.test(fields.message) ? `interrupted: ${fields.message}` : fields.kind === 'interrupted' ? 'interrupted' : fields.message;
+          const detail =
+            fields.kind === 'interrupted' && !/^interrupted$|abort/i.test(fields.message)
+              ? `interrupted: ${fields.message}`
+              : fields.kind === 'interrupted'
+                ? 'interrupted'
+                : fields.message;
           endStep(step, 'failed', t0, detail, { error: fields, ...(factsOf(err) ? { facts: factsOf(err) } : {}) });
         },
       )

@@ -145,18 +145,16 @@ export function streamArchive(top: string, commit: string, options: StreamArchiv
       // lazy: tar-to-zip costs 21 ms; an up-to-date push builds no zip (npm run bench -- imports; node -e 0: 85 ms)
       const { tarToZip } = await import('../zip/tar-to-zip.js');
       const reread = big && threshold !== false ? { above: threshold, tar: (name: Buffer) => big.reread(name) } : undefined;
-      const summary = await tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove, reread }).catch(
-        async (err: unknown) => {
-          git.kill();
-          // When git failed on its own (or was interrupted), its reason beats "truncated tar".
-          const gitError = await git.done.then(
-            () => undefined,
-            (e: unknown) => e,
-          );
-          const own = gitError instanceof ProcessError && (gitError.kind === 'interrupted' || gitError.exitCodeOfProcess !== undefined);
-          throw own ? gitError : err;
-        },
-      );
+      const summary = await tarToZip(git.stdout, sink, { comment: commit, streamAbove: options.streamAbove, reread }).catch(async (err: unknown) => {
+        git.kill();
+        // When git failed on its own (or was interrupted), its reason beats "truncated tar".
+        const gitError = await git.done.then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        const own = gitError instanceof ProcessError && (gitError.kind === 'interrupted' || gitError.exitCodeOfProcess !== undefined);
+        throw own ? gitError : err;
+      });
       await git.done;
       body.end();
       return summary;

@@ -41,8 +41,7 @@ export interface RunsOnly {
 export type UpToDateCheck = (step: StepConfig) => Promise<boolean | undefined | Blocked | RunsOnly>;
 
 /** The default check: run/confirm/wait always run; push/deploy are unknown until a back end is asked. */
-export const unknownUpToDate: UpToDateCheck = async (step) =>
-  step.kind === 'push' || step.kind === 'deploy' ? undefined : false;
+export const unknownUpToDate: UpToDateCheck = async (step) => (step.kind === 'push' || step.kind === 'deploy' ? undefined : false);
 
 export function stepTarget(step: StepConfig): string {
   switch (step.kind) {

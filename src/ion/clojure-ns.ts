@@ -31,7 +31,11 @@ function jvmBranch(cond: CljForm): CljForm | undefined {
 
 /** Vars a def… form defines besides its name: a protocol's methods, a record's or type's constructor functions. */
 function alsoDefined(head: string, name: CljForm, items: CljForm[]): [string, number][] {
-  if (head === 'defrecord') return [[`->${name.text}`, name.start], [`map->${name.text}`, name.start]];
+  if (head === 'defrecord')
+    return [
+      [`->${name.text}`, name.start],
+      [`map->${name.text}`, name.start],
+    ];
   if (head === 'deftype') return [[`->${name.text}`, name.start]];
   if (head !== 'defprotocol') return [];
   // (defprotocol P "doc"? :option value… (method [this] …)…): each signature list names a method.

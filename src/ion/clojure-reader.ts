@@ -119,8 +119,7 @@ export function readClojureForms(text: string): CljForm[] {
     i += length;
     stack.push({ form: { kind, start, text: opener, items: [] }, closer, pending: [] });
   };
-  const unfinished = (p: Pending): string =>
-    p.kind === 'discard' ? '#_' : p.kind === 'meta' ? '^' : p.kind === 'tagged' ? `#${p.text}` : p.text;
+  const unfinished = (p: Pending): string => (p.kind === 'discard' ? '#_' : p.kind === 'meta' ? '^' : p.kind === 'tagged' ? `#${p.text}` : p.text);
 
   while (i < text.length) {
     const c = text[i]!;

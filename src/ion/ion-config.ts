@@ -8,17 +8,7 @@ import type { EntryPoints } from '../model/revision.js';
 import { isSafeName, NAME_RULE } from '../model/names.js';
 import { readConfigFile } from '../fs/read-limited.js';
 import { problemsError, type Problem } from '../model/problem.js';
-import {
-  EdnSyntaxError,
-  type Form,
-  isInteger,
-  isKeyword,
-  isQualifiedSymbol,
-  isString,
-  linePos,
-  mapPairs,
-  readEdnForms,
-} from './edn-reader.js';
+import { EdnSyntaxError, type Form, isInteger, isKeyword, isQualifiedSymbol, isString, linePos, mapPairs, readEdnForms } from './edn-reader.js';
 import type { SymbolRef } from './resolve-symbols.js';
 
 export interface IonConfig {
@@ -133,7 +123,8 @@ export function checkIonConfig(text: string, file: string, display: string): Ion
       }
       const key = name.text.slice(1);
       const badChar = [...key].find((c) => !LAMBDA_NAME.test(c));
-      if (badChar) at(name.start, `lambda name ${name.text} cannot be part of an AWS Lambda function name: use letters, digits, - and _ only (found '${badChar}')`);
+      if (badChar)
+        at(name.start, `lambda name ${name.text} cannot be part of an AWS Lambda function name: use letters, digits, - and _ only (found '${badChar}')`);
       if (spec.kind === 'map') symbol(mapPairs(spec).find(([k]) => k.text === ':fn')?.[1]);
       const lambda = checkLambda(name, spec, at);
       if (lambda) entryPoints.lambdas[name.text.slice(1)] = lambda;

@@ -33,7 +33,9 @@ const entry = (map: CljForm, key: string): CljForm | undefined => pairsOf(map).f
 const UNESCAPE: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' };
 /** The value of an EDN string form. */
 export const ednStringValue = (f: CljForm): string =>
-  f.text.slice(1, -1).replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) => (e.length === 5 ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : (UNESCAPE[e] ?? e)));
+  f.text
+    .slice(1, -1)
+    .replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_, e: string) => (e.length === 5 ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : (UNESCAPE[e] ?? e)));
 const strings = (f: CljForm | undefined): string[] => (f?.kind === 'vector' ? f.items.filter((s) => s.kind === 'string').map(ednStringValue) : []);
 
 export async function sourcePaths(root: string, display: string): Promise<SourcePaths> {
@@ -47,7 +49,13 @@ export async function sourcePaths(root: string, display: string): Promise<Source
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return fallback('src (the default: no deps.edn)');
-    const warning = { file: display, line: 1, col: 1, severity: 'warning' as const, message: `cannot read deps.edn (${code ?? (err as Error).message}); looking for namespaces under src` };
+    const warning = {
+      file: display,
+      line: 1,
+      col: 1,
+      severity: 'warning' as const,
+      message: `cannot read deps.edn (${code ?? (err as Error).message}); looking for namespaces under src`,
+    };
     return fallback('src', [warning]);
   }
   const warn = (offset: number, message: string) => ({ file: display, ...linePos(text, offset), severity: 'warning' as const, message });

@@ -41,7 +41,7 @@ export interface IonDevConfig {
 }
 
 export type StoreConfig =
-  | { kind: 'local'; dir: string; /** Prune after a push to the newest n (SPEC §5); unset: keep all. */ keepRevisions?: number }
+  | { kind: 'local'; dir: string /** Prune after a push to the newest n (SPEC §5); unset: keep all. */; keepRevisions?: number }
   | { kind: 's3'; bucket: string; prefix: string; profile?: string }
   | IonDevConfig;
 

@@ -43,12 +43,9 @@ export class IonflowError extends Error {
   }
 }
 
-export const usageError = (message: string, options?: IonflowErrorOptions) =>
-  new IonflowError('usage', message, options);
-export const preconditionError = (message: string, options?: IonflowErrorOptions) =>
-  new IonflowError('precondition', message, options);
-export const stepError = (message: string, options?: IonflowErrorOptions) =>
-  new IonflowError('stepFailed', message, options);
+export const usageError = (message: string, options?: IonflowErrorOptions) => new IonflowError('usage', message, options);
+export const preconditionError = (message: string, options?: IonflowErrorOptions) => new IonflowError('precondition', message, options);
+export const stepError = (message: string, options?: IonflowErrorOptions) => new IonflowError('stepFailed', message, options);
 
 /** Thrown when SIGINT/SIGTERM or a watch restart aborts work. */
 export class InterruptedError extends IonflowError {

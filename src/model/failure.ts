@@ -31,9 +31,7 @@ export function failureMap(f: DeploymentFailure): Record<string, string | number
 
 /** One line naming where it failed: `ValidateService scripts/validate.sh on dev: exit code 1`. */
 export function failureSummary(f: DeploymentFailure): string {
-  const where = [f.state ? `state ${f.state}` : undefined, f.event, f.script, f.target ? `on ${f.target}` : undefined]
-    .filter(Boolean)
-    .join(' ');
+  const where = [f.state ? `state ${f.state}` : undefined, f.event, f.script, f.target ? `on ${f.target}` : undefined].filter(Boolean).join(' ');
   const how = f.timedOut ? 'timed out' : f.exitCode !== undefined ? `exit code ${f.exitCode}` : undefined;
   return [where, how].filter(Boolean).join(': ') || f.message;
 }

@@ -38,7 +38,9 @@ export function codeFrame(source: string, line: number, col: number): string[] {
   // A long line (a minified or hostile file) is shown as a window around the column.
   const from = Math.max(0, col - 1 - FRAME_WIDTH / 2);
   const clip = (text: string) =>
-    text.length <= FRAME_WIDTH && from === 0 ? text : `${from > 0 && text.length > from ? '…' : ''}${text.slice(from, from + FRAME_WIDTH)}${text.length > from + FRAME_WIDTH ? '…' : ''}`;
+    text.length <= FRAME_WIDTH && from === 0
+      ? text
+      : `${from > 0 && text.length > from ? '…' : ''}${text.slice(from, from + FRAME_WIDTH)}${text.length > from + FRAME_WIDTH ? '…' : ''}`;
   const caret = col - from + (from > 0 ? 1 : 0);
   for (let n = Math.max(1, line - 1); n <= Math.max(line, Math.min(lines.length, line + 1)); n++) {
     const mark = n === line ? '>' : ' ';
@@ -69,7 +71,7 @@ export function problemsError(problems: Problem[], mainFile: string): IonflowErr
   const shown = sorted.slice(0, MAX_SHOWN_PROBLEMS);
   const more = sorted.length - shown.length;
   const files = [mainFile, ...new Set(sorted.map((p) => p.file))].filter((f, i, all) => all.indexOf(f) === i);
-  const inFiles = files.filter((f) => f === mainFile ? sorted.some((p) => p.file === f) : true);
+  const inFiles = files.filter((f) => (f === mainFile ? sorted.some((p) => p.file === f) : true));
   const count = sorted.length === 1 ? '1 problem' : `${sorted.length} problems`;
   return new IonflowError('usage', `${count} in ${(inFiles.length ? inFiles : [mainFile]).join(', ')}`, {
     details: [...shown.flatMap(formatProblem), ...(more > 0 ? [`... and ${more} more problem${more === 1 ? '' : 's'} not shown`] : [])],

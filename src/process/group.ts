@@ -72,7 +72,14 @@ const START_ERRORS: Record<string, string> = { ENOENT: 'not found', EACCES: 'per
 async function startError(err: NodeJS.ErrnoException, cwd: string | undefined): Promise<StartError> {
   const code = err.code ?? 'ERR';
   // spawn says ENOENT for a missing cwd as for a missing program: tell them apart.
-  if (code === 'ENOENT' && cwd !== undefined && !(await stat(cwd).then((s) => s.isDirectory(), () => false))) {
+  if (
+    code === 'ENOENT' &&
+    cwd !== undefined &&
+    !(await stat(cwd).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ))
+  ) {
     return { code, reason: 'does not exist', cwdMissing: true };
   }
   return { code, reason: START_ERRORS[code] ?? 'spawn failed', cwdMissing: false };

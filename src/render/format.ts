@@ -44,6 +44,5 @@ export function outputTail(end: StepEndEvent, indent = '    '): string[] {
   if (!out) return [];
   // A failure's text is its summary line and a log tail already cut to 20 lines.
   const lines = out.trimEnd().split('\n');
-  return (end.error?.output ? lines.slice(-20) : lines)
-    .map((l) => `${indent}│ ${l}`);
+  return (end.error?.output ? lines.slice(-20) : lines).map((l) => `${indent}│ ${l}`);
 }

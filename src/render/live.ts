@@ -112,7 +112,12 @@ export class LiveRenderer implements Renderer {
       } as never,
     });
     const previous = this.current;
-    this.current = previous.then(() => list.run().then(() => undefined, () => undefined));
+    this.current = previous.then(() =>
+      list.run().then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   }
 
   event(e: EngineEvent): void {

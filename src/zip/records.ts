@@ -170,13 +170,7 @@ export function centralRecord(e: EntryInfo, offset: number): Buffer {
  * The end of the archive: zip64 records first when a count or the directory
  * offset does not fit, then the end-of-central-directory record and comment.
  */
-export function trailer(
-  count: number,
-  maxCreatorVersion: number,
-  directorySize: number,
-  directoryOffset: number,
-  comment: string,
-): Buffer {
+export function trailer(count: number, maxCreatorVersion: number, directorySize: number, directoryOffset: number, comment: string): Buffer {
   const clamped = count > 0xffff || directoryOffset > U32;
   const parts: Buffer[] = [];
   if (clamped) {

@@ -13,13 +13,25 @@ afterEach(() => {
 const step = (command: string | string[], more: Partial<RunStep> = {}): RunStep => ({ kind: 'run', id: 'run-1', needs: [], command, env: {}, ...more });
 function context(more: Partial<CommandContext> = {}): CommandContext {
   dir = mkdtempSync(join(tmpdir(), 'ionflow-run-'));
-  return { pipeline: 'dev', runId: 'r-1', revision: { rev: 'c'.repeat(40) }, app: 'shop', defaultCwd: dir, env: {}, signal: new AbortController().signal, ...more };
+  return {
+    pipeline: 'dev',
+    runId: 'r-1',
+    revision: { rev: 'c'.repeat(40) },
+    app: 'shop',
+    defaultCwd: dir,
+    env: {},
+    signal: new AbortController().signal,
+    ...more,
+  };
 }
 
 describe('runCommand', () => {
   it('runs a string through /bin/sh in the app root with the IONFLOW_* variables and the step env', async () => {
     const c = context();
-    const detail = await runCommand(step('echo "$IONFLOW_PIPELINE $IONFLOW_RUN_ID $IONFLOW_REV $IONFLOW_APP $GREETING $(pwd)"', { env: { GREETING: 'hi' } }), c);
+    const detail = await runCommand(
+      step('echo "$IONFLOW_PIPELINE $IONFLOW_RUN_ID $IONFLOW_REV $IONFLOW_APP $GREETING $(pwd)"', { env: { GREETING: 'hi' } }),
+      c,
+    );
     expect(detail).toBe(`exited 0: dev r-1 ${'c'.repeat(40)} shop hi ${c.defaultCwd}`);
   });
 

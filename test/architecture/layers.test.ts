@@ -56,7 +56,10 @@ function specifiersOf(source: ts.SourceFile): (string | null)[] {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) found.push(literal(node.moduleSpecifier));
     else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) found.push(literal(node.moduleReference.expression));
     else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) found.push(literal(node.argument.literal));
-    else if (ts.isCallExpression(node) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))) {
+    else if (
+      ts.isCallExpression(node) &&
+      (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === 'require'))
+    ) {
       found.push(literal(node.arguments[0]));
     }
     ts.forEachChild(node, visit);
@@ -146,9 +149,7 @@ describe('the layers of src/', () => {
   });
 
   it('has no import from a lower floor to a higher one', () => {
-    const upward = [...GRAPH].flatMap(([file, { files }]) =>
-      files.filter((target) => floorOf(target) > floorOf(file)).map((target) => `${file} -> ${target}`),
-    );
+    const upward = [...GRAPH].flatMap(([file, { files }]) => files.filter((target) => floorOf(target) > floorOf(file)).map((target) => `${file} -> ${target}`));
     expect(upward).toEqual([]);
   });
 

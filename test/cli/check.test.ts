@@ -90,10 +90,18 @@ pipelines:
     expect(res.stdout).toMatch(/^ok +app shop: .* is in the git repository /m);
     expect(res.stdout).toMatch(/^preflight: 7 ok, 0 warnings, 0 failed$/m);
     expect(fake.callsOf('GetCallerIdentity')).toHaveLength(1);
-    expect(fake.calls.every((c) => ['GetCallerIdentity', 'HeadBucket', 'GetApplication', 'GetDeploymentGroup', 'ListStateMachines', 'DescribeStateMachine'].includes(c.action))).toBe(true);
+    expect(
+      fake.calls.every((c) =>
+        ['GetCallerIdentity', 'HeadBucket', 'GetApplication', 'GetDeploymentGroup', 'ListStateMachines', 'DescribeStateMachine'].includes(c.action),
+      ),
+    ).toBe(true);
 
     const json = await cli('check', 'ship', '--json');
-    expect(JSON.parse(json.stdout)).toContainEqual({ subject: 'profile fake', status: 'ok', message: 'arn:aws:iam::123456789012:user/ci (account 123456789012) in us-east-1' });
+    expect(JSON.parse(json.stdout)).toContainEqual({
+      subject: 'profile fake',
+      status: 'ok',
+      message: 'arn:aws:iam::123456789012:user/ci (account 123456789012) in us-east-1',
+    });
   });
 
   it('explains each misconfiguration in one line with a fix, and exits 3', async () => {
@@ -154,8 +162,12 @@ groups:
     expect(line('group nogroup')).toBe(
       'FAILED   group nogroup (CodeDeploy shop/nogroup): application shop has no deployment group nogroup in us-east-1 — fix: set groups.nogroup.aws.deployment-group to one of: staging',
     );
-    expect(line('group noapp')).toMatch(/^FAILED +group noapp \(CodeDeploy nowhere\/staging\): CodeDeploy has no application nowhere in us-east-1 — fix: check the app name \(apps\.gone\.name or :app-name\)/);
-    expect(line('group nosm (state')).toMatch(/^FAILED +group nosm \(state machine datomic-typo\): group nosm: no Step Functions state machine named datomic-typo in us-east-1 — fix: check groups\.nosm\.aws\.state-machine/);
+    expect(line('group noapp')).toMatch(
+      /^FAILED +group noapp \(CodeDeploy nowhere\/staging\): CodeDeploy has no application nowhere in us-east-1 — fix: check the app name \(apps\.gone\.name or :app-name\)/,
+    );
+    expect(line('group nosm (state')).toMatch(
+      /^FAILED +group nosm \(state machine datomic-typo\): group nosm: no Step Functions state machine named datomic-typo in us-east-1 — fix: check groups\.nosm\.aws\.state-machine/,
+    );
     expect(line('group readonly')).toMatch(/^FAILED +group readonly \(.*\): .* cannot be written — fix: chmod u\+w /);
     expect(line('appspec.yml of hooks')).toBe(
       'FAILED   appspec.yml of hooks (groups readonly, missing): ApplicationStart script scripts/start.sh is not in HEAD — fix: commit scripts/start.sh (git add scripts/start.sh), or fix its location in appspec.yml',
@@ -180,7 +192,11 @@ groups:
     aws: { profile: fake, via: codedeploy }
 `,
     });
-    fake.fault({ match: 'codedeploy.GetDeploymentGroup', code: 'AccessDeniedException', message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: codedeploy:GetDeploymentGroup' });
+    fake.fault({
+      match: 'codedeploy.GetDeploymentGroup',
+      code: 'AccessDeniedException',
+      message: 'User: arn:aws:iam::123456789012:user/ci is not authorized to perform: codedeploy:GetDeploymentGroup',
+    });
     fake.fault({ match: 'sts.GetCallerIdentity', code: 'NotImplemented', status: 501 });
     const res = await cli('check');
     expect(res.code).toBe(3);
@@ -209,7 +225,9 @@ describe('preflight before run', () => {
     expect(res.code).toBe(3);
     expect(res.stdout).toBe(''); // not even run-start
     expect(res.stderr).not.toMatch(/^ok /m); // a run shows only what needs attention
-    expect(res.stderr).toMatch(/^FAILED +group staging \(CodeDeploy shop\/stagign\): application shop has no deployment group stagign in us-east-1 — fix: set groups\.staging\.aws\.deployment-group to one of: staging$/m);
+    expect(res.stderr).toMatch(
+      /^FAILED +group staging \(CodeDeploy shop\/stagign\): application shop has no deployment group stagign in us-east-1 — fix: set groups\.staging\.aws\.deployment-group to one of: staging$/m,
+    );
     expect(res.stderr).toMatch(/^error: preflight: 1 of \d+ checks failed; nothing was pushed or deployed$/m);
     expect(aws.proxy.requests.map((r) => r.method)).toEqual(['HEAD']);
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);

@@ -33,10 +33,20 @@ describe('ionflow deploy on aws groups', () => {
     const { cli, rev } = await pushed();
     const deployed = await cli('deploy', '--group', 'staging', '--rev', rev);
     expect(deployed.code, deployed.stderr).toBe(0);
-    const arn = /^\{:execution-arn "(arn:aws:states:us-east-1:123456789012:execution:datomic-staging:[^"]+)" :status-command "ionflow deploy-status --execution-arn \1" :doc "To check the status of your deployment, issue the :status-command\."\}\n$/.exec(deployed.stdout)?.[1];
+    const arn =
+      /^\{:execution-arn "(arn:aws:states:us-east-1:123456789012:execution:datomic-staging:[^"]+)" :status-command "ionflow deploy-status --execution-arn \1" :doc "To check the status of your deployment, issue the :status-command\."\}\n$/.exec(
+        deployed.stdout,
+      )?.[1];
     expect(arn, deployed.stdout).toBeDefined();
     const input = JSON.parse(String(aws.fake.callsOf('StartExecution')[0]!.input.input));
-    expect(input).toMatchObject({ app: 'shop', group: 'staging', deploymentGroup: 'staging-compute', rev, bucket: aws.s3.bucket, key: `datomic/apps/shop/${rev}.zip` });
+    expect(input).toMatchObject({
+      app: 'shop',
+      group: 'staging',
+      deploymentGroup: 'staging-compute',
+      rev,
+      bucket: aws.s3.bucket,
+      key: `datomic/apps/shop/${rev}.zip`,
+    });
     expect(input.eTag).toMatch(/^"?[0-9a-f]{32}"?$/);
 
     const waited = await cli('deploy-status', '--execution-arn', arn!, '--wait');
@@ -48,7 +58,10 @@ describe('ionflow deploy on aws groups', () => {
     aws.fake.state.defaultDeploymentScript = ['Failed'];
     const deployed = await cli(`{:op :deploy :group "direct" :rev "${rev}"}`);
     expect(deployed.code, deployed.stderr).toBe(0);
-    const id = /^\{:deployment-id "(d-[A-Z0-9]+)" :status-command "ionflow deploy-status --deployment-id \1 --group direct" :doc "To check the status of your deployment, issue the :status-command\."\}\n$/.exec(deployed.stdout)?.[1];
+    const id =
+      /^\{:deployment-id "(d-[A-Z0-9]+)" :status-command "ionflow deploy-status --deployment-id \1 --group direct" :doc "To check the status of your deployment, issue the :status-command\."\}\n$/.exec(
+        deployed.stdout,
+      )?.[1];
     expect(id, deployed.stdout).toBeDefined();
     expect(aws.fake.callsOf('CreateDeployment')[0]!.input.autoRollbackConfiguration).toEqual({ enabled: true, events: ['DEPLOYMENT_FAILURE'] });
 
@@ -98,7 +111,14 @@ describe('ionflow deploy on aws groups', () => {
     const status = await cli('status', '--json');
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toEqual([
-      expect.objectContaining({ group: 'staging', rev, 'deploy-status': 'SUCCEEDED', 'deployment-id': arn, by: expect.stringMatching(/ on /), 'head-deployed': true }),
+      expect.objectContaining({
+        group: 'staging',
+        rev,
+        'deploy-status': 'SUCCEEDED',
+        'deployment-id': arn,
+        by: expect.stringMatching(/ on /),
+        'head-deployed': true,
+      }),
       expect.objectContaining({ group: 'direct' }),
     ]);
     const described = () => aws.fake.callsOf('DescribeExecution').filter((c) => c.input.executionArn === arn);

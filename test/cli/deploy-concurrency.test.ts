@@ -17,17 +17,19 @@ echo "$LIFECYCLE_EVENT $DEPLOYMENT_ID end $(date +%s%N)" >> "$HOOK_LOG"
 `;
   const app = cliRepo();
   repo = app.repo;
-  commitApp(app.repo, 'slow hooks', { 'scripts/slow.sh': slowHook, 'appspec.yml': appspec({ AfterInstall: 'scripts/slow.sh', ValidateService: 'scripts/slow.sh' }) }, ['scripts/slow.sh']);
+  commitApp(
+    app.repo,
+    'slow hooks',
+    { 'scripts/slow.sh': slowHook, 'appspec.yml': appspec({ AfterInstall: 'scripts/slow.sh', ValidateService: 'scripts/slow.sh' }) },
+    ['scripts/slow.sh'],
+  );
   const rev1 = app.repo.head();
   const rev2 = commitApp(app.repo, 'two', { 'src/app.clj': '(ns app) ;; 2\n' });
   const opts = { cwd: app.repo.dir, env: app.env };
   expect((await runCli(['push', '--rev', rev1], opts)).code).toBe(0);
   expect((await runCli(['push', '--rev', rev2], opts)).code).toBe(0);
 
-  const [a, b] = await Promise.all([
-    runCli(['deploy', '--group', 'dev', '--rev', rev1], opts),
-    runCli(['deploy', '--group', 'dev', '--rev', rev2], opts),
-  ]);
+  const [a, b] = await Promise.all([runCli(['deploy', '--group', 'dev', '--rev', rev1], opts), runCli(['deploy', '--group', 'dev', '--rev', rev2], opts)]);
   expect([a.code, b.code]).toEqual([0, 0]);
   expect(`${a.stderr}${b.stderr}`).toMatch(/group dev is busy \(pid \d+ on \S+ deploying [0-9a-f]{40}\); waiting for it to finish/);
 

@@ -62,7 +62,7 @@ it('jsonl sends each hook line as it arrives, as a log event with its lifecycle 
 
 it('a hook printing 50 MB: ionflow stays small, the record keeps the tail', async () => {
   // 50,000 lines of 1,000 characters, then a last line.
-  const loud = "#!/bin/sh\nline=$(head -c 999 /dev/zero | tr '\\0' x)\nyes \"$line\" | head -n 50000\necho LAST-LINE\n";
+  const loud = '#!/bin/sh\nline=$(head -c 999 /dev/zero | tr \'\\0\' x)\nyes "$line" | head -n 50000\necho LAST-LINE\n';
   app = await hookApp('AfterInstall', loud, 30);
   const child = spawn(process.execPath, [BIN, ...app.deployArgs], { cwd: app.opts.cwd, env: app.opts.env, stdio: 'ignore' });
   let peakKb = 0;

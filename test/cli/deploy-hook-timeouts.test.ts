@@ -49,7 +49,11 @@ describe('local hook timeouts', () => {
     // While waiting: which process, and the fix.
     expect(res.stderr).toContain(`ApplicationStart: scripts/hook-under-test.sh exited, but pid ${pid} (sleep 30) still holds its output`);
     // The failure carries the same hint; never SUCCEEDED.
-    expect(res.stderr).toMatch(new RegExp(`FAILED: ApplicationStart hook scripts/hook-under-test.sh timed out after 2s: the script exited, but pid ${pid} \\(sleep 30\\) still held its output; .*>/dev/null 2>&1 &.*nohup.*service manager`));
+    expect(res.stderr).toMatch(
+      new RegExp(
+        `FAILED: ApplicationStart hook scripts/hook-under-test.sh timed out after 2s: the script exited, but pid ${pid} \\(sleep 30\\) still held its output; .*>/dev/null 2>&1 &.*nohup.*service manager`,
+      ),
+    );
     expect(alive(pid)).toBe(false);
     const [latest] = await history(app);
     expect(latest).toMatchObject({ 'deploy-status': 'FAILED' });
@@ -69,7 +73,7 @@ describe('local hook timeouts', () => {
   });
 
   it('a script that ignores SIGTERM is killed with SIGKILL 5 s after the timeout', async () => {
-    app = await hookApp('AfterInstall', "#!/bin/sh\ntrap '' TERM\necho $$ > \"$PID_FILE\"\nsleep 30\n", 1);
+    app = await hookApp('AfterInstall', '#!/bin/sh\ntrap \'\' TERM\necho $$ > "$PID_FILE"\nsleep 30\n', 1);
     const res = await timed(app.deployArgs);
     expect(res.code).toBe(1);
     // 1 s timeout + 5 s grace.

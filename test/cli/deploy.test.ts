@@ -58,7 +58,9 @@ describe('ionflow deploy / deploy-status (local group)', () => {
     expect(failed.code).toBe(1);
     const arn = LOCAL_DEPLOY_MAP.exec(failed.stdout)?.[1];
     expect(arn, failed.stdout).toBeDefined();
-    expect(failed.stderr).toContain(`error: deployment ${arn} of ${rev2} to group dev FAILED: ValidateService hook scripts/validate.sh exited with 1: GET /health: 503`);
+    expect(failed.stderr).toContain(
+      `error: deployment ${arn} of ${rev2} to group dev FAILED: ValidateService hook scripts/validate.sh exited with 1: GET /health: 503`,
+    );
     expect(readlinkSync(join(app.repo.dir, '.ionflow/groups/dev/current'))).toBe(join('releases', rev1));
 
     const status = await cli('deploy-status', '--execution-arn', arn!);
@@ -86,7 +88,10 @@ describe('ionflow deploy / deploy-status (local group)', () => {
     expect((await cli('deploy', '--group', 'dev')).code).toBe(2);
     expect((await cli('deploy', '--group', 'nope', '--uname', 'x')).stderr).toContain('error: unknown group nope; deploy.yaml has dev');
     const status = await cli('deploy-status');
-    expect([status.code, status.stderr.split('\n')[0]]).toEqual([2, 'error: say which deployment: --execution-arn <arn>, --deployment-id <id> --group <g>, or --group <g> for its latest']);
+    expect([status.code, status.stderr.split('\n')[0]]).toEqual([
+      2,
+      'error: say which deployment: --execution-arn <arn>, --deployment-id <id> --group <g>, or --group <g> for its latest',
+    ]);
     expect((await cli('deploy-status', '--execution-arn', 'arn:ionflow:local:dev:d-nope')).code).toBe(2);
   });
 });

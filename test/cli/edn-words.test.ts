@@ -24,7 +24,10 @@ describe('op map errors in EDN words', () => {
     ]);
     expect([rev.code, rev.stderr.split('\n')[0]]).toEqual([2, 'error: :rev nope does not name a commit of this repository']);
     expect(deployRev.stderr.split('\n')[0]).toBe('error: :rev nope does not name a commit of this repository');
-    expect([uname.code, uname.stderr.split('\n')[0]]).toEqual([2, `error: :uname "bad name" is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter, digit or '_', with no '..' (at most 128)`]);
+    expect([uname.code, uname.stderr.split('\n')[0]]).toEqual([
+      2,
+      `error: :uname "bad name" is not a valid name: use letters, digits, '.', '_' and '-', starting with a letter, digit or '_', with no '..' (at most 128)`,
+    ]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('hint: push it first: ionflow push --uname never');
     // The flag form keeps its flags.

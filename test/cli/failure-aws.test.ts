@@ -40,7 +40,10 @@ describe('a FAILED aws deployment says where and why', () => {
       const jsonl = await cli('run', 'ship', '--output', 'jsonl');
       expect(jsonl.code, jsonl.stderr).toBe(1);
       const end = events(jsonl.stdout).find((e) => e.type === 'step-end' && e.status === 'failed') as unknown as Record<string, unknown>;
-      expect(end).toMatchObject({ step: 'wait-staging', failure: { ...EXPECTED, message: 'Script at specified location: scripts/validate.sh run as user root failed with exit code 3' } });
+      expect(end).toMatchObject({
+        step: 'wait-staging',
+        failure: { ...EXPECTED, message: 'Script at specified location: scripts/validate.sh run as user root failed with exit code 3' },
+      });
       expect(tailOf(end.failure)).toEqual(LOG.split('\n').slice(-20));
       const d = [...state.deployments.values()].at(-1)!;
       expect(aws.fake.callsOf('ListDeploymentTargets')[0]!.input).toMatchObject({ deploymentId: d.id, targetFilters: { TargetStatus: ['Failed'] } });
@@ -50,8 +53,12 @@ describe('a FAILED aws deployment says where and why', () => {
 
       const status = await cli('deploy-status', '--deployment-id', d.id, '--group', 'staging');
       expect(status.code).toBe(1);
-      expect(status.stdout).toContain(':error "SCRIPT_FAILED: Script at specified location: scripts/validate.sh failed with exit code 1" :failure {:event "ValidateService" :target "i-0abc123" :script "scripts/validate.sh" :exit-code 3 :message ');
-      expect(status.stderr).toMatch(/^error: the deployment FAILED: SCRIPT_FAILED.*\n {2}ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n {2}│ \[stdout\] line 11\n/m);
+      expect(status.stdout).toContain(
+        ':error "SCRIPT_FAILED: Script at specified location: scripts/validate.sh failed with exit code 1" :failure {:event "ValidateService" :target "i-0abc123" :script "scripts/validate.sh" :exit-code 3 :message ',
+      );
+      expect(status.stderr).toMatch(
+        /^error: the deployment FAILED: SCRIPT_FAILED.*\n {2}ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n {2}│ \[stdout\] line 11\n/m,
+      );
 
       const history = JSON.parse((await cli('history', 'staging', '--json')).stdout) as Record<string, unknown>[];
       expect(history.length).toBeGreaterThanOrEqual(2);
@@ -64,11 +71,17 @@ describe('a FAILED aws deployment says where and why', () => {
 
   it('via codedeploy: falls back to ListDeploymentInstances where targets are not available', async () => {
     const cli = cliFor('codedeploy', ['wait: staging']);
-    const d = startFakeDeployment(aws.fake.state, 'shop', 'staging', { bucket: 'b', key: 'datomic/apps/shop/x.zip', bundleType: 'zip' }, {
-      status: 'Failed',
-      script: [],
-      targets: [target()],
-    });
+    const d = startFakeDeployment(
+      aws.fake.state,
+      'shop',
+      'staging',
+      { bucket: 'b', key: 'datomic/apps/shop/x.zip', bundleType: 'zip' },
+      {
+        status: 'Failed',
+        script: [],
+        targets: [target()],
+      },
+    );
     aws.fake.fault({ match: 'codedeploy.ListDeploymentTargets', code: 'UnknownOperationException' });
     const status = await cli('deploy-status', '--deployment-id', d.id, '--group', 'staging', '--json');
     expect(status.code).toBe(1);
@@ -94,8 +107,12 @@ describe('a FAILED aws deployment says where and why', () => {
       const arn = String(aws.fake.callsOf('StartExecution').length && [...state.executions.keys()].at(-1));
       const status = await cli('deploy-status', '--execution-arn', arn);
       expect(status.code).toBe(1);
-      expect(status.stdout).toMatch(/^\{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "States\.TaskFailed: CodeDeploy deployment failed" :failure \{:state "WaitForDeployment" :event "ValidateService" :target "i-0abc123" :script "scripts\/validate\.sh" :exit-code 3 /);
-      expect(status.stderr).toMatch(/\n {2}state WaitForDeployment ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n {2}│ \[stdout\] line 11\n/);
+      expect(status.stdout).toMatch(
+        /^\{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "States\.TaskFailed: CodeDeploy deployment failed" :failure \{:state "WaitForDeployment" :event "ValidateService" :target "i-0abc123" :script "scripts\/validate\.sh" :exit-code 3 /,
+      );
+      expect(status.stderr).toMatch(
+        /\n {2}state WaitForDeployment ValidateService scripts\/validate\.sh on i-0abc123: exit code 3\n {2}│ \[stdout\] line 11\n/,
+      );
 
       const history = JSON.parse((await cli('history', 'staging', '--json')).stdout) as Record<string, unknown>[];
       expect(history[0]).toMatchObject({ 'execution-arn': arn, 'deploy-status': 'FAILED', failure: { state: 'WaitForDeployment', ...EXPECTED } });

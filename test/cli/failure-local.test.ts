@@ -45,7 +45,9 @@ describe('a FAILED local deployment says where and why', () => {
 
     const status = await cli('deploy-status', '--group', 'dev');
     expect(status.code).toBe(1);
-    expect(status.stdout).toMatch(/^\{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "ValidateService hook scripts\/validate\.sh exited with 3: health check failed on port 8080" :failure \{:event "ValidateService" :target "dev" :script "scripts\/validate\.sh" :exit-code 3 :message "[^"]+" :log-tail "check line 7\\ncheck line 8\\n/);
+    expect(status.stdout).toMatch(
+      /^\{:deploy-status "FAILED" :code-deploy-status "FAILED" :error "ValidateService hook scripts\/validate\.sh exited with 3: health check failed on port 8080" :failure \{:event "ValidateService" :target "dev" :script "scripts\/validate\.sh" :exit-code 3 :message "[^"]+" :log-tail "check line 7\\ncheck line 8\\n/,
+    );
     // The terminal shows the tail under the error line, indented.
     expect(status.stderr).toMatch(/^error: the deployment FAILED: .*\n {2}ValidateService scripts\/validate\.sh on dev: exit code 3\n {2}│ check line 7\n/m);
 

@@ -39,7 +39,11 @@ async function withRepo(config: string, test: (s: Setup) => Promise<void>): Prom
   const repo = makeRepo({ 'deploy.yaml': config, '.gitignore': '.ionflow/\n', 'src/shop/core.clj': '(ns shop.core)\n' });
   const log = join(repo.home, 'calls.jsonl');
   const run: Setup['run'] = (args, env = {}, onSpawn) =>
-    runCli(args, { cwd: repo.dir, env: { ...repo.env, PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_ION_DEV_LOG: log, ...env }, ...(onSpawn ? { onSpawn } : {}) });
+    runCli(args, {
+      cwd: repo.dir,
+      env: { ...repo.env, PATH: `${FAKE_BIN}:${process.env.PATH}`, FAKE_ION_DEV_LOG: log, ...env },
+      ...(onSpawn ? { onSpawn } : {}),
+    });
   const calls = () =>
     existsSync(log)
       ? readFileSync(log, 'utf8')
@@ -137,7 +141,9 @@ describe.concurrent('ionflow push (ion-dev app)', () => {
     withRepo(yaml('    dependency-conflicts: fail\n    allow-conflicts: [com.cognitect/transit-java]\n'), async ({ run }) => {
       const r = await run(['push'], { FAKE_ION_DEV_PUSH: 'conflicts' });
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/error: ion-dev pushed [0-9a-f]{40}, but Datomic Cloud overrides com\.fasterxml\.jackson\.core\/jackson-core 2\.10\.1 \(dependency-conflicts: fail\)/);
+      expect(r.stderr).toMatch(
+        /error: ion-dev pushed [0-9a-f]{40}, but Datomic Cloud overrides com\.fasterxml\.jackson\.core\/jackson-core 2\.10\.1 \(dependency-conflicts: fail\)/,
+      );
       expect(r.stderr).not.toMatch(/error:.*transit-java/);
       expect(r.stdout).toBe('');
     }));
@@ -212,14 +218,22 @@ describe.concurrent('ionflow deploy, deploy-status and run (ion-dev groups)', ()
       const ops = calls().map((c) => c.argv[1]);
       expect(ops[1]).toBe(`{:op :deploy :group "acme-query" :rev "${sha}" :creds-profile "acme" :region "us-east-1"}`);
       expect(ops.slice(2)).toHaveLength(2);
-      expect(ops[2]).toMatch(/^\{:op :deploy-status :execution-arn "arn:aws:states:us-east-1:123456789012:execution:datomic-acme-query:acme-query-[0-9a-f]{40}-\d+" :creds-profile "acme" :region "us-east-1"\}$/);
+      expect(ops[2]).toMatch(
+        /^\{:op :deploy-status :execution-arn "arn:aws:states:us-east-1:123456789012:execution:datomic-acme-query:acme-query-[0-9a-f]{40}-\d+" :creds-profile "acme" :region "us-east-1"\}$/,
+      );
 
       // The SPEC §11 record, rewritten once the wait saw SUCCEEDED.
       const dir = join(repo.dir, '.ionflow/ledger/shop/shop-query');
       const files = readdirSync(dir);
       expect(files).toHaveLength(1);
       const record = JSON.parse(readFileSync(join(dir, files[0]!), 'utf8')) as Record<string, unknown>;
-      expect(record).toMatchObject({ group: 'shop-query', app: 'shop', rev: sha, 'deploy-status': 'SUCCEEDED', by: expect.stringMatching(/^jane@example\.com on \S/) });
+      expect(record).toMatchObject({
+        group: 'shop-query',
+        app: 'shop',
+        rev: sha,
+        'deploy-status': 'SUCCEEDED',
+        by: expect.stringMatching(/^jane@example\.com on \S/),
+      });
       expect(files[0]).toBe(`${String(record['execution-arn']).split(':').pop()}.json`);
       expect(Object.keys(record).sort()).toEqual(['app', 'by', 'deploy-status', 'ended-at', 'execution-arn', 'group', 'rev', 'run', 'started-at']);
 
@@ -253,7 +267,9 @@ describe.concurrent('ionflow deploy, deploy-status and run (ion-dev groups)', ()
       const failed = await run(['run', 'ship'], { FAKE_ION_DEV_STATUS: 'FAILED', FAKE_ION_DEV_PUSH: 'conflicts' });
       expect(failed.code).toBe(1);
       // The summary warns of the push's conflicts, lib by lib.
-      expect(failed.stderr).toContain('warning: push-shop: ion-dev reported dependency conflicts; Datomic Cloud uses com.cognitect/transit-java 0.8.332, com.fasterxml.jackson.core/jackson-core 2.10.1');
+      expect(failed.stderr).toContain(
+        'warning: push-shop: ion-dev reported dependency conflicts; Datomic Cloud uses com.cognitect/transit-java 0.8.332, com.fasterxml.jackson.core/jackson-core 2.10.1',
+      );
       expect(failed.stderr).toMatch(/error: .*deployment arn:aws:states:\S+ of group shop-query FAILED/);
       const arn = /"(arn:aws:states:[^"]+)"/.exec(calls()[2]!.argv[1]!)?.[1];
 

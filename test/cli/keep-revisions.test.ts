@@ -18,7 +18,11 @@ const storeDir = (r: TempRepo) => join(r.dir, '.ionflow/store/shop');
 /** The revisions in the store, as `<name>.zip`/`<name>.json` pairs: [zips, jsons], sorted. */
 const stored = (r: TempRepo) => {
   const files = readdirSync(storeDir(r));
-  const of = (ext: string) => files.filter((f) => f.endsWith(ext)).map((f) => f.slice(0, -ext.length)).sort();
+  const of = (ext: string) =>
+    files
+      .filter((f) => f.endsWith(ext))
+      .map((f) => f.slice(0, -ext.length))
+      .sort();
   return [of('.zip'), of('.json')];
 };
 
@@ -40,7 +44,10 @@ describe('keep-revisions on a local store', () => {
     const push = async (from: number, to: number) => {
       const pushes = [];
       for (const rev of c.slice(from, to + 1)) pushes.push(await team.cli('push', '--rev', rev));
-      expect(pushes.map((p) => p.code), pushes.map((p) => p.stderr).join('\n')).toEqual(pushes.map(() => 0));
+      expect(
+        pushes.map((p) => p.code),
+        pushes.map((p) => p.stderr).join('\n'),
+      ).toEqual(pushes.map(() => 0));
       return pushes.map((p) => p.stderr);
     };
     const names = (...i: number[]) => i.map((n) => c[n]!).sort();

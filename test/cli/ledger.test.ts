@@ -27,7 +27,10 @@ describe('the release ledger', () => {
       team.cli('deploy', '--group', 'qa', '--rev', rev),
       team.cli('deploy', '--group', 'staging', '--rev', rev),
     ]);
-    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0, 0]);
+    expect(
+      results.map((r) => r.code),
+      results.map((r) => r.stderr).join('\n'),
+    ).toEqual([0, 0, 0]);
 
     const staging = records(repo, 'staging');
     expect(staging).toHaveLength(2);
@@ -59,7 +62,9 @@ describe('the release ledger', () => {
     const short = rev.slice(0, 7);
 
     const plan = await cli('plan', 'promote');
-    expect(plan.stdout).toContain(`blocked (gate: prod takes only revisions that succeeded on staging; ${short} has not (staging has no successful deployment))`);
+    expect(plan.stdout).toContain(
+      `blocked (gate: prod takes only revisions that succeeded on staging; ${short} has not (staging has no successful deployment))`,
+    );
 
     const refused = await cli('deploy', '--group', 'prod', '--rev', rev);
     expect(refused.code).toBe(3);
@@ -108,7 +113,9 @@ describe('the release ledger', () => {
     // Aligned: every column starts where its header does.
     const col = lines[0]!.indexOf('STATUS');
     expect(lines.slice(1).map((l) => l.slice(col).split(/\s{2,}/)[0])).toEqual(['SUCCEEDED', '-', 'SUCCEEDED']);
-    expect(lines[1]).toMatch(new RegExp(`^staging\\s+shop\\s+${second.slice(0, 7)} Second version\\s+SUCCEEDED\\s+\\d+s ago\\s+alice@example.com on \\S+\\s+yes$`));
+    expect(lines[1]).toMatch(
+      new RegExp(`^staging\\s+shop\\s+${second.slice(0, 7)} Second version\\s+SUCCEEDED\\s+\\d+s ago\\s+alice@example.com on \\S+\\s+yes$`),
+    );
     expect(lines[2]).toMatch(/^qa\s+shop\s+-\s+-\s+-\s+-\s+no$/);
     expect(lines[3]).toMatch(new RegExp(`^prod\\s+shop\\s+${first.slice(0, 7)} First version\\s+SUCCEEDED\\s+.*\\s+no\\s+staging has ${second.slice(0, 7)}$`));
     expect(table.stdout).not.toContain('\u001b[');
@@ -123,7 +130,12 @@ describe('the release ledger', () => {
     expect(unknown.code).toBe(3);
     expect(unknown.stderr).toContain(`error: ${second} has not SUCCEEDED on group prod`);
     const dry = await cli('rollback', 'staging', '--to', first.slice(0, 7), '--dry-run');
-    expect([dry.code, dry.stdout]).toEqual([0, expect.stringMatching(new RegExp(`^rollback staging: would deploy ${first} \\(SUCCEEDED .* by alice@example.com on \\S+\\), now running ${second.slice(0, 7)}\\n$`))]);
+    expect([dry.code, dry.stdout]).toEqual([
+      0,
+      expect.stringMatching(
+        new RegExp(`^rollback staging: would deploy ${first} \\(SUCCEEDED .* by alice@example.com on \\S+\\), now running ${second.slice(0, 7)}\\n$`),
+      ),
+    ]);
     expect(records(repo, 'staging')).toHaveLength(2);
     const rolled = await cli('rollback', 'staging', '--to', first.slice(0, 7));
     expect(rolled.code, rolled.stderr).toBe(0);

@@ -116,7 +116,10 @@ describe('ionflow plan', () => {
     const r = await runCli(['plan', 'dev', '--json'], { cwd: repo.dir, env: repo.env });
     expect(r.code, r.stderr).toBe(0);
     const steps = Object.fromEntries((JSON.parse(r.stdout).steps as { id: string; reason?: string }[]).map((s) => [s.id, s]));
-    expect(steps['push-shop']).toMatchObject({ state: 'blocked', reason: expect.stringContaining('You must either specify a uname or push from a clean git commit') });
+    expect(steps['push-shop']).toMatchObject({
+      state: 'blocked',
+      reason: expect.stringContaining('You must either specify a uname or push from a clean git commit'),
+    });
     expect(steps['push-shop']?.reason).toContain('src/app.txt');
     expect(steps['deploy-dev']).toMatchObject({ state: 'not run', reason: 'needs push-shop, which would not succeed' });
     const text = await runCli(['plan', 'dev'], { cwd: repo.dir, env: repo.env });
@@ -131,12 +134,20 @@ describe('ionflow plan', () => {
   it('outside a git repository: one line saying so, a hint, exit 3 (plan and run)', async () => {
     repo = appRepo();
     rmSync(join(repo.dir, '.git'), { recursive: true, force: true });
-    for (const args of [['plan', 'dev'], ['run', 'dev', '--output', 'plain']]) {
+    for (const args of [
+      ['plan', 'dev'],
+      ['run', 'dev', '--output', 'plain'],
+    ]) {
       const r = await runCli(args, { cwd: repo.dir, env: repo.env });
       expect(r.code, r.stderr).toBe(3);
       // run: preflight (SPEC §14) says it first, as its one FAILED line, before exit 3.
       const where = repo.dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-      expect(r.stderr).toMatch(new RegExp(args[0] === 'run' ? `^FAILED +app shop: ${where} is not inside a git repository — fix: ` : `^error: ${where} is not inside a git repository$`, 'm'));
+      expect(r.stderr).toMatch(
+        new RegExp(
+          args[0] === 'run' ? `^FAILED +app shop: ${where} is not inside a git repository — fix: ` : `^error: ${where} is not inside a git repository$`,
+          'm',
+        ),
+      );
       expect(r.stderr).toMatch(/^hint: /m);
       expect(r.stderr).not.toMatch(/fatal:/);
     }

@@ -46,7 +46,10 @@ const direct = () =>
 const exists = (key: string) =>
   direct()
     .send(new HeadObjectCommand({ Bucket: aws.s3.bucket, Key: key }))
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
 
 describe('ionflow push (S3 + CodeDeploy)', () => {
   it('uploads, registers, lists config and CodeDeploy groups; a second push is skipped but still registered', async () => {
@@ -76,7 +79,7 @@ describe('ionflow push (S3 + CodeDeploy)', () => {
     expect(aws.fake.callsOf('RegisterApplicationRevision')[1]?.input).toEqual(register?.input);
   });
 
-  it('the zip in S3 holds exactly the commit\'s files, is byte-identical when forced again, and CodeDeploy gets its ETag', async () => {
+  it("the zip in S3 holds exactly the commit's files, is byte-identical when forced again, and CodeDeploy gets its ETag", async () => {
     const r = setup({ 'src/shop/core.clj': '(ns shop.core)\n', 'bin/start.sh': '#!/bin/sh\necho start\n' });
     const sha = r.head();
     const key = `datomic/apps/shop/${sha}.zip`;
@@ -258,7 +261,10 @@ describe('credential profiles (SPEC §10)', () => {
     expect(await exists(`datomic/apps/shop/${r.head()}.zip`)).toBe(false);
 
     // A profile that no shared file defines is named, with the files and the profiles they have, on every path (SPEC §10).
-    const notFound = new RegExp(`^error: AWS profile nobody not found in \\S+/config or ${profileEnv.AWS_SHARED_CREDENTIALS_FILE}; profiles there: acme, refused$`, 'm');
+    const notFound = new RegExp(
+      `^error: AWS profile nobody not found in \\S+/config or ${profileEnv.AWS_SHARED_CREDENTIALS_FILE}; profiles there: acme, refused$`,
+      'm',
+    );
     const attempts = await Promise.all([
       runCli(['push', '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv }),
       runCli(['push', '--force', '--creds-profile', 'nobody'], { cwd: r.dir, env: profileEnv }),
@@ -274,7 +280,7 @@ describe('credential profiles (SPEC §10)', () => {
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(1);
   });
 
-  it('without an aws-profile, the environment\'s keys are used (and here refused)', async () => {
+  it("without an aws-profile, the environment's keys are used (and here refused)", async () => {
     const r = setup();
     const result = await runCli(['push'], {
       cwd: r.dir,

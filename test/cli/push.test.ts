@@ -68,7 +68,10 @@ describe('ionflow push (local store)', () => {
   });
 
   it('a bare push with several apps takes the app whose root holds the current folder; --app only when that is ambiguous', async () => {
-    const yaml = DEPLOY_YAML.replace('groups:', '  admin:\n    root: admin\n    store:\n      local: .ionflow/store\n  admin-copy:\n    root: admin\n    name: admin\n    store:\n      local: .ionflow/store-2\ngroups:');
+    const yaml = DEPLOY_YAML.replace(
+      'groups:',
+      '  admin:\n    root: admin\n    store:\n      local: .ionflow/store\n  admin-copy:\n    root: admin\n    name: admin\n    store:\n      local: .ionflow/store-2\ngroups:',
+    );
     repo = makeRepo({ 'deploy.yaml': yaml, 'admin/x.txt': 'x', 'admin/src/y.txt': 'y', 'docs/z.txt': 'z' });
     // At the top and in docs/ only shop's root (.) holds the folder.
     const [top, docs, admin] = await Promise.all([

@@ -44,7 +44,13 @@ const awsEnv = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret',
 describe('ionflow run: wait on an aws group', () => {
   it('exits 4 when the deployment is still running at the wait’s timeout', async () => {
     repo = awsRepo(fake!.url);
-    const d = startFakeDeployment(fake!.state, 'shop', 'staging', { bucket: 'code', key: 'datomic/apps/shop/x.zip', bundleType: 'zip' }, { status: 'InProgress', script: [] });
+    const d = startFakeDeployment(
+      fake!.state,
+      'shop',
+      'staging',
+      { bucket: 'code', key: 'datomic/apps/shop/x.zip', bundleType: 'zip' },
+      { status: 'InProgress', script: [] },
+    );
     const t0 = Date.now();
     const res = await runCli(['run', 'check', '--output', 'jsonl'], { cwd: repo.dir, env: { ...repo.env, ...awsEnv } });
     expect(res.code).toBe(4);
@@ -57,11 +63,17 @@ describe('ionflow run: wait on an aws group', () => {
 
   it('fails at once (exit 1) when the deployment has failed', async () => {
     repo = awsRepo(fake!.url);
-    startFakeDeployment(fake!.state, 'shop', 'staging', { bucket: 'code', key: 'datomic/apps/shop/x.zip', bundleType: 'zip' }, {
-      status: 'Failed',
-      script: [],
-      errorInformation: { code: 'SCRIPT_FAILED', message: 'ValidateService failed' },
-    });
+    startFakeDeployment(
+      fake!.state,
+      'shop',
+      'staging',
+      { bucket: 'code', key: 'datomic/apps/shop/x.zip', bundleType: 'zip' },
+      {
+        status: 'Failed',
+        script: [],
+        errorInformation: { code: 'SCRIPT_FAILED', message: 'ValidateService failed' },
+      },
+    );
     const res = await runCli(['run', 'check', '--output', 'jsonl'], { cwd: repo.dir, env: { ...repo.env, ...awsEnv } });
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/^error: step wait-staging failed: deployment d-\S+ of group staging FAILED/m);

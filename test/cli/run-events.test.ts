@@ -13,7 +13,12 @@ let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 const jsonl = (r: TempRepo, args: string[]) => runCli([...args, '--output', 'jsonl'], { cwd: r.dir, env: r.env });
-const ends = (stdout: string) => Object.fromEntries(events(stdout).filter((e): e is StepEndEvent => e.type === 'step-end').map((e) => [e.step, e as unknown as Record<string, unknown>]));
+const ends = (stdout: string) =>
+  Object.fromEntries(
+    events(stdout)
+      .filter((e): e is StepEndEvent => e.type === 'step-end')
+      .map((e) => [e.step, e as unknown as Record<string, unknown>]),
+  );
 
 describe('jsonl event fields', () => {
   it('push and deploy step-ends carry rev, store, uploaded, group, execution-arn and deploy-status', async () => {
@@ -31,7 +36,6 @@ describe('jsonl event fields', () => {
     const second = ends((await jsonl(repo, ['run', 'dev'])).stdout);
     expect(second['push-shop']).toMatchObject({ status: 'skipped', uploaded: false, store });
     expect(second['deploy-dev']).toMatchObject({ status: 'skipped', 'execution-arn': e['deploy-dev']!['execution-arn'], 'deploy-status': 'SUCCEEDED' });
-
   });
 
   it('a FAILED deployment: the deploy step-end has error, group, its id and deploy-status FAILED', async () => {

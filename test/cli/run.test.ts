@@ -13,7 +13,12 @@ let repo: TempRepo | undefined;
 afterEach(() => repo?.cleanup());
 
 const ionflow = (r: TempRepo, args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: r.dir, env: { ...r.env, ...env } });
-const ends = (stdout: string) => Object.fromEntries(events(stdout).filter((e): e is StepEndEvent => e.type === 'step-end').map((e) => [e.step, e]));
+const ends = (stdout: string) =>
+  Object.fromEntries(
+    events(stdout)
+      .filter((e): e is StepEndEvent => e.type === 'step-end')
+      .map((e) => [e.step, e]),
+  );
 
 describe('ionflow run', () => {
   it('runs push → deploy → wait in order, then skips push and deploy on a second run', async () => {
@@ -88,7 +93,12 @@ describe('ionflow run', () => {
     expect(e['after-lint']).not.toHaveProperty('error');
     // Each line the run step prints is a log event (SPEC §8).
     const logs = events(res.stdout).filter((l) => l.type === 'log');
-    expect(logs.filter((l) => l.step === 'lint').map((l) => l.line).sort()).toEqual(['broken', 'checking']);
+    expect(
+      logs
+        .filter((l) => l.step === 'lint')
+        .map((l) => l.line)
+        .sort(),
+    ).toEqual(['broken', 'checking']);
     expect(Object.keys(logs[0]!).sort()).toEqual(['line', 'run', 'step', 'type']);
     // A failed step starts nothing new (SPEC §3): the push already running finishes; the deploy
     // after it starts only if the push ended before lint failed (it normally takes longer).
@@ -223,11 +233,15 @@ describe('ionflow run', () => {
 `;
     repo = appRepo(p);
     const ask = (key: string) =>
-      execFileSync('sh', ['-c', `(sleep 1.5; printf ${key}) | script -qfec "stty cols 120; ${process.execPath} ${BIN} run ask --output plain; echo EXIT=\\$?" /dev/null`], {
-        cwd: repo!.dir,
-        env: { ...repo!.env, CI: '' },
-        encoding: 'utf8',
-      });
+      execFileSync(
+        'sh',
+        ['-c', `(sleep 1.5; printf ${key}) | script -qfec "stty cols 120; ${process.execPath} ${BIN} run ask --output plain; echo EXIT=\\$?" /dev/null`],
+        {
+          cwd: repo!.dir,
+          env: { ...repo!.env, CI: '' },
+          encoding: 'utf8',
+        },
+      );
     const no = ask('n');
     expect(no).toContain('Ship it? [y/N]');
     expect(no).toContain('EXIT=1');

@@ -151,9 +151,7 @@ describe('push and run check the symbols before anything is pushed', () => {
     repo = appRepo(DEV, ['dev'], files('shop.core/hallo'));
     const r = await runCli(['push'], { cwd: repo.dir, env: repo.env });
     expect(r.code).toBe(2);
-    expect(problemLines(r.stderr)).toEqual([
-      'resources/datomic/ion-config.edn:1:41: shop.core/hallo is not defined in src/shop/core.clj; did you mean hello?',
-    ]);
+    expect(problemLines(r.stderr)).toEqual(['resources/datomic/ion-config.edn:1:41: shop.core/hallo is not defined in src/shop/core.clj; did you mean hello?']);
     expect(existsSync(join(repo.dir, '.ionflow/store'))).toBe(false);
   });
 

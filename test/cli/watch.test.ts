@@ -77,7 +77,10 @@ describe('ionflow watch', () => {
     const t0 = Date.now();
     // One shell for the 20 commits: each is one git process (about 0.5 s for all on an idle
     // machine, up to ~3 s on a loaded one); the run's 4 s step keeps them all inside the run.
-    execFileSync('sh', ['-c', 'for i in $(seq 1 20); do echo "version $i" > src/app.txt; git commit -q -a -m "commit $i"; done'], { cwd: repo.dir, env: repo.env });
+    execFileSync('sh', ['-c', 'for i in $(seq 1 20); do echo "version $i" > src/app.txt; git commit -q -a -m "commit $i"; done'], {
+      cwd: repo.dir,
+      env: repo.env,
+    });
     const committedAt = Date.now();
     const last = repo.head();
     await w.until((e) => runStarts(e).some((s) => s.type === 'run-start' && s.rev === last) && runEnds(e).length === runStarts(e).length, 30_000);
@@ -149,6 +152,10 @@ describe('ionflow watch', () => {
     expect(res.stderr).toContain('watch stopped');
     // Each run of the watch is journaled (SPEC §12).
     const journals = readdirSync(join(repo.dir, '.ionflow/runs')).sort();
-    expect(journals).toEqual(runStarts(w.evs()).map((e) => `${(e as { run: string }).run}.jsonl`).sort());
+    expect(journals).toEqual(
+      runStarts(w.evs())
+        .map((e) => `${(e as { run: string }).run}.jsonl`)
+        .sort(),
+    );
   });
 });

@@ -13,12 +13,14 @@ const GOOD = join(ROOT, 'test/fixtures/config/good');
 function exampleConfigs(): string[] {
   const dir = join(ROOT, 'examples');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f === 'deploy.yaml' || f.endsWith('/deploy.yaml'))
-    // Not the copies in ionflow's own state (a local group's releases), left by running an example.
-    .filter((f) => !f.split('/').includes('.ionflow'))
-    .map((f) => join('examples', f))
-    .sort();
+  return (
+    readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f === 'deploy.yaml' || f.endsWith('/deploy.yaml'))
+      // Not the copies in ionflow's own state (a local group's releases), left by running an example.
+      .filter((f) => !f.split('/').includes('.ionflow'))
+      .map((f) => join('examples', f))
+      .sort()
+  );
 }
 
 const configs = [

@@ -26,7 +26,14 @@ describe('defaults', () => {
       name: 'shop',
       store: { kind: 'local', dir: join(dir, '.ionflow/store') },
     });
-    expect(c.groups.dev).toEqual({ kind: 'local', key: 'dev', app: 'shop', keepReleases: 5, dir: join(dir, '.ionflow/groups/dev'), maxUnpackedSize: 8 * 1024 ** 3 });
+    expect(c.groups.dev).toEqual({
+      kind: 'local',
+      key: 'dev',
+      app: 'shop',
+      keepReleases: 5,
+      dir: join(dir, '.ionflow/groups/dev'),
+      maxUnpackedSize: 8 * 1024 ** 3,
+    });
     const steps = c.pipelines.dev!.steps;
     expect(steps.map((s) => [s.id, s.needs])).toEqual([
       ['push-shop', []],
@@ -71,16 +78,8 @@ describe('defaults', () => {
     const dir = join(GOOD, 'graph');
     const c = await loadConfig({ cwd: dir });
     const [test, push, one, two, waitOne, waitTwo] = c.pipelines.fan!.steps;
-    expect(test).toEqual(
-      expect.objectContaining({ id: 'test', needs: [], cwd: join(dir, 'sub'), env: { CI: 'true', N: '3' }, timeoutMs: 600_000 }),
-    );
-    expect([push!.needs, one!.needs, two!.needs, waitOne!.needs, waitTwo!.needs]).toEqual([
-      ['test'],
-      ['push-a'],
-      ['push-a'],
-      ['deploy-one'],
-      ['deploy-two'],
-    ]);
+    expect(test).toEqual(expect.objectContaining({ id: 'test', needs: [], cwd: join(dir, 'sub'), env: { CI: 'true', N: '3' }, timeoutMs: 600_000 }));
+    expect([push!.needs, one!.needs, two!.needs, waitOne!.needs, waitTwo!.needs]).toEqual([['test'], ['push-a'], ['push-a'], ['deploy-one'], ['deploy-two']]);
     expect(c.groups.one).toMatchObject({ keepReleases: 2, dir: join(dir, 'g/one') });
     expect(c.apps.a!.store).toEqual({ kind: 'local', dir: join(dir, 'store') });
   });

@@ -13,7 +13,13 @@ describe('runPipeline', () => {
   it('runs a sequential pipeline in order, each step after the one before', async () => {
     const { runner } = fakeRunner();
     const out = collect();
-    const result = await runPipeline({ pipeline: pipeline('dev', [{ push: 'shop' }, { deploy: 'dev' }, { wait: 'dev' }]), config, runner, revision: rev, emit: out.emit });
+    const result = await runPipeline({
+      pipeline: pipeline('dev', [{ push: 'shop' }, { deploy: 'dev' }, { wait: 'dev' }]),
+      config,
+      runner,
+      revision: rev,
+      emit: out.emit,
+    });
     expect(result).toMatchObject({ status: 'succeeded', exitCode: 0 });
     expect(out.types()).toEqual(SEQUENTIAL_DEV);
     expect(out.events[0]).toMatchObject({ type: 'run-start', pipeline: 'dev', rev: rev.rev, run: result.run });
@@ -197,7 +203,14 @@ describe('runPipeline', () => {
     });
     const out = collect();
     const t0 = Date.now();
-    const result = await runPipeline({ pipeline: pipeline('p', [{ push: 'shop' }, { deploy: 'dev' }]), config, runner, revision: rev, emit: out.emit, signal: controller.signal });
+    const result = await runPipeline({
+      pipeline: pipeline('p', [{ push: 'shop' }, { deploy: 'dev' }]),
+      config,
+      runner,
+      revision: rev,
+      emit: out.emit,
+      signal: controller.signal,
+    });
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(result).toMatchObject({ status: 'interrupted', exitCode: 130 });
     expect(calls.map((c) => c.step)).toEqual(['push-shop']);
@@ -239,7 +252,14 @@ describe('runPipeline', () => {
     });
     const t0 = Date.now();
     const out = collect();
-    const r1 = await runPipeline({ pipeline: pipeline('p', [{ push: 'shop' }, { deploy: 'dev' }]), config, runner: pushRun.runner, revision: rev, emit: out.emit, stop: stop.signal });
+    const r1 = await runPipeline({
+      pipeline: pipeline('p', [{ push: 'shop' }, { deploy: 'dev' }]),
+      config,
+      runner: pushRun.runner,
+      revision: rev,
+      emit: out.emit,
+      stop: stop.signal,
+    });
     expect(Date.now() - t0).toBeLessThan(2_000);
     expect(r1.status).toBe('interrupted');
     expect(ends(out.events)['push-shop']).toMatchObject({ status: 'failed', detail: 'interrupted' });
@@ -256,11 +276,21 @@ describe('runPipeline', () => {
       },
     });
     const out2 = collect();
-    const r2 = await runPipeline({ pipeline: pipeline('p', [{ deploy: 'dev' }, { wait: 'dev' }]), config, runner: deployRun.runner, revision: rev, emit: out2.emit, stop: stop2.signal });
+    const r2 = await runPipeline({
+      pipeline: pipeline('p', [{ deploy: 'dev' }, { wait: 'dev' }]),
+      config,
+      runner: deployRun.runner,
+      revision: rev,
+      emit: out2.emit,
+      stop: stop2.signal,
+    });
     expect(r2.status).toBe('interrupted');
     expect(deploySignal?.aborted).toBe(false);
     expect(ends(out2.events)['deploy-dev']).toMatchObject({ status: 'succeeded' });
-    expect(ends(out2.events)['wait-dev']).toMatchObject({ status: 'not-run', detail: 'not run: the run was stopped at a step boundary; deployment d-7 is left to finish' });
+    expect(ends(out2.events)['wait-dev']).toMatchObject({
+      status: 'not-run',
+      detail: 'not run: the run was stopped at a step boundary; deployment d-7 is left to finish',
+    });
   });
 
   it('an interrupted step can say what it left behind', async () => {

@@ -34,7 +34,7 @@ describe('archiving a commit', () => {
   });
 
   it('archives only a sub-folder app, with paths relative to it, reproducibly', async () => {
-    repo = makeRepo({ 'apps/shop/src/shop.clj': '(ns shop)', 'apps/shop/deps.edn': '{}', 'apps/other/x.txt': 'x', 'README': 'r' });
+    repo = makeRepo({ 'apps/shop/src/shop.clj': '(ns shop)', 'apps/shop/deps.edn': '{}', 'apps/other/x.txt': 'x', README: 'r' });
     const sha = repo.head();
     const loc = await locateRepo(join(repo.dir, 'apps/shop'));
     const source = await commitSource(loc, sha);

@@ -23,7 +23,12 @@ describe('topologicalOrder', () => {
   });
 
   it('refuses a cycle, naming its path', () => {
-    expect(() => topologicalOrder([{ id: 'a', needs: ['b'] }, { id: 'b', needs: ['a'] }])).toThrow('a -> b -> a');
+    expect(() =>
+      topologicalOrder([
+        { id: 'a', needs: ['b'] },
+        { id: 'b', needs: ['a'] },
+      ]),
+    ).toThrow('a -> b -> a');
   });
 });
 

@@ -34,7 +34,10 @@ afterEach(() => {
 
 function cli(args: string[], extraEnv: Record<string, string> = {}, onSpawn?: (child: ChildProcess) => void) {
   // No profile: the environment's endpoints.
-  repo ??= aws.repo({ 'deploy.yaml': aws.deployYaml({ profile: false, groups: { staging: 'deployment-group: staging-compute' } }), 'src/core.clj': '(ns core)' });
+  repo ??= aws.repo({
+    'deploy.yaml': aws.deployYaml({ profile: false, groups: { staging: 'deployment-group: staging-compute' } }),
+    'src/core.clj': '(ns core)',
+  });
   return runCli(args, { cwd: repo.dir, env: aws.cliEnv(repo, extraEnv), timeoutMs: 30_000, ...(onSpawn ? { onSpawn } : {}) });
 }
 

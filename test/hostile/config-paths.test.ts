@@ -118,6 +118,6 @@ describe('config files', () => {
     repo.write({ 'deploy.yaml': padded(1024 * 1024 + 1) });
     const over = await runCli(['validate'], { cwd: repo.dir, env: repo.env });
     expect(over.code).toBe(2);
-    expect(over.stderr).toBe("error: deploy.yaml is larger than 1 MiB (1048576 bytes); ionflow reads config files up to that size\n");
+    expect(over.stderr).toBe('error: deploy.yaml is larger than 1 MiB (1048576 bytes); ionflow reads config files up to that size\n');
   });
 });

@@ -19,8 +19,7 @@ let groupDir: string;
 const cli = (...args: string[]) => runCli(args, { cwd: app.repo.dir, env: app.env });
 
 /** deploy.yaml's dev group, with a max-unpacked-size. */
-const withLimit = (size: string) =>
-  DEPLOY_YAML.replace('keep-releases: 3', `keep-releases: 3\n    max-unpacked-size: ${size}`);
+const withLimit = (size: string) => DEPLOY_YAML.replace('keep-releases: 3', `keep-releases: 3\n    max-unpacked-size: ${size}`);
 
 /** Put a crafted revision in the store, with metadata true to it (unless `meta` says otherwise). */
 function storeRevision(uname: string, entries: ZipEntrySpec[], meta: Record<string, unknown> = {}): Buffer {
@@ -91,17 +90,22 @@ describe('links in a revision', () => {
     expect(res.stderr).toContain('"deep" is a link going through the link "a"');
     expect(res.stderr).toContain('"up" is a link pointing outside the release');
   });
-
 });
 
 describe('a revision that does not match its metadata', () => {
   it('a tampered zip of the same size: exit 1, nothing installed', async () => {
-    const zip = storeRevision('tampered', [{ name: 'appspec.yml', data: 'version: 0.0\n' }, { name: 'a.txt', data: 'good' }]);
+    const zip = storeRevision('tampered', [
+      { name: 'appspec.yml', data: 'version: 0.0\n' },
+      { name: 'a.txt', data: 'good' },
+    ]);
     const bad = Buffer.from(zip);
     bad[bad.indexOf('good')] = 'e'.charCodeAt(0);
     writeFileSync(join(app.repo.dir, '.ionflow/store/sample/tampered.zip'), bad);
     const sha = createHash('sha256').update(bad).digest('hex');
-    await refused('tampered', new RegExp(`revision tampered in the store does not match its metadata \\(sha256 ${sha}, metadata says [0-9a-f]{64}\\); push it again with --force`));
+    await refused(
+      'tampered',
+      new RegExp(`revision tampered in the store does not match its metadata \\(sha256 ${sha}, metadata says [0-9a-f]{64}\\); push it again with --force`),
+    );
   });
 
   it('a tampered deflated entry is reported as the mismatch it is, not as a broken zip', async () => {
@@ -132,7 +136,6 @@ describe('max-unpacked-size', () => {
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^deploy\.yaml:11:24: 'max-unpacked-size': "8GB" is not a size; write bytes, or a whole number and KiB, MiB, GiB or TiB/m);
   });
-
 
   it('refuses a revision just over the limit, before ApplicationStop', async () => {
     writeFileSync(join(app.repo.dir, 'deploy.yaml'), withLimit('4KiB'));

@@ -23,7 +23,8 @@ it('a multipart push through 20% of 5xx answers succeeds, byte-identical', async
   repo.git('commit', '-q', '-m', 'big');
   let partAttempts = 0;
   aws.proxy.setRule((req, index) => {
-    if (isUploadPart(req) && /[?&]partNumber=1(&|$)/.test(req.url) && ++partAttempts <= 4) return { status: 500, code: 'InternalError', message: 'part refused' };
+    if (isUploadPart(req) && /[?&]partNumber=1(&|$)/.test(req.url) && ++partAttempts <= 4)
+      return { status: 500, code: 'InternalError', message: 'part refused' };
     return index % 5 === 4 ? { status: 503, code: 'SlowDown', message: 'fault proxy' } : undefined;
   });
   const res = await runCli(['push', '--json'], { cwd: repo.dir, env: aws.cliEnv(repo) });

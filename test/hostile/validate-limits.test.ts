@@ -11,8 +11,7 @@ const CPU_REPORT = join(import.meta.dirname, '../support/cpu-report.cjs');
 
 cleanUpRepos();
 
-const unknownKeys = (n: number) =>
-  ['version: 1', 'apps:', '  shop: {}', ...Array.from({ length: n }, (_, i) => `unknown${i}: 1`), ''].join('\n');
+const unknownKeys = (n: number) => ['version: 1', 'apps:', '  shop: {}', ...Array.from({ length: n }, (_, i) => `unknown${i}: 1`), ''].join('\n');
 
 describe('validate with many problems', () => {
   it('reports 12,000 unknown keys quickly: the first 50 with code frames, then a count', async () => {

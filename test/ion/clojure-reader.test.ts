@@ -152,7 +152,7 @@ describe('top-level declarations', () => {
   });
 
   it('takes in-ns as the namespace and collects load paths', () => {
-    expect(declared("(in-ns 'big.core)\n(load \"core/part2\")\n(def a 1)")).toEqual({ ns: 'big.core', defs: ['a'], loads: ['core/part2'] });
+    expect(declared('(in-ns \'big.core)\n(load "core/part2")\n(def a 1)')).toEqual({ ns: 'big.core', defs: ['a'], loads: ['core/part2'] });
   });
 
   it('finds no namespace in a file without ns', () => {

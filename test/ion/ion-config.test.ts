@@ -36,7 +36,9 @@ describe('readIonConfig', () => {
     }).catch((e: unknown) => e)) as IonflowError;
     expect(err).toBeInstanceOf(IonflowError);
     expect(err.exitCode).toBe(2);
-    expect(err.details[0]).toMatch(/^ion-config\.edn:5:12: lambda name 'a-group-name-long-enough-to-push-get-items-past-the-limit-x-get-items' .* 69 characters; at most 64/);
+    expect(err.details[0]).toMatch(
+      /^ion-config\.edn:5:12: lambda name 'a-group-name-long-enough-to-push-get-items-past-the-limit-x-get-items' .* 69 characters; at most 64/,
+    );
   });
 });
 

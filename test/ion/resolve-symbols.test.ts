@@ -47,10 +47,10 @@ describe('symbolProblems', () => {
   it('counts the names of files a namespace loads into itself', async () => {
     const files = {
       'src/big/core.clj': '(ns big.core)\n(load "core/part2")\n(load "/big/shared")\n(defn a [])',
-      'src/big/core/part2.clj': "(in-ns 'big.core)\n(defn b [])\n(load \"part3\")",
+      'src/big/core/part2.clj': '(in-ns \'big.core)\n(defn b [])\n(load "part3")',
       // Relative to the namespace's folder (big/), whichever file loads it.
       'src/big/part3.cljc': "(in-ns 'big.core)\n(defn c [])",
-      'src/big/shared.clj': "(in-ns 'big.core)\n(defn d [])\n(load \"/big/shared\")",
+      'src/big/shared.clj': '(in-ns \'big.core)\n(defn d [])\n(load "/big/shared")',
     };
     expect(await problems(files, ['big.core/a', 'big.core/b', 'big.core/c', 'big.core/d'])).toEqual([]);
   });

@@ -36,7 +36,10 @@ describe('run journals', () => {
     const left = readdirSync(runs).sort();
     expect(left).toHaveLength(KEEP_JOURNALS);
     expect(left).toEqual([...old.slice(-(KEEP_JOURNALS - 1)).map((id) => `${id}.jsonl`), 'b000-111111.jsonl']);
-    const lines = readFileSync(join(runs, 'b000-111111.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(runs, 'b000-111111.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.type)).toEqual(['run-start', 'step-end', 'run-end']);
     expect(lines[1]).toMatchObject({ group: 'staging', 'execution-arn': 'arn:aws:states:us-east-1:1:execution:sm:x', rev: 'f'.repeat(40) });
     expect(lines[2]).toMatchObject({ resume: 'ionflow run ship --resume b000-111111' });

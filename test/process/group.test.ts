@@ -34,11 +34,14 @@ describe('runProcess', () => {
     const secret = 'wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY';
     const lines: string[] = [];
     // 8180 characters, the secret, 6000 more, in one write with no newline: the cut at 8 KiB falls inside the secret.
-    const res = await sh(`printf '%s%s%s' "$(head -c 8180 /dev/zero | tr '\\0' x)" "$SECRET" "$(head -c 6000 /dev/zero | tr '\\0' y)"; sleep 0.2; echo ' end'`, {
-      env: { SECRET: secret },
-      onLine: (line) => lines.push(line),
-      redact: (line) => line.split(secret).join('****'),
-    });
+    const res = await sh(
+      `printf '%s%s%s' "$(head -c 8180 /dev/zero | tr '\\0' x)" "$SECRET" "$(head -c 6000 /dev/zero | tr '\\0' y)"; sleep 0.2; echo ' end'`,
+      {
+        env: { SECRET: secret },
+        onLine: (line) => lines.push(line),
+        redact: (line) => line.split(secret).join('****'),
+      },
+    );
     expect(res.exitCode).toBe(0);
     const shown = lines.join('');
     expect(shown).toContain('****');

@@ -21,12 +21,36 @@ const script: EngineEvent[] = [
   { type: 'run-start', run, pipeline: 'dev', rev: 'a'.repeat(40), time: '2026-01-01T00:00:00.000Z' },
   { type: 'step-start', run, step: 'push-shop', kind: 'push', target: 'shop' },
   { type: 'step-progress', run, step: 'push-shop', message: 'written 10 KiB' },
-  { type: 'step-end', run, step: 'push-shop', status: 'skipped', duration_ms: 12, detail: 'up to date: aaaaaaa is already in the store', facts: { rev: 'a'.repeat(40), store: '/store', uploaded: false } },
+  {
+    type: 'step-end',
+    run,
+    step: 'push-shop',
+    status: 'skipped',
+    duration_ms: 12,
+    detail: 'up to date: aaaaaaa is already in the store',
+    facts: { rev: 'a'.repeat(40), store: '/store', uploaded: false },
+  },
   { type: 'step-start', run, step: 'deploy-dev', kind: 'deploy', target: 'dev' },
-  { type: 'step-end', run, step: 'deploy-dev', status: 'succeeded', duration_ms: 1500, detail: 'deployed aaaaaaa', facts: { group: 'dev', 'execution-arn': 'arn:ionflow:local:dev:d-1', 'deploy-status': 'SUCCEEDED' } },
+  {
+    type: 'step-end',
+    run,
+    step: 'deploy-dev',
+    status: 'succeeded',
+    duration_ms: 1500,
+    detail: 'deployed aaaaaaa',
+    facts: { group: 'dev', 'execution-arn': 'arn:ionflow:local:dev:d-1', 'deploy-status': 'SUCCEEDED' },
+  },
   { type: 'step-start', run, step: 'run-1', kind: 'run', target: 'make smoke' },
   { type: 'log', run, step: 'run-1', line: 'checking' },
-  { type: 'step-end', run, step: 'run-1', status: 'failed', duration_ms: 30, detail: 'make smoke exited with 2', error: { kind: 'stepFailed', message: 'make smoke exited with 2', output: 'checking\nsmoke test failed' } },
+  {
+    type: 'step-end',
+    run,
+    step: 'run-1',
+    status: 'failed',
+    duration_ms: 30,
+    detail: 'make smoke exited with 2',
+    error: { kind: 'stepFailed', message: 'make smoke exited with 2', output: 'checking\nsmoke test failed' },
+  },
   { type: 'step-end', run, step: 'wait-dev', status: 'not-run', duration_ms: 0, detail: 'not run: needs run-1, which failed' },
   { type: 'run-end', run, status: 'failed', duration_ms: 1600, error: 'step run-1 failed: make smoke exited with 2' },
 ];
@@ -38,8 +62,24 @@ describe('renderers', () => {
     const r = await createRenderer('jsonl', { pipeline: pipeline('dev', []), stdout: out.stream, stderr: err.stream, env: {} });
     for (const e of script) r.event(e);
     await r.settled();
-    const lines = out.text().trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.type)).toEqual(['watch-trigger', 'run-start', 'step-start', 'step-end', 'step-start', 'step-end', 'step-start', 'log', 'step-end', 'step-end', 'run-end']);
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual([
+      'watch-trigger',
+      'run-start',
+      'step-start',
+      'step-end',
+      'step-start',
+      'step-end',
+      'step-start',
+      'log',
+      'step-end',
+      'step-end',
+      'run-end',
+    ]);
     expect(lines[3]).toEqual({
       type: 'step-end',
       run,
@@ -59,7 +99,13 @@ describe('renderers', () => {
     expect(lines[10]).toEqual({ type: 'run-end', run, status: 'failed', duration_ms: 1600, error: 'step run-1 failed: make smoke exited with 2' });
     expect(lines[0]).toEqual({ type: 'watch-trigger', sha: 'a'.repeat(40), subject: 'Fix the cart' });
     expect(err.text()).toBe('');
-    expect(toJsonlRecord({ type: 'run-start', run, pipeline: 'p', uname: 'wip', time: 't' })).toEqual({ type: 'run-start', run, pipeline: 'p', uname: 'wip', time: 't' });
+    expect(toJsonlRecord({ type: 'run-start', run, pipeline: 'p', uname: 'wip', time: 't' })).toEqual({
+      type: 'run-start',
+      run,
+      pipeline: 'p',
+      uname: 'wip',
+      time: 't',
+    });
   });
 
   it('plain lines go to stderr: progress, the failed step’s output, and a summary with the revision and where it went', async () => {

@@ -100,7 +100,10 @@ export async function startAwsHarness(options: AwsHarnessOptions = {}): Promise<
       return repo;
     },
     cliEnv,
-    cli: (repo, extra) => (...args) => runCli(args, { cwd: repo.dir, env: cliEnv(repo, extra) }),
+    cli:
+      (repo, extra) =>
+      (...args) =>
+        runCli(args, { cwd: repo.dir, env: cliEnv(repo, extra) }),
     reset() {
       fake.clearFaults();
       fake.calls.length = 0;

@@ -117,8 +117,7 @@ export function cliRepo(files: Record<string, string> = {}): { repo: TempRepo; e
   return { repo, env: { ...repo.env, HOOK_LOG: log }, log };
 }
 
-export const readLines = (file: string): string[] =>
-  existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : [];
+export const readLines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n') : []);
 
 /** The EDN deploy map of SPEC §6 for a local group, with its ARN captured. */
 export const LOCAL_DEPLOY_MAP =

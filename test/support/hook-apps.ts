@@ -35,7 +35,11 @@ export async function hookApp(event: string, script: string, timeoutS: number): 
   const rev = commitApp(
     app.repo,
     'hooks',
-    { 'deploy.yaml': `${DEPLOY_YAML}${PIPELINE}`, 'appspec.yml': appspec({ [event]: 'scripts/hook-under-test.sh' }, timeoutS), 'scripts/hook-under-test.sh': script },
+    {
+      'deploy.yaml': `${DEPLOY_YAML}${PIPELINE}`,
+      'appspec.yml': appspec({ [event]: 'scripts/hook-under-test.sh' }, timeoutS),
+      'scripts/hook-under-test.sh': script,
+    },
     ['scripts/hook-under-test.sh'],
   );
   const opts = { cwd: app.repo.dir, env: { ...app.env, PID_FILE: pidFile } };

@@ -112,13 +112,10 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       return;
     }
     const forward = () => {
-      const upstream = httpRequest(
-        { hostname, port, method: req.method, path: req.url, headers: req.headers },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...added });
-          answer.pipe(res);
-        },
-      );
+      const upstream = httpRequest({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...added });
+        answer.pipe(res);
+      });
       forwarding.add(upstream);
       upstream.on('close', () => forwarding.delete(upstream));
       upstream.on('error', () => res.destroy());

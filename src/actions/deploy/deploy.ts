@@ -106,7 +106,11 @@ export async function deployToGroup(config: DeployConfig, groupKey: string, opti
     // A local deployment cut short by Ctrl-C ends ABORTED; its record says so.
     const started = track.last;
     if (started && started.status.deployStatus === 'RUNNING') {
-      await track.note({ ...started, status: { deployStatus: 'ABORTED', codeDeployStatus: 'STOPPED', error: 'interrupted' }, finishedAt: new Date().toISOString() });
+      await track.note({
+        ...started,
+        status: { deployStatus: 'ABORTED', codeDeployStatus: 'STOPPED', error: 'interrupted' },
+        finishedAt: new Date().toISOString(),
+      });
     }
     throw err;
   }

@@ -31,11 +31,7 @@ export type PollOutcome = { state: 'done'; status: DeploymentStatus } | { state:
  * final success; RUNNING: started, or already past it). Returns the last
  * status; never throws for a failed deployment (callers decide).
  */
-export async function pollStatus(
-  group: ComputeGroup,
-  id: DeploymentId,
-  options: Omit<WaitOptions, 'backend'>,
-): Promise<PollOutcome> {
+export async function pollStatus(group: ComputeGroup, id: DeploymentId, options: Omit<WaitOptions, 'backend'>): Promise<PollOutcome> {
   const target = options.for ?? 'SUCCEEDED';
   const deadline = Date.now() + options.timeoutMs;
   // Each ion-dev look starts a JVM: keep them few (SPEC §16: at 2 s, then up to every 10 s).
@@ -87,15 +83,11 @@ export async function pollStatus(
   return { state: 'done', status: last };
 }
 
-export async function waitForDeployment(
-  config: DeployConfig,
-  groupKey: string,
-  id: DeploymentId | undefined,
-  options: WaitOptions,
-): Promise<DeploymentStatus> {
+export async function waitForDeployment(config: DeployConfig, groupKey: string, id: DeploymentId | undefined, options: WaitOptions): Promise<DeploymentStatus> {
   const group = await createGroup(config, groupKey, options.backend);
   const target = id ?? (await group.history(1))[0]?.id;
-  if (!target) throw preconditionError(`group ${groupKey} has no deployment to wait for`, { hint: `deploy first: ionflow deploy --group ${groupKey} --rev <sha>` });
+  if (!target)
+    throw preconditionError(`group ${groupKey} has no deployment to wait for`, { hint: `deploy first: ionflow deploy --group ${groupKey} --rev <sha>` });
   const outcome = await pollStatus(group, target, options);
   if (outcome.state === 'done') {
     // lazy: ledger/track costs 10 ms; `ionflow deploy` loads this module (statusCommandFor) and does not need it (npm run bench -- imports; node -e 0: 85 ms)
@@ -104,9 +96,13 @@ export async function waitForDeployment(
   }
   const shown = idText(target);
   if (outcome.state === 'timeout') {
-    throw new IonflowError('timeout', `deployment ${shown} of group ${groupKey} did not reach ${options.for ?? 'SUCCEEDED'} within ${limitText(options.timeoutMs)} (last: ${outcome.status?.deployStatus ?? 'unknown'})`, {
-      hint: `check it later with: ${statusCommandFor(groupKey, target)}`,
-    });
+    throw new IonflowError(
+      'timeout',
+      `deployment ${shown} of group ${groupKey} did not reach ${options.for ?? 'SUCCEEDED'} within ${limitText(options.timeoutMs)} (last: ${outcome.status?.deployStatus ?? 'unknown'})`,
+      {
+        hint: `check it later with: ${statusCommandFor(groupKey, target)}`,
+      },
+    );
   }
   if (isFailed(outcome.status)) {
     const { deployStatus, codeDeployStatus, error, failure } = outcome.status;

@@ -148,7 +148,11 @@ export async function checkBucket(clients: AwsClients, app: AppConfig, profile: 
   const s3 = await clients.s3();
   const region = await regionOf(s3.client);
   const wrongRegion = (where: string) =>
-    failed(subject, `the bucket is in ${where}, but ${profileWord(profile)} uses ${region ?? 'no region'}`, `set the profile’s region (or --region) to ${where}`);
+    failed(
+      subject,
+      `the bucket is in ${where}, but ${profileWord(profile)} uses ${region ?? 'no region'}`,
+      `set the profile’s region (or --region) to ${where}`,
+    );
   try {
     const out = await s3.headBucket({ Bucket: bucket });
     if (out.BucketRegion && region && out.BucketRegion !== region) return wrongRegion(out.BucketRegion);
@@ -160,7 +164,12 @@ export async function checkBucket(clients: AwsClients, app: AppConfig, profile: 
     if (status(err) === 404 || nameOf(err) === 'NotFound' || nameOf(err) === 'NoSuchBucket') {
       return failed(subject, `no bucket ${bucket}${region ? ` in ${region}` : ''}`, `create it, or set apps.${app.key}.store.s3.bucket to an existing bucket`);
     }
-    if (status(err) === 403) return failed(subject, 'not allowed to call s3:ListBucket (HeadBucket)', `allow s3:ListBucket on arn:aws:s3:::${bucket} for ${profileWord(profile)}’s identity`);
+    if (status(err) === 403)
+      return failed(
+        subject,
+        'not allowed to call s3:ListBucket (HeadBucket)',
+        `allow s3:ListBucket on arn:aws:s3:::${bucket} for ${profileWord(profile)}’s identity`,
+      );
     return awsProblem(subject, err, 's3:ListBucket (HeadBucket)', profileWord(profile));
   }
 }
@@ -177,7 +186,11 @@ export async function checkDeploymentGroup(clients: AwsClients, group: AwsGroupC
     await cd.getApplication({ applicationName: appName });
   } catch (err) {
     if (nameOf(err) === 'ApplicationDoesNotExistException') {
-      return failed(subject, `CodeDeploy has no application ${appName} in ${region}`, `check the app name (apps.${group.app}.name or :app-name) and the region of ${profile}`);
+      return failed(
+        subject,
+        `CodeDeploy has no application ${appName} in ${region}`,
+        `check the app name (apps.${group.app}.name or :app-name) and the region of ${profile}`,
+      );
     }
     return awsProblem(subject, err, 'codedeploy:GetApplication', profile);
   }

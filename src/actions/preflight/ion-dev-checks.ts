@@ -33,7 +33,5 @@ export async function checkIonDevCommand(app: AppConfig, ionDev: IonDevConfig): 
   const tool = ionDev.command[0] ?? 'clojure';
   const subject = `ion-dev of ${app.key}`;
   const found = await findOnPath(tool, app.root);
-  return found
-    ? ok(subject, `${tool} is ${found} (ion-dev itself is not started)`)
-    : failed(subject, `${tool} is not on PATH`, MISSING_TOOL_HINT);
+  return found ? ok(subject, `${tool} is ${found} (ion-dev itself is not started)`) : failed(subject, `${tool} is not on PATH`, MISSING_TOOL_HINT);
 }

@@ -65,12 +65,7 @@ export async function runPreflight(config: DeployConfig, pipeline: PipelineConfi
  * `run` and `watch` before their first step: print what needs attention, and refuse
  * (exit 3) when any check failed, before anything is pushed.
  */
-export async function enforcePreflight(
-  config: DeployConfig,
-  pipeline: PipelineConfig,
-  backend: BackendOptions,
-  log: (line: string) => void,
-): Promise<void> {
+export async function enforcePreflight(config: DeployConfig, pipeline: PipelineConfig, backend: BackendOptions, log: (line: string) => void): Promise<void> {
   const results = await runPreflight(config, pipeline, backend);
   // A run shows what needs attention; `ionflow check` lists every check.
   for (const r of results) if (r.status !== 'ok') log(resultLine(r));

@@ -78,13 +78,7 @@ export interface PruneResult {
  * are not protected. The metadata goes first: its presence is what registers
  * a revision, so no reader is ever offered one whose zip is gone.
  */
-export async function pruneStore(
-  config: DeployConfig,
-  appKey: string,
-  folder: string,
-  all: RevisionMeta[],
-  keep: number,
-): Promise<PruneResult> {
+export async function pruneStore(config: DeployConfig, appKey: string, folder: string, all: RevisionMeta[], keep: number): Promise<PruneResult> {
   const older = all.slice(keep);
   if (older.length === 0) return { pruned: [], kept: [] };
   const safe = await protectedFor(config, appKey);

@@ -123,9 +123,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     () => undefined,
   );
 
-  const source = sha
-    ? await committedSource(app, loc, sha, dirtyP, signal)
-    : await workTreeSource(loc, excludes, signal);
+  const source = sha ? await committedSource(app, loc, sha, dirtyP, signal) : await workTreeSource(loc, excludes, signal);
   const what = sha ? `commit ${sha}${loc.prefix ? ` (folder ${loc.prefix})` : ''}` : `the working tree of ${app.root}`;
 
   const store = await storeP;

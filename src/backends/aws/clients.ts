@@ -213,9 +213,7 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
         // S3-compatible stores and emulators: no virtual-host buckets, and
         // checksums only where the API requires them (s3rver corrupts streamed
         // bodies sent with the default aws-chunked checksum trailers).
-        ...(settings.endpoint
-          ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
-          : {}),
+        ...(settings.endpoint ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
       });
       namesProfile(client, settings.profile);
       honourSignal(client, options.signal);

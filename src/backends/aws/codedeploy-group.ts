@@ -40,9 +40,7 @@ export async function createDeployment(
         deploymentGroupName: target.deploymentGroupName,
         revision: { revisionType: 'S3', s3Location },
         description: `ionflow: ${meta.rev ? `rev ${meta.rev}` : `uname ${meta.uname}`}`,
-        ...(options.rollback === 'auto'
-          ? { autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] } }
-          : {}),
+        ...(options.rollback === 'auto' ? { autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE'] } } : {}),
       },
       options.signal,
     );
@@ -50,10 +48,14 @@ export async function createDeployment(
     return out.deploymentId;
   } catch (err) {
     if ((err as { name?: string }).name === 'DeploymentLimitExceededException') {
-      throw new IonflowError('precondition', `group ${target.groupKey} is busy: deployment group ${target.deploymentGroupName} already has a deployment in progress`, {
-        hint: `wait for it (ionflow deploy-status … --wait) and deploy again`,
-        cause: err,
-      });
+      throw new IonflowError(
+        'precondition',
+        `group ${target.groupKey} is busy: deployment group ${target.deploymentGroupName} already has a deployment in progress`,
+        {
+          hint: `wait for it (ionflow deploy-status … --wait) and deploy again`,
+          cause: err,
+        },
+      );
     }
     throw toIonflowError(err, `CreateDeployment to ${target.applicationName}/${target.deploymentGroupName}`);
   }

@@ -81,7 +81,8 @@ function errorInformation(info: DeploymentInfo): string | undefined {
 export async function codeDeployFailure(cd: CodeDeployApi, info: DeploymentInfo): Promise<DeploymentFailure> {
   const deploymentError = errorInformation(info);
   const target = info.deploymentId ? await firstFailedTarget(cd, info.deploymentId) : undefined;
-  const event = target?.events.find((e) => e.status === 'Failed') ?? target?.events.find((e) => e.diagnostics?.errorCode && e.diagnostics.errorCode !== 'Success');
+  const event =
+    target?.events.find((e) => e.status === 'Failed') ?? target?.events.find((e) => e.diagnostics?.errorCode && e.diagnostics.errorCode !== 'Success');
   const d = event?.diagnostics;
   const exitCode = exitCodeIn(d?.message);
   const tail = logTail(d?.logTail);

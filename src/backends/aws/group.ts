@@ -5,7 +5,14 @@
 import type { AppConfig, AwsGroupConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
 import type { ComputeGroup, DeployInput } from '../types.js';
-import { type DeploymentFailure, type DeploymentId, type DeploymentRecord, type DeploymentStatus, isFailed, isFailedDeployStatus } from '../../model/deployment.js';
+import {
+  type DeploymentFailure,
+  type DeploymentId,
+  type DeploymentRecord,
+  type DeploymentStatus,
+  isFailed,
+  isFailedDeployStatus,
+} from '../../model/deployment.js';
 import type { AwsClients } from './clients.js';
 import {
   type CodeDeployTarget,

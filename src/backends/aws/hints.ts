@@ -16,23 +16,19 @@ export const HINTS: Record<string, string> = {
   InvalidAccessKeyId: CREDENTIALS,
   InvalidClientTokenId: CREDENTIALS,
   UnrecognizedClientException: CREDENTIALS,
-  SignatureDoesNotMatch:
-    'AWS rejected the request signature: check the secret key of the credentials in use, and the region',
+  SignatureDoesNotMatch: 'AWS rejected the request signature: check the secret key of the credentials in use, and the region',
   AccessDenied: 'the credentials in use are not allowed this call: check the IAM policy of the role or user (and the bucket policy)',
-  AccessDeniedException:
-    'the credentials in use are not allowed this call: check the IAM policy of the role or user',
+  AccessDeniedException: 'the credentials in use are not allowed this call: check the IAM policy of the role or user',
   NoSuchBucket: 'the bucket does not exist (or is in another account/region): check store.s3.bucket in deploy.yaml',
   ApplicationDoesNotExistException:
     'CodeDeploy has no application of that name in this region: check the app name (apps.<app>.name / :app-name) and the region',
-  DeploymentGroupDoesNotExistException:
-    'CodeDeploy has no such deployment group for the app: check groups.<g>.aws.deployment-group and the region',
+  DeploymentGroupDoesNotExistException: 'CodeDeploy has no such deployment group for the app: check groups.<g>.aws.deployment-group and the region',
   StateMachineDoesNotExist: 'no such Step Functions state machine: check groups.<g>.aws.state-machine and the region',
   PermanentRedirect: 'the bucket is in another region: set the profile’s region (or --region) to the bucket’s region',
   AuthorizationHeaderMalformed: 'the bucket is in another region: set the profile’s region (or --region) to the bucket’s region',
   IllegalLocationConstraintException: 'the bucket is in another region: set the profile’s region (or --region) to the bucket’s region',
   RegionMissing: 'no AWS region is set: give --region, the profile’s region in deploy.yaml, or AWS_REGION',
-  EndpointUnreachable:
-    'the AWS endpoint could not be reached: check the network, the region, and any endpoints in the profile or AWS_ENDPOINT_URL*',
+  EndpointUnreachable: 'the AWS endpoint could not be reached: check the network, the region, and any endpoints in the profile or AWS_ENDPOINT_URL*',
   ThrottlingException: 'AWS is throttling these calls even after retries: wait a little and try again',
   Throttling: 'AWS is throttling these calls even after retries: wait a little and try again',
   TooManyRequestsException: 'AWS is throttling these calls even after retries: wait a little and try again',
@@ -41,8 +37,7 @@ export const HINTS: Record<string, string> = {
   InternalError: 'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
   InternalFailure: 'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
   ServiceUnavailable: 'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
-  ServiceUnavailableException:
-    'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
+  ServiceUnavailableException: 'the AWS service kept failing after the SDK’s retries: try again later (check the service status or the endpoint)',
 };
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ETIMEDOUT', 'TimeoutError']);

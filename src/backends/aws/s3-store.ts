@@ -232,9 +232,7 @@ export class S3RevisionStore implements RevisionStore {
       throw toIonflowError(err, `listing s3://${this.options.bucket}/${Prefix}`);
     }
     const metas = await Promise.all(names.map((n) => this.get(appName, n)));
-    return metas
-      .filter((m): m is RevisionMeta => m !== undefined)
-      .sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
+    return metas.filter((m): m is RevisionMeta => m !== undefined).sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
   }
 
   async remoteDeployGroups(appName: string): Promise<string[]> {

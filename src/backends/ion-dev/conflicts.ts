@@ -36,5 +36,4 @@ export function failingConflicts(conflicts: Conflicts, cfg: Pick<IonDevConfig, '
   return Object.keys(conflicts).filter((lib) => !cfg.allowConflicts.includes(lib));
 }
 
-export const describeConflicts = (conflicts: Conflicts, libs = Object.keys(conflicts)): string =>
-  libs.map((lib) => `${lib} ${conflicts[lib]}`).join(', ');
+export const describeConflicts = (conflicts: Conflicts, libs = Object.keys(conflicts)): string => libs.map((lib) => `${lib} ${conflicts[lib]}`).join(', ');

@@ -6,7 +6,14 @@
 import type { IonDevConfig, IonDevGroupConfig } from '../../model/config.js';
 import { stepError } from '../../model/errors.js';
 import type { BackendOptions, ComputeGroup, DeployInput, StatusOptions } from '../types.js';
-import { type CodeDeployStatus, type DeploymentId, type DeploymentRecord, type DeploymentStatus, type DeployStatus, isDeployStatus } from '../../model/deployment.js';
+import {
+  type CodeDeployStatus,
+  type DeploymentId,
+  type DeploymentRecord,
+  type DeploymentStatus,
+  type DeployStatus,
+  isDeployStatus,
+} from '../../model/deployment.js';
 import { IonDev } from './ion-dev.js';
 import { newestFirst, toDeployment } from '../ledger/record.js';
 import type { LedgerStore } from '../ledger/store.js';

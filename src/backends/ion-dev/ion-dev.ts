@@ -81,11 +81,14 @@ export class IonDev {
     if (result.startError?.cwdMissing) throw new IonDevError('stepFailed', `cannot run ion-dev: the app root ${this.cwd} does not exist`, []);
     if (result.startError) {
       const missing = result.startError.code === 'ENOENT';
-      throw new IonDevError('stepFailed', missing ? `cannot run ion-dev: ${tool} is not on PATH` : `cannot run ion-dev: ${tool}: ${result.startError.reason}`, [], {
-        hint: missing
-          ? MISSING_TOOL_HINT
-          : `check ion-dev.command in deploy.yaml (${this.cfg.command.join(' ')})`,
-      });
+      throw new IonDevError(
+        'stepFailed',
+        missing ? `cannot run ion-dev: ${tool} is not on PATH` : `cannot run ion-dev: ${tool}: ${result.startError.reason}`,
+        [],
+        {
+          hint: missing ? MISSING_TOOL_HINT : `check ion-dev.command in deploy.yaml (${this.cfg.command.join(' ')})`,
+        },
+      );
     }
     if (result.timedOut) {
       throw new IonDevError('stepFailed', `ion-dev ${op} did not finish within ${limitText(timeoutMs)}; it was stopped`, result.tail, {

@@ -62,7 +62,14 @@ function unTag(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return value;
   const map = value as IonDevMap;
   const keys = Object.keys(map);
-  if (keys.length === 2 && typeof map.tag === 'string' && map.tag.startsWith(':') && map.val !== null && typeof map.val === 'object' && !Array.isArray(map.val)) {
+  if (
+    keys.length === 2 &&
+    typeof map.tag === 'string' &&
+    map.tag.startsWith(':') &&
+    map.val !== null &&
+    typeof map.val === 'object' &&
+    !Array.isArray(map.val)
+  ) {
     const ns = map.tag.slice(1);
     return Object.fromEntries(Object.entries(map.val as IonDevMap).map(([k, v]) => [k.includes('/') ? k : `${ns}/${k}`, unTag(v)]));
   }

@@ -10,7 +10,9 @@ import type { RevisionMeta, RevisionName } from '../../model/revision.js';
 import type { RevisionStore } from '../types.js';
 
 const notOurs = (what: string) =>
-  new IonflowError('usage', `an ion-dev app's revisions are Datomic's: ionflow cannot ${what} them`, { hint: 'push with ionflow push or a push step: ion-dev does the upload' });
+  new IonflowError('usage', `an ion-dev app's revisions are Datomic's: ionflow cannot ${what} them`, {
+    hint: 'push with ionflow push or a push step: ion-dev does the upload',
+  });
 
 export class IonDevRevisionStore implements RevisionStore {
   readonly kind = 'ion-dev' as const;

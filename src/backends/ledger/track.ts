@@ -37,13 +37,7 @@ export function tracker(ledger: LedgerStore, meta: RevisionMeta, facts: StartFac
 }
 
 /** A final status seen by `wait` or `deploy-status`: rewrite the ledger record that still says RUNNING. */
-export async function noteOutcome(
-  config: DeployConfig,
-  groupKey: string,
-  id: DeploymentId,
-  status: DeploymentStatus,
-  backend?: BackendOptions,
-): Promise<void> {
+export async function noteOutcome(config: DeployConfig, groupKey: string, id: DeploymentId, status: DeploymentStatus, backend?: BackendOptions): Promise<void> {
   if (status.deployStatus === 'RUNNING') return;
   const { group } = groupConfig(config, groupKey);
   const ledger = await openLedger(config, group.app, backend);

@@ -9,13 +9,7 @@ import { IonflowError } from '../../model/errors.js';
 import { orIfMissing } from '../../fs/or-if-missing.js';
 
 /** The hooks a local deployment runs, in order. ApplicationStop comes from the previous release. */
-export const LIFECYCLE_ORDER = [
-  'ApplicationStop',
-  'BeforeInstall',
-  'AfterInstall',
-  'ApplicationStart',
-  'ValidateService',
-] as const;
+export const LIFECYCLE_ORDER = ['ApplicationStop', 'BeforeInstall', 'AfterInstall', 'ApplicationStart', 'ValidateService'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_ORDER)[number];
 
 const TRAFFIC_EVENTS = new Set(['BeforeBlockTraffic', 'AfterBlockTraffic', 'BeforeAllowTraffic', 'AfterAllowTraffic']);

@@ -16,7 +16,6 @@ import { linkOnPath } from './hook-links.js';
 
 export { describeFailure, type HookRun } from './hook-run.js';
 
-
 export interface HookEnv {
   deploymentId: string;
   appName: string;
@@ -107,11 +106,7 @@ async function runScript(step: HookStep, location: string, timeoutS: number, env
  * Run the steps' scripts in order. `onRun` sees each finished run (so the
  * record on disk follows along); returns all runs and the first failure.
  */
-export async function runHooks(
-  steps: HookStep[],
-  env: HookEnv,
-  options: HookOptions,
-): Promise<{ runs: HookRun[]; failure?: HookRun }> {
+export async function runHooks(steps: HookStep[], env: HookEnv, options: HookOptions): Promise<{ runs: HookRun[]; failure?: HookRun }> {
   const runs: HookRun[] = [];
   for (const step of steps) {
     for (const script of step.spec?.hooks[step.event] ?? []) {

@@ -3,7 +3,7 @@
 // `history` from another process always read a whole record.
 
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeploymentRecord, DeploymentStatus } from '../../model/deployment.js';
 import { failureOf } from './hook-failure.js';
@@ -71,8 +71,6 @@ export function toDeploymentRecord(file: LocalDeploymentFile): DeploymentRecord 
     status: statusOf(file),
     startedAt: file.startedAt,
     ...(file.finishedAt ? { finishedAt: file.finishedAt } : {}),
-    ...(file.tree || file.sha256
-      ? { content: { ...(file.tree ? { tree: file.tree } : {}), ...(file.sha256 ? { sha256: file.sha256 } : {}) } }
-      : {}),
+    ...(file.tree || file.sha256 ? { content: { ...(file.tree ? { tree: file.tree } : {}), ...(file.sha256 ? { sha256: file.sha256 } : {}) } } : {}),
   };
 }

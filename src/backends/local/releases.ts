@@ -38,8 +38,7 @@ export async function switchCurrent(dir: string, name: string): Promise<void> {
   await rename(tmp, join(dir, 'current'));
 }
 
-const scratch = (dir: string, what: string, name: string) =>
-  join(releasesDir(dir), `.${what}-${name}-${process.pid}-${Date.now().toString(36)}`);
+const scratch = (dir: string, what: string, name: string) => join(releasesDir(dir), `.${what}-${name}-${process.pid}-${Date.now().toString(36)}`);
 
 /**
  * Unpack the zip beside the releases, in a hidden folder, and check it whole

@@ -83,12 +83,8 @@ export class LocalRevisionStore implements RevisionStore {
   async list(appName: string): Promise<RevisionMeta[]> {
     const { folder } = this.paths(appName, '');
     const files = await orIfMissing(readdir(folder), []);
-    const metas = await Promise.all(
-      files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => readMeta(join(folder, f))),
-    );
-    return metas
-      .filter((m): m is RevisionMeta => m !== undefined)
-      .sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
+    const metas = await Promise.all(files.filter((f) => f.endsWith('.json') && !f.startsWith('.')).map((f) => readMeta(join(folder, f))));
+    return metas.filter((m): m is RevisionMeta => m !== undefined).sort((a, b) => b.pushedAt.localeCompare(a.pushedAt));
   }
 
   async remoteDeployGroups(): Promise<string[]> {

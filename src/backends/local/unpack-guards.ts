@@ -23,7 +23,12 @@ const MiB = 1024 * 1024;
 
 /** 8 GiB, 64 MiB, 512 B: sizes as a user writes them. */
 export function formatSize(bytes: number): string {
-  for (const [unit, size] of [['TiB', MiB * MiB], ['GiB', 1024 * MiB], ['MiB', MiB], ['KiB', 1024]] as const) {
+  for (const [unit, size] of [
+    ['TiB', MiB * MiB],
+    ['GiB', 1024 * MiB],
+    ['MiB', MiB],
+    ['KiB', 1024],
+  ] as const) {
     if (bytes >= size) return `${Math.round((bytes / size) * 10) / 10} ${unit}`;
   }
   return `${bytes} B`;

@@ -35,9 +35,7 @@ export interface CheckedEntry {
 }
 
 function openStream(zip: ZipFile, entry: Entry): Promise<Readable> {
-  return new Promise((resolve, reject) =>
-    zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream))),
-  );
+  return new Promise((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err ? reject(err) : resolve(stream))));
 }
 
 /** A small entry's content, read in the open callback: yauzl streams left paused a tick can stall. */

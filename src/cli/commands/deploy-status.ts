@@ -95,7 +95,9 @@ export default async function deployStatus(ctx: CliContext, options: DeployStatu
   await noteOutcome(config, groupKey, id, status, backendOptions(ctx));
   ctx.print(statusMap(status));
   if (isFailed(status)) {
-    ctx.log(`error: the deployment ${status.deployStatus === 'RUNNING' ? status.codeDeployStatus : status.deployStatus}${status.error ? `: ${status.error}` : ''}`);
+    ctx.log(
+      `error: the deployment ${status.deployStatus === 'RUNNING' ? status.codeDeployStatus : status.deployStatus}${status.error ? `: ${status.error}` : ''}`,
+    );
     if (status.failure) for (const line of failureLines(status.failure)) ctx.log(line);
     return ExitCode.stepFailed;
   }

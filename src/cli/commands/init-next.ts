@@ -35,14 +35,17 @@ export async function nextSteps(ctx: CliContext, dir: string, files: string[], c
     const paths = files.map((f) => shellWord(relative(dir, f))).join(' ');
     const at = relative(ctx.cwd, dir);
     const git = at ? `git -C ${shellWord(at)}` : 'git';
-    lines.push('next: commit them in a new git repository (a push takes a commit):', `  ${git} init && ${git} add ${paths} && ${git} commit ${message} -- ${paths}`);
+    lines.push(
+      'next: commit them in a new git repository (a push takes a commit):',
+      `  ${git} init && ${git} add ${paths} && ${git} commit ${message} -- ${paths}`,
+    );
   } else {
     const changed = (await gitLines(dir, ['status', '--porcelain', '--', ...files])) ?? [];
     const paths = files.map((f) => shellWord(relative(ctx.cwd, f) || '.')).join(' ');
     if (changed.length > 0) {
       lines.push('next: commit them, so that a push of HEAD sees a clean tree:', `  git add ${paths} && git commit ${message} -- ${paths}`);
     }
-    const others = ((await gitLines(dir, ['status', '--porcelain', '--', '.', ':!.ionflow', ...files.map((f) => `:!${relative(dir, f)}`)])) ?? []);
+    const others = (await gitLines(dir, ['status', '--porcelain', '--', '.', ':!.ionflow', ...files.map((f) => `:!${relative(dir, f)}`)])) ?? [];
     if (others.length > 0) {
       lines.push(
         `note: ${others.length} other uncommitted change(s) here (first: ${others[0]!.trim()}): a push of HEAD refuses them too;`,

@@ -22,7 +22,9 @@ export default async function list(ctx: CliContext, _options: Record<string, unk
   const lines: string[] = [];
   for (const p of pipelines) {
     lines.push(p.description ? `${p.name}: ${p.description}` : p.name);
-    lines.push(...table(p.steps.map((s) => [s.id, `${s.kind} ${s.target}`, s.needs.length ? `needs ${s.needs.join(', ')}` : 'needs nothing'])).map((l) => `  ${l}`));
+    lines.push(
+      ...table(p.steps.map((s) => [s.id, `${s.kind} ${s.target}`, s.needs.length ? `needs ${s.needs.join(', ')}` : 'needs nothing'])).map((l) => `  ${l}`),
+    );
   }
   ctx.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -62,7 +62,10 @@ export default async function rollback(ctx: CliContext, options: RollbackOptions
   if (options.dryRun) {
     // What the deploy would find first: the revision in the store, and the gate.
     const meta = await (await createStore(config, group.app, backend)).get(app.name, target.name);
-    if (!meta) throw preconditionError(`revision ${target.name} of app ${app.name} is no longer in the store`, { hint: `push it again: ${pushCommand(config, group.app, revision)}` });
+    if (!meta)
+      throw preconditionError(`revision ${target.name} of app ${app.name} is no longer in the store`, {
+        hint: `push it again: ${pushCommand(config, group.app, revision)}`,
+      });
     await enforceGate(config, groupKey, meta, { backend, ...gate, onProgress: (line) => ctx.log(line) });
     const from = current ? `, now running ${shortName(current)}` : '';
     const by = target.by ? ` by ${target.by}` : '';

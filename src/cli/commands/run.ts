@@ -38,7 +38,8 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
   let revision: RunRevision;
   let emit = session.emit;
   if (resume) {
-    if (options.rev !== undefined || options.uname !== undefined) throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
+    if (options.rev !== undefined || options.uname !== undefined)
+      throw usageError('--resume runs the revision of the run it resumes: give no --rev or --uname');
     // lazy: resume costs 8.2 ms; only --resume needs it (npm run bench -- imports; node -e 0: 85 ms)
     const { planResume } = await import('../../actions/resume.js');
     const choice = await planResume(session.config, session.pipeline, typeof options.resume === 'string' ? options.resume : undefined, backendOptions(ctx));

@@ -139,7 +139,7 @@ describe('pushApp with the local store', () => {
     expect(readFileSync(join(repo.dir, '.git/index')).equals(index)).toBe(true);
   });
 
-  it('a uname push works when ionflow\'s own folders are gitignored (as init sets up), and leaves them out', async () => {
+  it("a uname push works when ionflow's own folders are gitignored (as init sets up), and leaves them out", async () => {
     repo = makeRepo({ '.gitignore': '.ionflow/\n', 'a.txt': 'a' });
     const config = pushConfig({ dir: repo.dir });
     await pushApp(config, 'shop'); // the store folder now exists, ignored by git

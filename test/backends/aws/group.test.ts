@@ -29,7 +29,16 @@ const meta: RevisionMeta = {
 };
 
 function groupConfig(extra: Partial<AwsGroupConfig> = {}): AwsGroupConfig {
-  return { kind: 'aws', key: 'staging', app: 'shop', keepReleases: 5, via: 'step-functions', stateMachine: 'datomic-staging', deploymentGroup: 'shop-staging', ...extra };
+  return {
+    kind: 'aws',
+    key: 'staging',
+    app: 'shop',
+    keepReleases: 5,
+    via: 'step-functions',
+    stateMachine: 'datomic-staging',
+    deploymentGroup: 'shop-staging',
+    ...extra,
+  };
 }
 const makeGroup = (extra: Partial<AwsGroupConfig> = {}) => new AwsComputeGroup(groupConfig(extra), app, createAwsClients(profile, {}));
 const deploy = (g: AwsComputeGroup) => g.deploy({ revision: meta, store: zipStore });
@@ -47,7 +56,12 @@ function deployConfig(extra: Partial<AwsGroupConfig> = {}): DeployConfig {
 }
 
 beforeAll(async () => {
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'AKIDTEST',
+    AWS_SECRET_ACCESS_KEY: 'secret',
+    AWS_CONFIG_FILE: '/nonexistent',
+    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+  });
   fake = await startFakeAwsEndpoint(createFakeAwsState());
   profile = { key: 'test', region: 'us-east-1', endpoints: { codedeploy: fake.url, sfn: fake.url } };
 });
@@ -134,7 +148,10 @@ describe('aws group, via step-functions', () => {
     expect(busy.message).toBe(`group staging is busy: execution ${arn} is still RUNNING`);
     expect(busy.hint).toBe(`wait for it with: ionflow deploy-status --execution-arn ${arn} --wait, then deploy again`);
     expect(fake.callsOf('StartExecution')).toHaveLength(1);
-    expect(fake.callsOf('ListExecutions')[0]!.input).toMatchObject({ stateMachineArn: expect.stringContaining(':stateMachine:datomic-staging'), statusFilter: 'RUNNING' });
+    expect(fake.callsOf('ListExecutions')[0]!.input).toMatchObject({
+      stateMachineArn: expect.stringContaining(':stateMachine:datomic-staging'),
+      statusFilter: 'RUNNING',
+    });
 
     // Another group's execution on the same state machine does not block this one.
     fake.state.executionsDeploy = false;
@@ -208,7 +225,10 @@ describe('aws group, via codedeploy', () => {
     const group = makeGroup({ via: 'codedeploy' });
     const first = await deploy(group);
     await new Promise((r) => setTimeout(r, 5));
-    const second = await group.deploy({ revision: { ...meta, name: 'my-uname', rev: undefined, uname: 'my-uname', s3: { ...meta.s3!, key: 'datomic/apps/shop/my-uname.zip' } }, store: zipStore });
+    const second = await group.deploy({
+      revision: { ...meta, name: 'my-uname', rev: undefined, uname: 'my-uname', s3: { ...meta.s3!, key: 'datomic/apps/shop/my-uname.zip' } },
+      store: zipStore,
+    });
     const history = await group.history();
     expect(history.map((h) => [h.id, h.name, h.rev, h.uname, h.status.deployStatus])).toEqual([
       [second.id, 'my-uname', undefined, 'my-uname', 'SUCCEEDED'],
@@ -246,7 +266,9 @@ describe('aws group, via codedeploy', () => {
     const err = await failure(waitForDeployment(deployConfig({ via: 'codedeploy' }), 'staging', slow.id, { timeoutMs: 300, pollMs: 50 }));
     expect([err.kind, err.exitCode]).toEqual(['timeout', 4]);
     expect(err.message).toMatch(/did not reach SUCCEEDED within 300ms \(last: RUNNING\)/);
-    expect(err.hint).toBe(`check it later with: ionflow deploy-status --deployment-id ${'deploymentId' in slow.id ? slow.id.deploymentId : ''} --group staging`);
+    expect(err.hint).toBe(
+      `check it later with: ionflow deploy-status --deployment-id ${'deploymentId' in slow.id ? slow.id.deploymentId : ''} --group staging`,
+    );
   });
 });
 
@@ -264,7 +286,10 @@ describe('aws group, list calls of several pages', () => {
     // A newer execution of another group lists first: the group's own is on the second page.
     await deploy(makeGroup({ key: 'prod', deploymentGroup: 'shop-prod' }));
     const busy = await failure(deploy(makeGroup()));
-    expect([busy.kind, busy.message]).toEqual(['precondition', `group staging is busy: execution ${'executionArn' in first.id ? first.id.executionArn : ''} is still RUNNING`]);
+    expect([busy.kind, busy.message]).toEqual([
+      'precondition',
+      `group staging is busy: execution ${'executionArn' in first.id ? first.id.executionArn : ''} is still RUNNING`,
+    ]);
     expect(fake.callsOf('ListExecutions').at(-1)!.input.nextToken).toBe('1');
   });
 

@@ -90,9 +90,7 @@ describe('hints through the real SDK and the fake endpoint', () => {
     const sfnErr = await (await clients.sfn()).startExecution({ stateMachineArn: 'arn:x' }).catch((e: unknown) => e);
     expect(toIonflowError(sfnErr, 'StartExecution').hint).toMatch(/state machine/);
     fake.fault({ match: 'codedeploy.GetDeploymentGroup', code: 'DeploymentGroupDoesNotExistException' });
-    const cdErr = await (await clients.codedeploy())
-      .getDeploymentGroup({ applicationName: 'a', deploymentGroupName: 'g' })
-      .catch((e: unknown) => e);
+    const cdErr = await (await clients.codedeploy()).getDeploymentGroup({ applicationName: 'a', deploymentGroupName: 'g' }).catch((e: unknown) => e);
     const mapped = toIonflowError(cdErr, 'GetDeploymentGroup');
     expect(mapped.message).toMatch(/DeploymentGroupDoesNotExistException/);
     expect(mapped.hint).toMatch(/no such deployment group/);

@@ -47,7 +47,10 @@ async function objectBytes(key: string): Promise<Buffer> {
 async function exists(key: string): Promise<boolean> {
   return direct()
     .send(new HeadObjectCommand({ Bucket: aws.s3.bucket, Key: key }))
-    .then(() => true, () => false);
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -159,7 +162,9 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     aws.proxy.setRule((req) =>
       req.method === 'DELETE' && req.url.includes('/denied.json') ? { status: 403, code: 'AccessDenied', message: 'no deleting' } : undefined,
     );
-    const err = (await store().put(input(randomBytes(11 * MiB), { name: { uname: 'denied' } })).catch((e: unknown) => e)) as IonflowError;
+    const err = (await store()
+      .put(input(randomBytes(11 * MiB), { name: { uname: 'denied' } }))
+      .catch((e: unknown) => e)) as IonflowError;
     expect(err.message).toMatch(/^deleting the old metadata s3:\/\/.*\/denied\.json: AccessDenied: no deleting$/);
     expect(err.hint).toMatch(/not allowed/);
     expect(await exists('datomic/apps/shop/denied.zip')).toBe(false);
@@ -172,7 +177,9 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     expect(await store().holds({ ...meta, s3: { ...meta.s3!, eTag: 'other' } })).toBe(false);
     expect(await store().holds({ ...meta, s3: { ...meta.s3!, key: 'datomic/apps/shop/gone.zip' } })).toBe(false);
     aws.proxy.setRule((req) => (req.method === 'HEAD' ? { status: 403, code: 'AccessDenied' } : undefined));
-    const err = (await store().holds(meta).catch((e: unknown) => e)) as IonflowError;
+    const err = (await store()
+      .holds(meta)
+      .catch((e: unknown) => e)) as IonflowError;
     expect(err.message).toBe(`checking s3://${aws.s3.bucket}/datomic/apps/shop/checked.zip: HTTP 403 Forbidden`);
     expect(err.hint).toMatch(/not allowed/);
   });
@@ -206,7 +213,9 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
   it('a persistent failure aborts the upload, keeps nothing and registers nothing, with a hint', async () => {
     aws.proxy.setRule((req) => (isUploadPart(req) ? { status: 500, code: 'InternalError' } : undefined));
     const name = { uname: 'always-failing' };
-    const err = (await store().put(input(randomBytes(11 * MiB), { name })).catch((e: unknown) => e)) as IonflowError;
+    const err = (await store()
+      .put(input(randomBytes(11 * MiB), { name }))
+      .catch((e: unknown) => e)) as IonflowError;
     expect(err).toBeInstanceOf(IonflowError);
     expect(err.kind).toBe('stepFailed');
     expect(err.message).toMatch(/upload s3:\/\/.*always-failing\.zip: InternalError/);
@@ -252,27 +261,39 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
     ['ExpiredToken', 400, /credentials are missing or expired/],
   ])('S3 %s gives its hint', async (code, status, hint) => {
     aws.proxy.setRule(() => ({ status, code }));
-    const err = (await store().put(input(randomBytes(1000))).catch((e: unknown) => e)) as IonflowError;
+    const err = (await store()
+      .put(input(randomBytes(1000)))
+      .catch((e: unknown) => e)) as IonflowError;
     expect(err.message).toContain(code);
     expect(err.hint).toMatch(hint);
     expect(aws.fake.callsOf('RegisterApplicationRevision')).toHaveLength(0);
   });
 
   it('a missing bucket gives its hint', async () => {
-    const err = (await store('no-such-bucket').put(input(randomBytes(1000))).catch((e: unknown) => e)) as IonflowError;
+    const err = (await store('no-such-bucket')
+      .put(input(randomBytes(1000)))
+      .catch((e: unknown) => e)) as IonflowError;
     expect(err.message).toContain('NoSuchBucket');
     expect(err.hint).toMatch(/bucket does not exist/);
   });
 
   it('expired credentials at CodeDeploy give their hint', async () => {
-    aws.fake.fault({ match: 'codedeploy.RegisterApplicationRevision', code: 'ExpiredTokenException', message: 'The security token included in the request is expired' });
-    const err = (await store().put(input(randomBytes(1000))).catch((e: unknown) => e)) as IonflowError;
+    aws.fake.fault({
+      match: 'codedeploy.RegisterApplicationRevision',
+      code: 'ExpiredTokenException',
+      message: 'The security token included in the request is expired',
+    });
+    const err = (await store()
+      .put(input(randomBytes(1000)))
+      .catch((e: unknown) => e)) as IonflowError;
     expect(err.message).toMatch(/RegisterApplicationRevision shop .*ExpiredTokenException/);
     expect(err.hint).toMatch(/credentials are missing or expired/);
   });
 
   it('an unknown CodeDeploy application gives its hint', async () => {
-    const err = (await store().put(input(randomBytes(1000), { appName: 'ghost' })).catch((e: unknown) => e)) as IonflowError;
+    const err = (await store()
+      .put(input(randomBytes(1000), { appName: 'ghost' }))
+      .catch((e: unknown) => e)) as IonflowError;
     expect(err.message).toContain('ApplicationDoesNotExistException');
     expect(err.hint).toMatch(/no application of that name/);
   });

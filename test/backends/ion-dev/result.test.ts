@@ -48,7 +48,9 @@ describe('lastEdnMap', () => {
 
 describe('ion-dev failures and conflicts', () => {
   it("gives ion-dev's :causes messages", () => {
-    const map = lastEdnMap('{:command-failed "{:op :push}",\n :causes\n ({:message "You must either specify a uname or push from a clean git commit", :class IllegalArgumentException})}')!;
+    const map = lastEdnMap(
+      '{:command-failed "{:op :push}",\n :causes\n ({:message "You must either specify a uname or push from a clean git commit", :class IllegalArgumentException})}',
+    )!;
     expect(failureMessage(map)).toBe('You must either specify a uname or push from a clean git commit');
     expect(failureMessage({ 'command-failed': '{:op :push}' })).toBe('command failed: {:op :push}');
   });
@@ -57,7 +59,10 @@ describe('ion-dev failures and conflicts', () => {
     const conflicts = conflictsOf(lastEdnMap(PUSH)!);
     expect(conflicts).toEqual({ 'com.cognitect/transit-java': '0.8.332', 'org.clojure/core.async': '0.4.474', 'acme/util': '0f3c' });
     expect(failingConflicts(conflicts, { dependencyConflicts: 'warn', allowConflicts: [] })).toEqual([]);
-    expect(failingConflicts(conflicts, { dependencyConflicts: 'fail', allowConflicts: ['com.cognitect/transit-java'] })).toEqual(['org.clojure/core.async', 'acme/util']);
+    expect(failingConflicts(conflicts, { dependencyConflicts: 'fail', allowConflicts: ['com.cognitect/transit-java'] })).toEqual([
+      'org.clojure/core.async',
+      'acme/util',
+    ]);
   });
 
   it('writes op maps with string values, leaving out what is not set', () => {

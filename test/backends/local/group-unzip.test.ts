@@ -101,9 +101,7 @@ describe('unpacking a revision', () => {
     mkdirSync(groupDir);
     writeFileSync(join(root, 'x.zip'), '');
     const group = new LocalComputeGroup(localGroup(groupDir), 'sample');
-    await expect(group.deploy({ revision: metaFor('../x', join(root, 'x.zip')), store: zipStore })).rejects.toThrow(
-      /cannot name a release folder/,
-    );
+    await expect(group.deploy({ revision: metaFor('../x', join(root, 'x.zip')), store: zipStore })).rejects.toThrow(/cannot name a release folder/);
   });
 });
 

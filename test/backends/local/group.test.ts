@@ -30,8 +30,7 @@ const readLog = () =>
         .split('\n')
         .map((l) => l.split(' '))
     : [];
-const record = (arn: string): LocalDeploymentFile =>
-  JSON.parse(readFileSync(join(groupDir, 'deployments', `${arn.split(':').pop()}.json`), 'utf8'));
+const record = (arn: string): LocalDeploymentFile => JSON.parse(readFileSync(join(groupDir, 'deployments', `${arn.split(':').pop()}.json`), 'utf8'));
 const current = () => readlinkSync(join(groupDir, 'current'));
 
 async function deploy(group: LocalComputeGroup, rev: string) {
@@ -61,9 +60,7 @@ describe('local compute group', () => {
     expect(current()).toBe(join('releases', rev2));
     const rec = record(second.arn);
     expect(rec).toMatchObject({ status: 'SUCCEEDED', rev: rev2, previous: rev1, group: 'dev' });
-    expect(rec.hooks.map((h) => [h.event, h.exitCode, h.release])).toEqual(
-      ALL_HOOKS.map((e) => [e, 0, e === 'ApplicationStop' ? rev1 : rev2]),
-    );
+    expect(rec.hooks.map((h) => [h.event, h.exitCode, h.release])).toEqual(ALL_HOOKS.map((e) => [e, 0, e === 'ApplicationStop' ? rev1 : rev2]));
     expect(rec.finishedAt).toBeDefined();
   });
 
@@ -74,7 +71,10 @@ describe('local compute group', () => {
     const rev2 = commitApp(
       repo,
       'broken',
-      { 'scripts/validate.sh': '#!/bin/sh\necho "health check failed on port 8080" >&2\nexit 3\n', 'appspec.yml': appspec({ ApplicationStart: 'scripts/hook.sh', ValidateService: 'scripts/validate.sh' }) },
+      {
+        'scripts/validate.sh': '#!/bin/sh\necho "health check failed on port 8080" >&2\nexit 3\n',
+        'appspec.yml': appspec({ ApplicationStart: 'scripts/hook.sh', ValidateService: 'scripts/validate.sh' }),
+      },
       ['scripts/validate.sh'],
     );
     const failed = await deploy(group, rev2);
@@ -242,7 +242,10 @@ describe('local compute group', () => {
 
     writeFileSync(flag, '');
     const failed = await deploy(group, rev);
-    expect(failed.rec.status).toMatchObject({ deployStatus: 'FAILED', error: expect.stringMatching(/^ValidateService hook scripts\/validate.sh exited with 1/) });
+    expect(failed.rec.status).toMatchObject({
+      deployStatus: 'FAILED',
+      error: expect.stringMatching(/^ValidateService hook scripts\/validate.sh exited with 1/),
+    });
     expect(current()).toBe(join('releases', rev));
     expect(files()).toEqual(before);
     expect(readFileSync(join(running, 'state.txt'), 'utf8')).toBe('kept\n');

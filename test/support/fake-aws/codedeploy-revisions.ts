@@ -26,8 +26,7 @@ function s3Location(input: Record<string, unknown>): FakeS3Location {
   };
 }
 
-const sameLocation = (a: FakeS3Location, b: FakeS3Location) =>
-  a.bucket === b.bucket && a.key === b.key && a.eTag === b.eTag && a.version === b.version;
+const sameLocation = (a: FakeS3Location, b: FakeS3Location) => a.bucket === b.bucket && a.key === b.key && a.eTag === b.eTag && a.version === b.version;
 
 const seconds = (ms: number) => ms / 1000;
 

@@ -82,11 +82,7 @@ export const handlers: Record<string, Handler<FakeAwsState>> = {
 };
 
 /** A target whose `event` script failed: the events before it succeeded, the ones after were skipped. */
-export function failedTarget(
-  id: string,
-  event: string,
-  diagnostics: { errorCode?: string; scriptName: string; message: string; logTail: string },
-): FakeTarget {
+export function failedTarget(id: string, event: string, diagnostics: { errorCode?: string; scriptName: string; message: string; logTail: string }): FakeTarget {
   const order = ['ApplicationStop', 'DownloadBundle', 'BeforeInstall', 'Install', 'AfterInstall', 'ApplicationStart', 'ValidateService'];
   const at = order.indexOf(event);
   return {

@@ -25,7 +25,11 @@ function sts(res: ServerResponse, params: URLSearchParams, state: FakeAwsState, 
     return;
   }
   if (params.get('Action') !== 'GetCallerIdentity') {
-    xml(res, 400, `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake STS has no ${params.get('Action')}</Message></Error></ErrorResponse>`);
+    xml(
+      res,
+      400,
+      `<ErrorResponse xmlns="${STS_NS}"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>fake STS has no ${params.get('Action')}</Message></Error></ErrorResponse>`,
+    );
     return;
   }
   const arn = state.callerArn ?? `arn:aws:iam::${state.account}:user/ci`;
@@ -41,13 +45,25 @@ function s3(req: IncomingMessage, res: ServerResponse, state: FakeAwsState) {
   const region = state.buckets?.get(bucket);
   if (region === undefined) {
     if (req.method === 'HEAD') xml(res, 404, '');
-    else xml(res, 404, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>${bucket}</BucketName></Error>`);
+    else
+      xml(
+        res,
+        404,
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message><BucketName>${bucket}</BucketName></Error>`,
+      );
     return;
   }
   if (signedRegion(req) !== region) {
-    xml(res, 301, req.method === 'HEAD' ? '' : '<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>', {
-      'x-amz-bucket-region': region,
-    });
+    xml(
+      res,
+      301,
+      req.method === 'HEAD'
+        ? ''
+        : '<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message></Error>',
+      {
+        'x-amz-bucket-region': region,
+      },
+    );
     return;
   }
   if (req.method === 'HEAD') xml(res, 200, '', { 'x-amz-bucket-region': region });

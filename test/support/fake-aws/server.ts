@@ -107,9 +107,7 @@ export async function startFakeAws<S>(state: S, handlers: Record<string, Handler
       const call: RecordedCall = { service, action, input, at: Date.now() };
       calls.push(call);
 
-      const rule = faults.find(
-        (f) => f.left > 0 && [`${service}.${action}`, `*.${action}`, `${service}.*`, '*.*'].includes(f.match),
-      );
+      const rule = faults.find((f) => f.left > 0 && [`${service}.${action}`, `*.${action}`, `${service}.*`, '*.*'].includes(f.match));
       if (rule) {
         rule.left -= 1;
         if (rule.delayMs) await new Promise((resolve) => setTimeout(resolve, rule.delayMs).unref());
