@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events } from '../support/app-repo.js';
 import { runCli } from '../support/cli.js';
 import { startFakeDeployment } from '../support/fake-aws/codedeploy-deployments.js';
-import { addApplication, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
+import { FAKE_AWS_CREDENTIALS, addApplication, type FakeAws, startFakeAwsEndpoint } from '../support/fake-aws/index.js';
 import { makeRepo, type TempRepo } from '../support/repo.js';
 
 let repo: TempRepo | undefined;
@@ -39,7 +39,7 @@ pipelines:
   });
 }
 
-const awsEnv = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+const awsEnv = FAKE_AWS_CREDENTIALS;
 
 describe('ionflow run: wait on an aws group', () => {
   it('exits 4 when the deployment is still running at the wait’s timeout', async () => {

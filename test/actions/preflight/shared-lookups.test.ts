@@ -2,17 +2,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createAwsClients } from '../../../src/backends/aws/clients.js';
 import { resolveStateMachine } from '../../../src/backends/aws/step-functions.js';
 import { sharedLookups } from '../../../src/actions/preflight/aws-checks.js';
-import { addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../../support/fake-aws/index.js';
+import { FAKE_AWS_CREDENTIALS, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../../support/fake-aws/index.js';
 
 let fake: FakeAws;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIDTEST',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-  });
+  Object.assign(process.env, FAKE_AWS_CREDENTIALS);
   fake = await startFakeAwsEndpoint(createFakeAwsState());
 });
 afterAll(() => fake.close());

@@ -7,7 +7,7 @@ import { isDeployedAlready } from '../../../src/actions/deploy/deploy.js';
 import { pollStatus, waitForDeployment } from '../../../src/actions/deploy/wait.js';
 import { IonflowError } from '../../../src/model/errors.js';
 import { failure, zipStore } from '../../support/deploy-fixtures.js';
-import { addApplication, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../../support/fake-aws/index.js';
+import { FAKE_AWS_CREDENTIALS, addApplication, addStateMachine, createFakeAwsState, type FakeAws, startFakeAwsEndpoint } from '../../support/fake-aws/index.js';
 
 const SHA = '0f3c'.padEnd(40, 'a');
 let fake: FakeAws;
@@ -56,12 +56,7 @@ function deployConfig(extra: Partial<AwsGroupConfig> = {}): DeployConfig {
 }
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_ACCESS_KEY_ID: 'AKIDTEST',
-    AWS_SECRET_ACCESS_KEY: 'secret',
-    AWS_CONFIG_FILE: '/nonexistent',
-    AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-  });
+  Object.assign(process.env, FAKE_AWS_CREDENTIALS);
   fake = await startFakeAwsEndpoint(createFakeAwsState());
   profile = { key: 'test', region: 'us-east-1', endpoints: { codedeploy: fake.url, sfn: fake.url } };
 });

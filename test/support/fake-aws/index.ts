@@ -14,5 +14,13 @@ export function startFakeAwsEndpoint(state: FakeAwsState = createFakeAwsState())
   return startFakeAws(state, { ...revisions, ...deployments, ...targets, ...sfn, ...sfnHistory }, answerQueryOrRest);
 }
 
+/** Credentials the fake accepts, and no shared AWS files: nothing of the machine's own AWS setup is read. */
+export const FAKE_AWS_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'AKIDTEST',
+  AWS_SECRET_ACCESS_KEY: 'secret',
+  AWS_CONFIG_FILE: '/nonexistent',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+};
+
 export * from './server.js';
 export * from './state.js';
