@@ -3,8 +3,7 @@
 // metadata is written last, and its presence is what makes a revision
 // registered, so an interrupted push leaves nothing a reader would take.
 
-import { createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { assertSafeName } from '../../model/names.js';
@@ -55,12 +54,16 @@ export class LocalRevisionStore implements RevisionStore {
     await removeDeadTemps(folder);
     const temp = tempPathFor(zip);
     const digest = new DigestStream({ onProgress: input.onProgress });
+    // Open the file before streaming: a stream that opens lazily can create the
+    // file after a failing source has already made us remove it.
+    const file = await open(temp, 'wx');
     try {
-      await pipeline(input.body, digest, createWriteStream(temp), { signal: input.signal });
+      await pipeline(input.body, digest, file.createWriteStream(), { signal: input.signal });
       // Unregister any older revision of this name before its zip is replaced.
       await rm(json, { force: true });
       await rename(temp, zip);
     } catch (err) {
+      await file.close().catch(() => {});
       await rm(temp, { force: true });
       throw err;
     }

@@ -4,7 +4,6 @@
 // the entries' data); only when all are safe is anything written, into a
 // temporary folder that is renamed into place at the end.
 
-import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, open, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, posix } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -171,7 +170,13 @@ async function writeEntries(zip: ZipFile, entries: CheckedEntry[], root: string,
           }
         };
         // With the signal: a Ctrl-C stops a file of gigabytes at the next chunk, not after it.
-        await pipeline(await openStream(zip, e.entry), counted, createWriteStream(dest, { flags: 'wx', mode: e.mode }), signal ? { signal } : {});
+        // Opened before streaming, so no file appears after the caller has removed the folder.
+        const file = await open(dest, 'wx', e.mode);
+        try {
+          await pipeline(await openStream(zip, e.entry), counted, file.createWriteStream(), signal ? { signal } : {});
+        } finally {
+          await file.close().catch(() => {});
+        }
       }
       await chmod(dest, e.mode); // the umask may have trimmed the mode given at creation
     }
