@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // The only file that touches process.exit: main() returns the exit code.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { main } = await import('../dist/cli/main.js');
+// The CLI as `npm run build` bundles it, loaded with its V8 code cache (src/lazy/code-cache.ts).
+const { requireBundle } = await import('../dist/lazy/code-cache.js');
+const { main } = requireBundle(new URL('../dist/lazy/ionflow.cjs', import.meta.url));
 const code = await main(process.argv.slice(2));
 
 // Writes to a pipe are asynchronous: exiting at once would cut the output at

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { didYouMean } from '../text/did-you-mean.js';
 import type { Problem } from '../model/problem.js';
+import { SCHEMA_FILE } from './schema-file.js';
 import { validate } from './schema-validator.generated.js';
 import type { PathSegment, YamlSource } from './yaml-source.js';
 
@@ -25,7 +26,7 @@ let schemaCache: SchemaNode | undefined;
  * schema file is only read when there is an error to explain.
  */
 function schemaFor(path: PathSegment[]): SchemaNode {
-  schemaCache ??= JSON.parse(readFileSync(new URL('../../schemas/deploy.schema.json', import.meta.url), 'utf8')) as SchemaNode;
+  schemaCache ??= JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as SchemaNode;
   const root = schemaCache;
   const deref = (node: unknown): SchemaNode => {
     const n = (node ?? {}) as SchemaNode;

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { AWS_SDK_EXPORTS } from './aws-sdk-exports.js';
+import { requireBundle } from './code-cache.js';
 
 interface Sdk {
   'client-s3': typeof import('@aws-sdk/client-s3');
@@ -38,5 +39,5 @@ let useBundles: boolean | undefined;
  */
 export function requireSdk<N extends Name>(name: N): Bundled<N> {
   useBundles ??= NAMES.every((n) => existsSync(bundlePath(n)));
-  return require(useBundles ? bundlePath(name) : `@aws-sdk/${name}`) as Bundled<N>;
+  return (useBundles ? requireBundle(bundlePath(name)) : require(`@aws-sdk/${name}`)) as Bundled<N>;
 }

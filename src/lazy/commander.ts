@@ -9,17 +9,10 @@
 
 import { createRequire } from 'node:module';
 import type * as Commander from '@commander-js/extra-typings';
+import { bundleOr } from './code-cache.js';
 
-const require = createRequire(import.meta.url);
-
-function load(): typeof Commander {
-  try {
-    return require('./commander.bundle.cjs') as typeof Commander;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw err;
-    return require('@commander-js/extra-typings') as typeof Commander;
-  }
-}
+const load = () =>
+  bundleOr<typeof Commander>(new URL('./commander.bundle.cjs', import.meta.url), () => createRequire(import.meta.url)('@commander-js/extra-typings'));
 
 export const { Command, CommanderError, InvalidArgumentError, Option } = load();
 /** The typed command of extra-typings: its arguments, its options, and the options of its parents. */

@@ -1,9 +1,11 @@
 // `npm run build` bundles three dependencies into dist/lazy/ (see ./yaml.ts,
 // ./commander.ts and ./aws-sdk.ts for why): yaml and commander whole, and of the AWS SDK only the exports
 // listed in ./aws-sdk-exports.ts, from its ES modules so that the rest is
-// left out.
+// left out. And the CLI itself, as tsc wrote it to dist/: see the last entry.
 
 // tsc has compiled the list by the time rolldown runs (see the build script).
+import { isAbsolute } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AWS_SDK_EXPORTS } from '../../dist/lazy/aws-sdk-exports.js';
 
 const ENTRY = 'ionflow-aws-sdk:';
@@ -24,14 +26,14 @@ export default [
     input: 'node_modules/yaml/dist/index.js',
     platform: 'node',
     logLevel: 'warn',
-    output: { file: 'dist/lazy/yaml.bundle.cjs', format: 'cjs', minify: true },
+    output: { file: 'dist/lazy/yaml.bundle.cjs', format: 'cjs', minify: true, dynamicImportInCjs: false },
   },
   {
     input: 'node_modules/@commander-js/extra-typings/index.js',
     platform: 'node',
     logLevel: 'warn',
     // keepNames: commander names its errors after their classes (CommanderError, InvalidArgumentError).
-    output: { file: 'dist/lazy/commander.bundle.cjs', format: 'cjs', minify: true, keepNames: true },
+    output: { file: 'dist/lazy/commander.bundle.cjs', format: 'cjs', minify: true, keepNames: true, dynamicImportInCjs: false },
   },
   {
     input: Object.fromEntries(Object.keys(AWS_SDK_EXPORTS).map((name) => [name, `${ENTRY}${name}`])),
@@ -48,6 +50,28 @@ export default [
       chunkFileNames: 'shared-[hash].cjs',
       cleanDir: true, // no chunks left over from an older build
       keepNames: true, // error and class names stay as the SDK wrote them
+      dynamicImportInCjs: false, // see below
+    },
+  },
+  {
+    // The CLI (dist/cli/main.js and what it imports) as CommonJS: dist/lazy/ionflow.cjs, plus one chunk a
+    // lazily loaded command or back end. bin/ionflow.js loads it with its V8 code cache (./code-cache.ts),
+    // which Node 20 can do for CommonJS only; compiling some 90 ES modules was about a third of an
+    // up-to-date `run` (npm run bench -- run). Packages stay outside (node_modules, and the bundles above,
+    // which ./yaml.ts and the others load by a path relative to themselves: so the chunks sit in
+    // dist/lazy/ too, one folder below dist/ as tsc's output does).
+    input: { ionflow: fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url)) },
+    platform: 'node',
+    external: (id) => !id.startsWith('.') && !isAbsolute(id),
+    logLevel: 'warn',
+    output: {
+      dir: 'dist/lazy',
+      format: 'cjs',
+      entryFileNames: '[name].cjs',
+      chunkFileNames: 'ionflow-[name]-[hash].cjs',
+      // import() of a package becomes require() in every bundle: on Node 20 an import() in a script
+      // compiled from a code cache fails ("A dynamic import callback was not specified").
+      dynamicImportInCjs: false,
     },
   },
 ];

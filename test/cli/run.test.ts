@@ -262,7 +262,7 @@ describe('ionflow run', () => {
       return readFileSync(file, 'utf8').split('\n').filter(Boolean);
     };
     const plain = await loads('plain');
-    expect(plain.some((u) => u.endsWith('/dist/cli/commands/run.js'))).toBe(true);
+    expect(plain.some((u) => /\/dist\/lazy\/ionflow-run-[\w-]+\.cjs$/.test(u))).toBe(true);
     expect(plain.filter((u) => /@aws-sdk|listr2/.test(u))).toEqual([]);
     const tty = await loads('tty');
     expect(tty.some((u) => /listr2/.test(u))).toBe(true);

@@ -23,8 +23,9 @@ describe('the AWS SDK bundles', () => {
         for (const e of exports) if (typeof sdk[e] !== 'function') missing.push(name + '.' + e);
       }
       const cache = Object.keys(createRequire(import.meta.url).cache);
+      const bundles = [...globalThis[Symbol.for('ionflow.code-cache')].exports.keys()];
       console.log(JSON.stringify({
-        bundles: cache.filter((p) => /\\/dist\\/lazy\\/aws-sdk\\/[\\w-]+\\.cjs$/.test(p) && !p.includes('shared-')).length,
+        bundles: bundles.filter((p) => /\\/dist\\/lazy\\/aws-sdk\\/[\\w-]+\\.cjs$/.test(p) && !p.includes('shared-')).length,
         packages: cache.filter((p) => /node_modules\\/@(aws-sdk|smithy)\\//.test(p)),
         missing,
       }));`;

@@ -11,8 +11,9 @@ describe('the yaml bundle', () => {
       const y = await import('./dist/lazy/yaml.js');
       const { createRequire } = await import('node:module');
       const cache = Object.keys(createRequire(import.meta.url).cache);
+      const bundles = [...globalThis[Symbol.for('ionflow.code-cache')].exports.keys()];
       console.log(JSON.stringify({
-        bundle: cache.some((p) => p.endsWith('/dist/lazy/yaml.bundle.cjs')),
+        bundle: bundles.some((p) => p.endsWith('/dist/lazy/yaml.bundle.cjs')),
         pkg: cache.some((p) => p.includes('/node_modules/yaml/')),
         parsed: y.parse('a: [1, 2]'),
       }));`;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { SCHEMA_FILE } from '../../config/schema-file.js';
 import { CONFIG_NAME } from '../../config/discover.js';
 import { DEFAULTS } from '../../config/normalise.js';
 import { IonflowError } from '../../model/errors.js';
@@ -37,7 +37,7 @@ function schemaRef(dir: string): string {
     if (existsSync(installed)) return relativeRef(installed);
     if (dirname(at) === at) break;
   }
-  return relativeRef(fileURLToPath(new URL('../../../schemas/deploy.schema.json', import.meta.url)));
+  return relativeRef(SCHEMA_FILE);
 }
 
 export function starterConfig(app: { key: string; name?: string | undefined }, schema: string): string {
