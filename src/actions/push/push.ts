@@ -11,6 +11,7 @@ import { appOrFail } from '../../config/lookup.js';
 import { checkRevisionFlags } from '../../model/names.js';
 import type { AppConfig, DeployConfig } from '../../model/config.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../../git/archive.js';
+import type { GitFacts } from '../../git/facts.js';
 import { commitOrRefuse, type HeadLocation, locateHead, resolveRev, statusLines } from '../../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
 import { ownFolders } from './own-folders.js';
@@ -27,6 +28,8 @@ export interface PushOptions {
   /** Each line a push tool prints (ion-dev's); default onProgress. */
   onLog?: (line: string) => void;
   backend?: BackendOptions;
+  /** A push of HEAD: where the app is, HEAD and the clean check as the run found them at its start (src/git/facts.ts). */
+  facts?: GitFacts;
 }
 
 export interface PushResult {
@@ -96,8 +99,9 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const storeP = early(createStore(config, appKey, options.backend));
   const excludes = ownFolders(config, app);
   // A plain push (no --rev, no --uname) must start from a clean folder: git status runs alongside locating HEAD.
-  const dirtyP = options.rev || options.uname ? undefined : early(statusLines(app.root, excludes, signal));
-  const loc = await locateHead(app.root, signal);
+  const { facts } = options;
+  const dirtyP = options.rev || options.uname ? undefined : early(facts?.statusLines(app.root, excludes) ?? statusLines(app.root, excludes, signal));
+  const loc = await (facts?.locate(app.root) ?? locateHead(app.root, signal));
 
   const sha = options.uname ? undefined : options.rev ? await resolveRev(loc.top, options.rev, signal) : commitOrRefuse(loc.head);
   const name: RevisionName = sha ? { rev: sha } : { uname: options.uname! };
