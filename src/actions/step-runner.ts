@@ -63,19 +63,23 @@ const stepModules = {
   wait: () => import('./deploy/wait.js'),
 };
 
+/**
+ * HEAD and the clean check from a run's start are its push's own only while no
+ * step ran before it (a `run` step may commit, a confirm leaves time to): asked
+ * at the start for a push that comes first, taken only by a push that started first.
+ */
+export function askFirstPush(config: DeployConfig, pipeline: PipelineConfig, facts: GitFacts): void {
+  const first = pipeline.steps[0];
+  const app = first?.kind === 'push' ? config.apps[first.app] : undefined;
+  if (!app || app.store.kind === 'ion-dev') return;
+  facts.locate(app.root);
+  facts.statusLines(app.root, ownFolders(config, app));
+}
+
 export function realRunner(opts: RealRunnerOptions): StepRunner {
   const { config, backend } = opts;
   const app = pipelineApp(config, opts.pipeline);
   const common = (input: StepInput) => ({ signal: input.signal, onProgress: input.progress, ...(backend ? { backend } : {}) });
-  // HEAD and the clean check from the run's start are the push's own only while no
-  // step ran before it (a `run` step may commit, a confirm leaves time to): asked at
-  // once for a push that comes first, and taken only by a push that started first.
-  const first = opts.pipeline.steps[0];
-  const firstApp = first?.kind === 'push' ? config.apps[first.app] : undefined;
-  if (opts.headFacts && firstApp && firstApp.store.kind !== 'ion-dev') {
-    opts.headFacts.locate(firstApp.root);
-    opts.headFacts.statusLines(firstApp.root, ownFolders(config, firstApp));
-  }
   // Start loading the pipeline's step modules now: they load while preflight
   // waits on git, instead of after it (a run with nothing to do spends its
   // time on little else than loading code and asking git).

@@ -3,7 +3,7 @@
 // the step runner, preflight, and the run's journal.
 
 import { makeAsk, noTerminalError } from '../actions/confirm.js';
-import { appRoot, pipelineApp, realRunner } from '../actions/step-runner.js';
+import { appRoot, askFirstPush, pipelineApp, realRunner } from '../actions/step-runner.js';
 import { loadConfig } from '../config/load.js';
 import { GitFacts } from '../git/facts.js';
 import type { EventSink } from '../engine/events.js';
@@ -81,6 +81,7 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const facts = new GitFacts(ctx.signal);
   const revision = extras.revision?.(repoDir, facts);
   revision?.catch(() => undefined);
+  if (extras.pushesHead) askFirstPush(config, pipeline, facts);
   // Awaited here, not chained: a module whose import is only chained is evaluated after
   // the step modules the runner starts loading below, and its checks would start late.
   const checked = preflight && (await preflight).runPreflight(config, pipeline, backendOptions(ctx), facts);

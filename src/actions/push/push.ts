@@ -108,8 +108,9 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const label = sha ?? options.uname!;
   // --force pushes whatever the store holds: no need to look. Metadata found
   // counts only while the zip it describes is still there, unchanged.
-  const existingP = options.force ? Promise.resolve(undefined) : early(storeP.then((s) => s.get(app.name, label)));
-  const intactP = early(existingP.then(async (found) => (found ? (await storeP).holds(found, signal) : false)));
+  const lookupP = options.force ? undefined : early(storeP.then((s) => s.lookup(app.name, label, signal)));
+  const existingP = early(lookupP ? lookupP.then((l) => l.meta) : Promise.resolve(undefined));
+  const intactP = early(lookupP ? lookupP.then((l) => l.intact) : Promise.resolve(false));
   // The deploy groups are only shown at the end, and asking loads CodeDeploy's
   // client (for S3, ~100 ms of the main thread). When the store already has
   // this commit the push is probably skipped: ask at once (registering needs
