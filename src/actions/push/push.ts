@@ -67,15 +67,25 @@ function early<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** The app folder at `sha`; for a plain push (no --rev) the folder must also be clean (`dirtyP`). */
+/**
+ * The app folder at `sha`; for a plain push (no --rev) the folder must also be clean (`dirtyP`).
+ * What git archives is made at once unless the store already holds this tree (`storedP`).
+ */
 async function committedSource(
   app: AppConfig,
   loc: HeadLocation,
   sha: string,
   dirtyP: Promise<string[]> | undefined,
+  storedP: Promise<RevisionMeta | undefined>,
   signal?: AbortSignal,
 ): Promise<ArchiveSource> {
   const sourceP = early(commitSource(loc, sha, signal));
+  Promise.all([sourceP, storedP]).then(
+    ([source, stored]) => {
+      if (stored?.tree !== source.tree) source.treeish();
+    },
+    () => undefined,
+  );
   const refused = dirtyError(app, (await dirtyP) ?? []);
   if (refused) throw refused;
   return sourceP;
@@ -128,7 +138,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     () => undefined,
   );
 
-  const source = sha ? await committedSource(app, loc, sha, dirtyP, signal) : await workTreeSource(loc, excludes, signal);
+  const source = sha ? await committedSource(app, loc, sha, dirtyP, existingP, signal) : await workTreeSource(loc, excludes, signal);
   const what = sha ? `commit ${sha}${loc.prefix ? ` (folder ${loc.prefix})` : ''}` : `the working tree of ${app.root}`;
 
   const store = await storeP;
@@ -151,7 +161,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   }
 
   // Archiving goes on while the entry points are read (it waits on the pipe, never buffers it all).
-  const archive = streamArchive(loc.top, source.treeish, { signal });
+  const archive = streamArchive(loc.top, await source.treeish(), { signal });
   let entryPoints: EntryPoints | null;
   try {
     entryPoints = await readEntryPoints(app, sha ? { top: loc.top, tree: source.tree } : 'working-tree', signal);
