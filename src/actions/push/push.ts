@@ -113,7 +113,9 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const dirtyP = options.rev || options.uname ? undefined : early(facts?.statusLines(app.root, excludes) ?? statusLines(app.root, excludes, signal));
   const loc = await (facts?.locate(app.root) ?? locateHead(app.root, signal));
 
-  const sha = options.uname ? undefined : options.rev ? await resolveRev(loc.top, options.rev, signal) : commitOrRefuse(loc.head);
+  // A rev that is HEAD's SHA (as watch names each commit) is a commit already: no git call to resolve it.
+  const resolved = async (rev: string) => (rev === loc.head ? rev : resolveRev(loc.top, rev, signal));
+  const sha = options.uname ? undefined : options.rev ? await resolved(options.rev) : commitOrRefuse(loc.head);
   const name: RevisionName = sha ? { rev: sha } : { uname: options.uname! };
   const label = sha ?? options.uname!;
   // --force pushes whatever the store holds: no need to look. Metadata found
