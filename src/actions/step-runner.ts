@@ -9,6 +9,8 @@ import { type DeploymentId, type DeploymentRecord, idField, idText, isFailedDepl
 import type { DeployConfig, PipelineConfig } from '../model/config.js';
 import { InterruptedError, preconditionError, stepError } from '../model/errors.js';
 import type { Ask } from './confirm.js';
+import type { GitFacts } from '../git/facts.js';
+import { ownFolders } from './push/own-folders.js';
 import type { StepFacts } from '../engine/events.js';
 import { DeploymentFailedError } from './deploy/failed-error.js';
 import { type StepInput, type StepOutcome, type StepRunner, withFacts } from '../engine/step-types.js';
@@ -22,6 +24,11 @@ export interface RealRunnerOptions {
   backend?: BackendOptions;
   /** --override-gate: the reason deploys of this run pass promotion gates. */
   overrideGate?: string;
+  /**
+   * The runs push HEAD (plain `run`): what git said of HEAD and the clean check at the
+   * run's start, which a push that is the run's first step takes instead of asking again.
+   */
+  headFacts?: GitFacts;
 }
 
 /** The app a pipeline is about: its push's, else its first deploy's, else the only one. */
@@ -56,25 +63,42 @@ const stepModules = {
   wait: () => import('./deploy/wait.js'),
 };
 
+/**
+ * HEAD and the clean check from a run's start are its push's own only while no
+ * step ran before it (a `run` step may commit, a confirm leaves time to): asked
+ * at the start for a push that comes first, taken only by a push that started first.
+ */
+export function askFirstPush(config: DeployConfig, pipeline: PipelineConfig, facts: GitFacts): void {
+  const first = pipeline.steps[0];
+  const app = first?.kind === 'push' ? config.apps[first.app] : undefined;
+  if (!app || app.store.kind === 'ion-dev') return;
+  facts.locate(app.root);
+  facts.statusLines(app.root, ownFolders(config, app));
+}
+
 export function realRunner(opts: RealRunnerOptions): StepRunner {
   const { config, backend } = opts;
   const app = pipelineApp(config, opts.pipeline);
+  const common = (input: StepInput) => ({ signal: input.signal, onProgress: input.progress, ...(backend ? { backend } : {}) });
   // Start loading the pipeline's step modules now: they load while preflight
   // waits on git, instead of after it (a run with nothing to do spends its
   // time on little else than loading code and asking git).
   for (const kind of new Set(opts.pipeline.steps.map((s) => s.kind))) {
     if (kind in stepModules) stepModules[kind as keyof typeof stepModules]().catch(() => undefined);
   }
-  const common = (input: StepInput) => ({ signal: input.signal, onProgress: input.progress, ...(backend ? { backend } : {}) });
+  const begun = new Set<string>();
 
   return async (step, input): Promise<StepOutcome> => {
     const force = input.run.force;
+    const startsRun = !begun.has(input.run.id);
+    begun.add(input.run.id);
     switch (step.kind) {
       case 'push': {
         const { pushApp } = await stepModules.push();
         const r = input.run.revision;
         const which = r.uname !== undefined ? { uname: r.uname } : r.named && r.rev ? { rev: r.rev } : {};
-        const res = await pushApp(config, step.app, { ...which, force, onLog: (line: string) => input.log(line), ...common(input) });
+        const head = startsRun && opts.headFacts && r.uname === undefined && !r.named ? { facts: opts.headFacts } : {};
+        const res = await pushApp(config, step.app, { ...which, ...head, force, onLog: (line: string) => input.log(line), ...common(input) });
         const revision: RevisionName = res.meta.uname !== undefined ? { uname: res.meta.uname } : { rev: res.meta.rev ?? res.meta.name };
         const facts: StepFacts = { ...revision, store: res.store.where, uploaded: !res.skipped && !res.registeredOnly };
         if (res.ionDev) {

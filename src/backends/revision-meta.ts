@@ -2,7 +2,7 @@
 // and what the digest saw on the way in.
 
 import type { DigestStream } from './digest.js';
-import type { PutRevisionInput } from './types.js';
+import type { PutRevisionInput, RevisionStore, StoredLookup } from './types.js';
 import { type RevisionMeta, revisionName } from '../model/revision.js';
 
 /** Call once the body has been read whole: the file count may only be known then. */
@@ -26,3 +26,12 @@ export async function revisionMeta(input: PutRevisionInput, digest: DigestStream
  * plan both use (metadata without the field, from older pushes, counts as registered).
  */
 export const isRegistered = (meta: RevisionMeta): boolean => meta.registered !== false;
+
+/** A lookup that asks holds() once get() has answered: for stores where each is a cheap local read. */
+export function lookupInTurn(store: RevisionStore, appName: string, name: string, signal?: AbortSignal): StoredLookup {
+  const meta = store.get(appName, name);
+  const intact = meta.then((found) => (found ? store.holds(found, signal) : false));
+  meta.catch(() => undefined);
+  intact.catch(() => undefined);
+  return { meta, intact };
+}

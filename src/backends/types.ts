@@ -21,6 +21,13 @@ export interface PutRevisionInput {
   onProgress?: (bytes: number) => void;
 }
 
+/** What a store holds under a name; each promise already asked, a failure surfacing where it is awaited. */
+export interface StoredLookup {
+  meta: Promise<RevisionMeta | undefined>;
+  /** holds(meta) of the metadata found; false when none was. */
+  intact: Promise<boolean>;
+}
+
 export interface RevisionStore {
   readonly kind: 'local' | 's3' | 'ion-dev';
   /** Human description, e.g. the folder or s3://bucket/prefix. */
@@ -35,6 +42,12 @@ export interface RevisionStore {
    * make a push up to date.
    */
   holds(meta: RevisionMeta, signal?: AbortSignal): Promise<boolean>;
+  /**
+   * get(), and holds() of what it finds, asked together: what a push asks
+   * before deciding to skip. On S3 both requests go out at once, one round
+   * trip instead of two (a push of a new name pays one request that finds nothing).
+   */
+  lookup(appName: string, name: string, signal?: AbortSignal): StoredLookup;
   /** For an already stored revision: make sure it is registered (CodeDeploy); no-op locally. */
   ensureRegistered(meta: RevisionMeta, signal?: AbortSignal): Promise<void>;
   /** A local file holding the zip (downloaded to a temp file for S3). */

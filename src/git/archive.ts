@@ -16,8 +16,24 @@ import { commitDate, git, type HeadLocation, headSha, notIgnored, pathspec, type
 export interface ArchiveSource {
   /** The git tree id of the app folder's content. */
   tree: string;
-  /** What `git archive` is given: a commit, so file times (and bytes) are reproducible. */
-  treeish: string;
+  /**
+   * What `git archive` is given: a commit, so file times (and bytes) are
+   * reproducible. Made on the first call: for a sub-folder app it is a commit
+   * made for it (two git calls), which a push found up to date never needs.
+   */
+  treeish(): Promise<string>;
+}
+
+/** `make` on the first call only; its failure surfaces where a call is awaited. */
+function once(make: () => Promise<string>): () => Promise<string> {
+  let made: Promise<string> | undefined;
+  return () => {
+    if (!made) {
+      made = make();
+      made.catch(() => undefined);
+    }
+    return made;
+  };
 }
 
 // Fixed identity for the helper commits below, so their ids depend on content only.
@@ -51,9 +67,9 @@ function missingFolder(prefix: string, where: string): IonflowError {
 export async function commitSource(loc: HeadLocation, sha: string, signal?: AbortSignal): Promise<ArchiveSource> {
   const tree = sha === loc.head && loc.headTree ? loc.headTree : await subtree(loc.top, sha, loc.prefix, signal);
   if (!tree) throw missingFolder(loc.prefix, `commit ${sha}`);
-  if (!loc.prefix) return { tree, treeish: sha };
-  const date = await commitDate(loc.top, sha, signal);
-  return { tree, treeish: await wrapTree(loc.top, tree, date, `ionflow: ${sha}:${loc.prefix}`, signal) };
+  if (!loc.prefix) return { tree, treeish: async () => sha };
+  const { top, prefix } = loc;
+  return { tree, treeish: once(async () => wrapTree(top, tree, await commitDate(top, sha, signal), `ionflow: ${sha}:${prefix}`, signal)) };
 }
 
 /**
@@ -83,7 +99,8 @@ export async function workTreeSource(loc: RepoLocation, excludes: string[] = [],
     const tree = await subtree(loc.top, root, loc.prefix, signal);
     if (!tree) throw missingFolder(loc.prefix, 'the working tree');
     const date = head ? await commitDate(loc.top, head, signal) : '315532800 +0000';
-    return { tree, treeish: await wrapTree(loc.top, tree, date, 'ionflow: working tree', signal) };
+    const treeish = await wrapTree(loc.top, tree, date, 'ionflow: working tree', signal);
+    return { tree, treeish: async () => treeish };
   } finally {
     await rm(temp, { recursive: true, force: true });
   }

@@ -180,6 +180,42 @@ describe('ionflow run', () => {
     expect(current(repo, 'dev')).toBe('wip-1');
   });
 
+  it('a push after a step that commits or edits takes HEAD and the tree as they are when the push starts', async () => {
+    const p = `  bump:
+    steps:
+      - run: git commit -q --allow-empty -m bump
+      - push: shop
+      - deploy: dev
+  edit:
+    steps:
+      - run: echo more >> src/app.txt
+      - push: shop
+`;
+    repo = appRepo(p);
+    const before = repo.head();
+    const bumped = await ionflow(repo, ['run', 'bump', '--output', 'jsonl']);
+    expect(bumped.code).toBe(0);
+    const after = repo.head();
+    expect(after).not.toBe(before);
+    expect(events(bumped.stdout)[0]).toMatchObject({ type: 'run-start', rev: before });
+    expect(ends(bumped.stdout)['push-shop']).toMatchObject({ status: 'succeeded', rev: after });
+    expect(current(repo, 'dev')).toBe(after);
+
+    const edited = await ionflow(repo, ['run', 'edit', '--output', 'jsonl']);
+    expect(edited.code).toBe(3);
+    expect(ends(edited.stdout)['push-shop']?.status).toBe('failed');
+    expect(edited.stderr).toMatch(/You must either specify a uname or push from a clean git commit/);
+  });
+
+  it('without git on PATH, preflight says git cannot be run and nothing is pushed (exit 3)', async () => {
+    repo = appRepo();
+    const res = await ionflow(repo, ['run', 'dev', '--output', 'jsonl'], { PATH: repo.home });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/^FAILED +git: git cannot be run: git --version could not start: .*ENOENT.* — fix: install git and put it on PATH$/m);
+    expect(res.stderr).toMatch(/^error: preflight: 2 of \d+ checks failed; nothing was pushed or deployed$/m);
+    expect(existsSync(join(repo.dir, '.ionflow/store'))).toBe(false);
+  });
+
   it('SIGINT stops the run at the step in flight: run-end interrupted, exit 130, nothing after it', async () => {
     const p = `  slow:
     steps:

@@ -24,10 +24,10 @@ describe('archiving a commit', () => {
     repo.write({ 'debug.log': 'ignored', 'untracked.txt': 'not committed' });
     const sha = repo.head();
     const source = await commitSource(await locateRepo(repo.dir), sha);
-    expect(source.treeish).toBe(sha);
+    expect(await source.treeish()).toBe(sha);
     expect(source.tree).toBe(repo.git('rev-parse', `${sha}^{tree}`));
-    const first = await archiveTo(repo, source.treeish, 'one.zip');
-    const second = await archiveTo(repo, source.treeish, 'two.zip');
+    const first = await archiveTo(repo, await source.treeish(), 'one.zip');
+    const second = await archiveTo(repo, await source.treeish(), 'two.zip');
     expect(first.equals(second)).toBe(true);
     const listed = repo.git('ls-tree', '-r', '--name-only', sha).split('\n').sort();
     expect(await zipNames(join(repo.home, 'one.zip'))).toEqual(listed);
@@ -39,11 +39,11 @@ describe('archiving a commit', () => {
     const loc = await locateRepo(join(repo.dir, 'apps/shop'));
     const source = await commitSource(loc, sha);
     expect(source.tree).toBe(repo.git('rev-parse', `${sha}:apps/shop`));
-    const first = await archiveTo(repo, source.treeish, 'one.zip');
+    const first = await archiveTo(repo, await source.treeish(), 'one.zip');
     // git stamps a bare tree with the current time: a second later the bytes must not change.
     await new Promise((r) => setTimeout(r, 1100));
     const again = await commitSource(loc, sha);
-    const second = await archiveTo(repo, again.treeish, 'two.zip');
+    const second = await archiveTo(repo, await again.treeish(), 'two.zip');
     expect(first.equals(second)).toBe(true);
     expect(await zipNames(join(repo.home, 'one.zip'))).toEqual(['deps.edn', 'src/shop.clj']);
   });
@@ -66,7 +66,7 @@ describe('archiving the working tree (uname)', () => {
     const indexBefore = readFileSync(join(repo.dir, '.git/index'));
 
     const source = await workTreeSource(await locateRepo(repo.dir));
-    await archiveTo(repo, source.treeish, 'uname.zip');
+    await archiveTo(repo, await source.treeish(), 'uname.zip');
     const files = await zipFiles(join(repo.home, 'uname.zip'));
     expect([...files.keys()].sort()).toEqual(['.gitignore', 'a.txt', 'new.txt', 'staged.txt']);
     expect(files.get('a.txt')?.toString()).toBe('edited');
@@ -78,7 +78,7 @@ describe('archiving the working tree (uname)', () => {
   it('works before the first commit and leaves out excluded folders', async () => {
     repo = makeRepo({ 'app.clj': '(ns app)', '.ionflow/store/shop/x.zip': 'old revision' }, { commit: false });
     const source = await workTreeSource(await locateRepo(repo.dir), ['.ionflow/store']);
-    await archiveTo(repo, source.treeish, 'first.zip');
+    await archiveTo(repo, await source.treeish(), 'first.zip');
     expect(await zipNames(join(repo.home, 'first.zip'))).toEqual(['app.clj']);
     expect(repo.git('status', '--porcelain')).toBe('?? .ionflow/\n?? app.clj'.trim());
   });

@@ -76,6 +76,7 @@ export const zipStore: RevisionStore = {
     throw new Error('not in tests');
   },
   holds: async () => true,
+  lookup: () => ({ meta: Promise.resolve(undefined), intact: Promise.resolve(false) }),
   ensureRegistered: async () => {},
   fetchZip: async (meta) => ({ path: meta.location, cleanup: async () => {} }),
   list: async () => [],

@@ -8,10 +8,25 @@ import { access, stat } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import { type AppSpec, parseAppSpec } from '../../backends/local/appspec.js';
 import type { AppConfig, LocalGroupConfig } from '../../model/config.js';
+import type { GitFacts } from '../../git/facts.js';
 import { git, locateRepo } from '../../git/git.js';
+import { ProcessError } from '../../process.js';
 import { type CheckResult, failed, firstLine, ok } from './results.js';
 
-export async function checkGit(): Promise<CheckResult> {
+/** Whether `err` (or what caused it) is a git process that ran and exited: git is there. */
+function gitRan(err: unknown): boolean {
+  for (let e = err; e instanceof Error; e = e.cause) if (e instanceof ProcessError && e.exitCodeOfProcess !== undefined) return true;
+  return false;
+}
+
+/**
+ * git is there. A run has started git already, to locate its app: a process
+ * that ran proves it without one more (`git --version` was a process on every
+ * run). Only when that one could not start is --version asked, for the same
+ * report `ionflow check` gives, which asks it to show the version.
+ */
+export async function checkGit(started?: Promise<unknown>): Promise<CheckResult> {
+  if (started && (await started.then(() => true, gitRan))) return ok('git', 'runs');
   try {
     return ok('git', (await git(process.cwd(), ['--version'])).replace(/^git version /, 'version '));
   } catch (err) {
@@ -19,10 +34,11 @@ export async function checkGit(): Promise<CheckResult> {
   }
 }
 
-export async function checkRepo(app: AppConfig): Promise<CheckResult> {
+/** The app root is in a repository; a run's `facts` locate it once for the run, preflight and the first push. */
+export async function checkRepo(app: AppConfig, facts?: GitFacts): Promise<CheckResult> {
   const subject = `app ${app.key}`;
   try {
-    const { top } = await locateRepo(app.root);
+    const { top } = await (facts ? facts.locate(app.root) : locateRepo(app.root));
     return ok(subject, `${app.root} is in the git repository ${top}`);
   } catch (err) {
     return failed(subject, firstLine(err), `run \`git init\` in ${app.root} (or set apps.${app.key}.root) and commit the app`);

@@ -5,15 +5,24 @@
 
 import type { AwsClients } from '../../backends/aws/clients.js';
 import type { BackendOptions } from '../../backends/types.js';
+import type { GitFacts } from '../../git/facts.js';
 import type { DeployConfig, PipelineConfig } from '../../model/config.js';
 import { preconditionError } from '../../model/errors.js';
 import * as local from './local-checks.js';
 import { type CheckResult, failed, resultLine } from './results.js';
 import { scopeOf } from './scope.js';
 
-export async function runPreflight(config: DeployConfig, pipeline: PipelineConfig | undefined, backend: BackendOptions = {}): Promise<CheckResult[]> {
+/** `facts`: a run's, whose git questions its revision and first push share. */
+export async function runPreflight(
+  config: DeployConfig,
+  pipeline: PipelineConfig | undefined,
+  backend: BackendOptions = {},
+  facts?: GitFacts,
+): Promise<CheckResult[]> {
   const { apps, groups, profiles } = scopeOf(config, pipeline);
-  const checks: Promise<CheckResult>[] = [local.checkGit(), ...apps.map((app) => local.checkRepo(app))];
+  const repoChecks = apps.map((app) => local.checkRepo(app, facts));
+  const located = facts && apps[0] ? facts.locate(apps[0].root) : undefined;
+  const checks: Promise<CheckResult>[] = [local.checkGit(located), ...repoChecks];
   if (apps.some((app) => app.store.kind === 'ion-dev')) {
     // lazy: ion-dev-checks costs 10 ms; only ion-dev apps need it (npm run bench -- imports; node -e 0: 85 ms)
     const { checkIonDevCommand } = await import('./ion-dev-checks.js');
@@ -62,11 +71,10 @@ export async function runPreflight(config: DeployConfig, pipeline: PipelineConfi
 }
 
 /**
- * `run` and `watch` before their first step: print what needs attention, and refuse
- * (exit 3) when any check failed, before anything is pushed.
+ * `run` and `watch` before their first step: print what needs attention in
+ * the results, and refuse (exit 3) when any check failed, before anything is pushed.
  */
-export async function enforcePreflight(config: DeployConfig, pipeline: PipelineConfig, backend: BackendOptions, log: (line: string) => void): Promise<void> {
-  const results = await runPreflight(config, pipeline, backend);
+export function enforcePreflight(results: CheckResult[], log: (line: string) => void): void {
   // A run shows what needs attention; `ionflow check` lists every check.
   for (const r of results) if (r.status !== 'ok') log(resultLine(r));
   const bad = results.filter((r) => r.status === 'failed');

@@ -11,6 +11,7 @@ import { appOrFail } from '../../config/lookup.js';
 import { checkRevisionFlags } from '../../model/names.js';
 import type { AppConfig, DeployConfig } from '../../model/config.js';
 import { type ArchiveSource, commitSource, streamArchive, workTreeSource } from '../../git/archive.js';
+import type { GitFacts } from '../../git/facts.js';
 import { commitOrRefuse, type HeadLocation, locateHead, resolveRev, statusLines } from '../../git/git.js';
 import { describeEntryPoints, readEntryPoints } from './entry-points.js';
 import { ownFolders } from './own-folders.js';
@@ -27,6 +28,8 @@ export interface PushOptions {
   /** Each line a push tool prints (ion-dev's); default onProgress. */
   onLog?: (line: string) => void;
   backend?: BackendOptions;
+  /** A push of HEAD: where the app is, HEAD and the clean check as the run found them at its start (src/git/facts.ts). */
+  facts?: GitFacts;
 }
 
 export interface PushResult {
@@ -64,15 +67,25 @@ function early<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
-/** The app folder at `sha`; for a plain push (no --rev) the folder must also be clean (`dirtyP`). */
+/**
+ * The app folder at `sha`; for a plain push (no --rev) the folder must also be clean (`dirtyP`).
+ * What git archives is made at once unless the store already holds this tree (`storedP`).
+ */
 async function committedSource(
   app: AppConfig,
   loc: HeadLocation,
   sha: string,
   dirtyP: Promise<string[]> | undefined,
+  storedP: Promise<RevisionMeta | undefined>,
   signal?: AbortSignal,
 ): Promise<ArchiveSource> {
   const sourceP = early(commitSource(loc, sha, signal));
+  Promise.all([sourceP, storedP]).then(
+    ([source, stored]) => {
+      if (stored?.tree !== source.tree) source.treeish();
+    },
+    () => undefined,
+  );
   const refused = dirtyError(app, (await dirtyP) ?? []);
   if (refused) throw refused;
   return sourceP;
@@ -96,16 +109,20 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const storeP = early(createStore(config, appKey, options.backend));
   const excludes = ownFolders(config, app);
   // A plain push (no --rev, no --uname) must start from a clean folder: git status runs alongside locating HEAD.
-  const dirtyP = options.rev || options.uname ? undefined : early(statusLines(app.root, excludes, signal));
-  const loc = await locateHead(app.root, signal);
+  const { facts } = options;
+  const dirtyP = options.rev || options.uname ? undefined : early(facts?.statusLines(app.root, excludes) ?? statusLines(app.root, excludes, signal));
+  const loc = await (facts?.locate(app.root) ?? locateHead(app.root, signal));
 
-  const sha = options.uname ? undefined : options.rev ? await resolveRev(loc.top, options.rev, signal) : commitOrRefuse(loc.head);
+  // A rev that is HEAD's SHA (as watch names each commit) is a commit already: no git call to resolve it.
+  const resolved = async (rev: string) => (rev === loc.head ? rev : resolveRev(loc.top, rev, signal));
+  const sha = options.uname ? undefined : options.rev ? await resolved(options.rev) : commitOrRefuse(loc.head);
   const name: RevisionName = sha ? { rev: sha } : { uname: options.uname! };
   const label = sha ?? options.uname!;
   // --force pushes whatever the store holds: no need to look. Metadata found
   // counts only while the zip it describes is still there, unchanged.
-  const existingP = options.force ? Promise.resolve(undefined) : early(storeP.then((s) => s.get(app.name, label)));
-  const intactP = early(existingP.then(async (found) => (found ? (await storeP).holds(found, signal) : false)));
+  const lookupP = options.force ? undefined : early(storeP.then((s) => s.lookup(app.name, label, signal)));
+  const existingP = early(lookupP ? lookupP.then((l) => l.meta) : Promise.resolve(undefined));
+  const intactP = early(lookupP ? lookupP.then((l) => l.intact) : Promise.resolve(false));
   // The deploy groups are only shown at the end, and asking loads CodeDeploy's
   // client (for S3, ~100 ms of the main thread). When the store already has
   // this commit the push is probably skipped: ask at once (registering needs
@@ -123,7 +140,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
     () => undefined,
   );
 
-  const source = sha ? await committedSource(app, loc, sha, dirtyP, signal) : await workTreeSource(loc, excludes, signal);
+  const source = sha ? await committedSource(app, loc, sha, dirtyP, existingP, signal) : await workTreeSource(loc, excludes, signal);
   const what = sha ? `commit ${sha}${loc.prefix ? ` (folder ${loc.prefix})` : ''}` : `the working tree of ${app.root}`;
 
   const store = await storeP;
@@ -146,7 +163,7 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   }
 
   // Archiving goes on while the entry points are read (it waits on the pipe, never buffers it all).
-  const archive = streamArchive(loc.top, source.treeish, { signal });
+  const archive = streamArchive(loc.top, await source.treeish(), { signal });
   let entryPoints: EntryPoints | null;
   try {
     entryPoints = await readEntryPoints(app, sha ? { top: loc.top, tree: source.tree } : 'working-tree', signal);

@@ -16,7 +16,7 @@ import { assertSafeName } from '../../model/names.js';
 import { InterruptedError, isAbortError } from '../../model/errors.js';
 import { DigestStream } from '../digest.js';
 import { isRegistered, revisionMeta } from '../revision-meta.js';
-import type { PutRevisionInput, RevisionStore } from '../types.js';
+import type { PutRevisionInput, RevisionStore, StoredLookup } from '../types.js';
 import { type RevisionMeta, revisionName } from '../../model/revision.js';
 import { requireSdk } from '../../lazy/aws-sdk.js';
 import type { AwsClients, S3Api } from './clients.js';
@@ -41,6 +41,9 @@ export interface S3StoreOptions {
 }
 
 const MISSING = new Set(['NoSuchKey', 'NotFound']);
+
+/** The zip found (its ETag, undefined when missing) is the one the metadata records. */
+const sameETag = (eTag: string | undefined, meta: RevisionMeta): boolean => eTag !== undefined && eTag === meta.s3?.eTag;
 
 export class S3RevisionStore implements RevisionStore {
   readonly kind = 's3' as const;
@@ -168,13 +171,37 @@ export class S3RevisionStore implements RevisionStore {
 
   async holds(meta: RevisionMeta, signal?: AbortSignal): Promise<boolean> {
     const Key = meta.s3?.key ?? this.key(meta.appName, meta.name, 'zip');
+    return sameETag(await this.eTagOf(Key, signal), meta);
+  }
+
+  /**
+   * The zip's HEAD goes out with the metadata's GET, to the key a push of this
+   * name writes; metadata that names another key (an older prefix) is asked
+   * about that key once it is known. A HEAD that finds nothing, or fails, matters
+   * only when metadata was found.
+   */
+  lookup(appName: string, name: string, signal?: AbortSignal): StoredLookup {
+    const Key = this.key(appName, name, 'zip');
+    const eTag = this.eTagOf(Key, signal);
+    const meta = this.get(appName, name);
+    const intact = meta.then(async (found) => {
+      if (!found) return false;
+      if ((found.s3?.key ?? Key) !== Key) return this.holds(found, signal);
+      return sameETag(await eTag, found);
+    });
+    for (const p of [eTag, meta, intact]) p.catch(() => undefined);
+    return { meta, intact };
+  }
+
+  /** The ETag of the key's current object, undefined when there is none. */
+  private async eTagOf(Key: string, signal?: AbortSignal): Promise<string | undefined> {
     try {
       // The key's current object, as a deploy downloads it: no VersionId,
       // which would need s3:GetObjectVersion on a versioned bucket.
       const head = await (await this.s3()).headObject({ Bucket: this.options.bucket, Key }, signal);
-      return (head.ETag ?? '').replaceAll('"', '') === meta.s3?.eTag;
+      return (head.ETag ?? '').replaceAll('"', '');
     } catch (err) {
-      if (MISSING.has((err as Error).name)) return false;
+      if (MISSING.has((err as Error).name)) return undefined;
       throw toIonflowError(err, `checking s3://${this.options.bucket}/${Key}`);
     }
   }

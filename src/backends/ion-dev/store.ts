@@ -7,7 +7,8 @@
 import type { IonDevConfig } from '../../model/config.js';
 import { IonflowError } from '../../model/errors.js';
 import type { RevisionMeta, RevisionName } from '../../model/revision.js';
-import type { RevisionStore } from '../types.js';
+import { lookupInTurn } from '../revision-meta.js';
+import type { RevisionStore, StoredLookup } from '../types.js';
 
 const notOurs = (what: string) =>
   new IonflowError('usage', `an ion-dev app's revisions are Datomic's: ionflow cannot ${what} them`, {
@@ -49,6 +50,10 @@ export class IonDevRevisionStore implements RevisionStore {
 
   async holds(): Promise<boolean> {
     return true;
+  }
+
+  lookup(appName: string, name: string): StoredLookup {
+    return lookupInTurn(this, appName, name);
   }
 
   async ensureRegistered(): Promise<void> {}

@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { assertSafeName } from '../../model/names.js';
 import { IonflowError } from '../../model/errors.js';
-import type { PutRevisionInput, RevisionStore } from '../types.js';
+import type { PutRevisionInput, RevisionStore, StoredLookup } from '../types.js';
 import { type RevisionMeta, revisionName } from '../../model/revision.js';
 import { DigestStream } from '../digest.js';
-import { revisionMeta } from '../revision-meta.js';
+import { lookupInTurn, revisionMeta } from '../revision-meta.js';
 import { removeDeadTemps, tempPathFor, writeFileAtomic } from '../../fs/atomic-write.js';
 import { jsonText } from '../../text/json.js';
 import { orIfMissing } from '../../fs/or-if-missing.js';
@@ -75,6 +75,10 @@ export class LocalRevisionStore implements RevisionStore {
   async holds(meta: RevisionMeta): Promise<boolean> {
     const info = await stat(this.paths(meta.appName, meta.name).zip).catch(() => undefined);
     return info?.isFile() === true && info.size === meta.size;
+  }
+
+  lookup(appName: string, name: string): StoredLookup {
+    return lookupInTurn(this, appName, name);
   }
 
   async ensureRegistered(): Promise<void> {}

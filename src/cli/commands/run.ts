@@ -5,7 +5,8 @@
 // The setup, shared with `watch`, is ../session.ts.
 
 import { failureLine, newRunId, type RunResult, runPipeline } from '../../engine/engine.js';
-import { requireHead, resolveRev } from '../../git/git.js';
+import type { GitFacts } from '../../git/facts.js';
+import { commitOrRefuse, resolveRev } from '../../git/git.js';
 import { noteResumes } from '../../journal/journal.js';
 import type { RunRevision } from '../../engine/step-types.js';
 import { ExitCode, InterruptedError, IonflowError, usageError } from '../../model/errors.js';
@@ -24,16 +25,23 @@ export function outcomeError(result: RunResult): IonflowError | undefined {
   return new IonflowError(kind, failureLine(failure), { hint, cause: err, trailer });
 }
 
-async function runRevision(repoDir: string, options: RunCommandOptions, signal: AbortSignal): Promise<RunRevision> {
+async function runRevision(repoDir: string, options: RunCommandOptions, signal: AbortSignal, facts: GitFacts): Promise<RunRevision> {
   if (options.uname !== undefined) return { uname: options.uname, named: false };
   if (options.rev !== undefined) return { rev: await resolveRev(repoDir, options.rev, signal), named: true };
-  return { rev: await requireHead(repoDir, signal), named: false };
+  // HEAD, as preflight and a first push see it: located once (src/git/facts.ts).
+  return { rev: commitOrRefuse((await facts.locate(repoDir)).head), named: false };
 }
 
 export default async function run(ctx: CliContext, options: RunCommandOptions, pipelineKey?: string): Promise<number> {
   const resume = options.resume !== undefined && options.resume !== false;
   // The revision is asked of git while preflight runs (a resumed run takes its journal's instead).
-  const session = await openSession(ctx, options, pipelineKey, resume ? {} : { revision: (dir) => runRevision(dir, options, ctx.signal) });
+  const pushesHead = !resume && options.rev === undefined && options.uname === undefined;
+  const session = await openSession(
+    ctx,
+    options,
+    pipelineKey,
+    resume ? {} : { revision: (dir, facts) => runRevision(dir, options, ctx.signal, facts), pushesHead },
+  );
   let runner = session.runner;
   let revision: RunRevision;
   let emit = session.emit;
@@ -56,7 +64,7 @@ export default async function run(ctx: CliContext, options: RunCommandOptions, p
       if (e.type === 'run-start') noteResumes(session.config.dir, e.run, resumed);
     };
   } else {
-    revision = await (session.revision ?? runRevision(session.repoDir, options, ctx.signal));
+    revision = await (session.revision ?? runRevision(session.repoDir, options, ctx.signal, session.facts));
   }
   const runId = newRunId();
   const result = await runPipeline({

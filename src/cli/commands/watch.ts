@@ -3,7 +3,7 @@
 // so the commit is pushed as it is in git, whatever the work tree holds.
 
 import { runPipeline } from '../../engine/engine.js';
-import { requireHead } from '../../git/git.js';
+import { commitOrRefuse } from '../../git/git.js';
 import { usageError } from '../../model/errors.js';
 import { watchCommitFiles } from '../../watch/commit-watcher.js';
 import { commitSubject, gitDirs, readHead } from '../../watch/git-dirs.js';
@@ -23,7 +23,7 @@ export default async function watch(ctx: CliContext, options: WatchCommandOption
   const session = await openSession(ctx, options, pipelineKey);
   const { renderer, repoDir } = session;
   const dirs = await gitDirs(repoDir, ctx.signal);
-  await requireHead(repoDir, ctx.signal);
+  commitOrRefuse((await session.facts.locate(repoDir)).head);
 
   renderer.note(`watching ${repoDir} for new commits (pipeline ${session.pipeline.key}, on new commit: ${options.onNewCommit ?? 'queue'})`);
   await watchLoop({

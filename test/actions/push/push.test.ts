@@ -173,12 +173,17 @@ describe('pushApp with the local store', () => {
   it('a sub-folder app archives only its folder, relative paths, checks only that folder, named by the repo SHA', async () => {
     repo = makeRepo({ 'apps/shop/src/core.clj': '(ns core)', 'apps/shop/resources/datomic/ion-config.edn': ION, 'lib/x.txt': 'x' });
     repo.write({ 'lib/untracked.txt': 'outside the app folder' });
-    const result = await pushApp(pushConfig({ dir: repo.dir, root: 'apps/shop' }), 'shop');
+    const config = pushConfig({ dir: repo.dir, root: 'apps/shop' });
+    const result = await pushApp(config, 'shop');
     expect(result.meta.rev).toBe(repo.head());
     expect(result.meta.tree).toBe(repo.git('rev-parse', 'HEAD:apps/shop'));
     expect(result.meta.entryPoints).toMatchObject({ appName: 'shop' });
     const zip = join(repo.dir, 'apps/shop/.ionflow/store/shop', `${repo.head()}.zip`);
     expect(await zipNames(zip)).toEqual(['resources/datomic/ion-config.edn', 'src/core.clj']);
+    const bytes = readFileSync(zip);
+    expect((await pushApp(config, 'shop')).skipped).toBe(true);
+    expect((await pushApp(config, 'shop', { force: true })).skipped).toBe(false);
+    expect(readFileSync(zip).equals(bytes)).toBe(true);
   });
 
   it('reads entry points from the pushed commit, not from the working tree', async () => {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients } from '../../../src/backends/aws/clients.js';
 import { S3RevisionStore } from '../../../src/backends/aws/s3-store.js';
@@ -182,6 +182,31 @@ describe('S3 revision store against s3rver and the fake CodeDeploy', () => {
       .catch((e: unknown) => e)) as IonflowError;
     expect(err.message).toBe(`checking s3://${aws.s3.bucket}/datomic/apps/shop/checked.zip: HTTP 403 Forbidden`);
     expect(err.hint).toMatch(/not allowed/);
+  });
+
+  it('lookup asks for the metadata and the zip at once, with the answers holds() gives', async () => {
+    const meta = await store().put(input(randomBytes(100_000), { name: { uname: 'looked' } }));
+    const found = store().lookup('shop', 'looked');
+    expect(await found.meta).toEqual(meta);
+    expect(await found.intact).toBe(true);
+    // Metadata naming another key (an older prefix) is asked about that key.
+    const moved = { ...meta, name: 'moved', uname: 'moved' };
+    await direct().send(new PutObjectCommand({ Bucket: aws.s3.bucket, Key: 'datomic/apps/shop/moved.json', Body: JSON.stringify(moved) }));
+    expect(await store().lookup('shop', 'moved').intact).toBe(true);
+    await direct().send(new DeleteObjectCommand({ Bucket: aws.s3.bucket, Key: 'datomic/apps/shop/looked.zip' }));
+    expect(await store().lookup('shop', 'looked').intact).toBe(false);
+    expect(await store().lookup('shop', 'moved').intact).toBe(false);
+
+    // A refused HEAD matters only where metadata was found.
+    await store().put(input(randomBytes(1000), { name: { uname: 'refused' } }));
+    aws.proxy.setRule((req) => (req.method === 'HEAD' ? { status: 403, code: 'AccessDenied' } : undefined));
+    const none = store().lookup('shop', 'never-pushed');
+    expect(await none.meta).toBeUndefined();
+    expect(await none.intact).toBe(false);
+    const err = (await store()
+      .lookup('shop', 'refused')
+      .intact.catch((e: unknown) => e)) as IonflowError;
+    expect(err.message).toBe(`checking s3://${aws.s3.bucket}/datomic/apps/shop/refused.zip: HTTP 403 Forbidden`);
   });
 
   it('registers no version for an unversioned bucket', async () => {
