@@ -70,7 +70,6 @@ import type { ProfileConfig } from '../../model/config.js';
 import { requireSdk } from '../../lazy/aws-sdk.js';
 import type { BackendOptions } from '../types.js';
 import { namesProfile } from './names-profile.js';
-import { hashPayloadsOffThread } from './payload-hash.js';
 import { requireProfile } from './profiles.js';
 import { honourSignal, requestHandlerSettings } from './request-limits.js';
 
@@ -218,7 +217,6 @@ export function createAwsClients(profile: ProfileConfig | undefined, options: Ba
       });
       namesProfile(client, settings.profile);
       honourSignal(client, options.signal);
-      hashPayloadsOffThread(client);
       return {
         client,
         getObject: bind(client, sdk.GetObjectCommand),
