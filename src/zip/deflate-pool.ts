@@ -15,8 +15,11 @@
 // The first files are deflated right here instead: a push of a few files
 // (a small app) does not pay for starting a worker (about 20 ms of CPU).
 
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Worker } from 'node:worker_threads';
 import { deflateRawSync } from 'node:zlib';
+
+const require = createRequire(import.meta.url);
 
 /** Files deflated on the calling thread before a worker is started. */
 const INLINE_FILES = 48;
@@ -94,6 +97,8 @@ export class DeflatePool {
 
   private start(): Worker {
     if (this.worker) return this.worker;
+    // lazy: node:worker_threads costs about 3 ms to load; a push of up to INLINE_FILES files never needs it
+    const { Worker } = require('node:worker_threads') as typeof import('node:worker_threads');
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.on('message', (out: Uint8Array[]) => {
       const pending = this.sent.shift() ?? [];
