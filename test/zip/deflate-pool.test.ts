@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DeflatePool } from '../../src/zip/deflate-pool.js';
 import { looksIncompressible } from '../../src/zip/entropy.js';
@@ -38,19 +38,11 @@ describe('DeflatePool', () => {
     expect(Buffer.concat(b).equals(Buffer.concat(a))).toBe(true);
   });
 
-  it('gives each file the bytes of its own deflate, whether deflated inline or in the worker', async () => {
-    const files = Array.from({ length: 200 }, (_, i) => text(i));
-    const out = await deflateAll(files, true);
-    for (const [i, o] of out.entries()) expect(o.equals(deflateRawSync(files[i]!, { level: 6 }))).toBe(true);
-  });
-
-  it('rejects work still pending when it is closed', async () => {
+  it('rejects work after it is closed', async () => {
     const pool = new DeflatePool(6);
-    // The first files are deflated at once; the later ones wait for the worker.
-    const all = Array.from({ length: 100 }, (_, i) => pool.deflate(text(i)));
+    const pending = pool.deflate(text(1));
     pool.close();
-    await expect(all.at(-1)).rejects.toThrow();
-    await Promise.allSettled(all);
+    await expect(pending).rejects.toThrow();
   });
 });
 
