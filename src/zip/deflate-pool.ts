@@ -14,7 +14,10 @@ import { constants, createDeflateRaw, type DeflateRaw } from 'node:zlib';
 
 // Measured on a 2-core machine, pushing 140 MiB to S3: three streams beat two
 // and four (which starve the main thread that uploads). libuv runs 4 threads
-// by default, so one stays free for file system work.
+// by default, so one stays free for file system work. Batching small files to
+// one worker thread that deflates each from a fresh state (issue 18) took
+// 90 ms off the main thread of the 5,000-file push but none off the machine:
+// fresh zlib states cost what this pool's dispatch and resets cost (1.007×).
 const LANES = 3;
 
 interface Job {

@@ -35,6 +35,11 @@ export interface S3StoreOptions {
    * defaults keep a 1 GiB push under 150 MiB RSS (142 MiB, bench/memory.bench.mjs).
    * Larger parts or more of them in flight were no faster on the 5,000-file
    * bench push (8 MiB × 2, 5 MiB × 4, 16 MiB × 1: within the noise of 5 runs).
+   * Nor were (issue 18, 20 and 14 alternating pushes): each part's SigV4
+   * payload hash computed on the thread pool by WebCrypto (1.02×: its digest
+   * copies the 5 MiB part first, which cost the main thread what the hash
+   * did), and the S3 client's `expectContinueHeader: false` (1.04×). On 2
+   * cores the push is CPU-bound, so moving work between threads gains nothing.
    */
   partSize?: number;
   queueSize?: number;
