@@ -5,6 +5,7 @@
 import { makeAsk, noTerminalError } from '../actions/confirm.js';
 import { appRoot, askFirstPush, pipelineApp, realRunner } from '../actions/step-runner.js';
 import { loadConfig } from '../config/load.js';
+import { pipelineOrFail } from '../config/lookup.js';
 import { GitFacts } from '../git/facts.js';
 import type { EventSink } from '../engine/events.js';
 import type { RunRevision, StepRunner } from '../engine/step-types.js';
@@ -14,7 +15,6 @@ import { usageError } from '../model/errors.js';
 import { checkRevisionFlags } from '../model/names.js';
 import { createRenderer } from '../render/renderer.js';
 import { type OutputOption, type Renderer, resolveOutputMode } from '../render/types.js';
-import { unknownNameMessage } from '../text/did-you-mean.js';
 import { backendOptions, type CliContext } from './context.js';
 
 export interface RunCommandOptions {
@@ -63,12 +63,7 @@ export async function openSession(ctx: CliContext, options: RunCommandOptions, p
   const preflight = options.preflight === false ? undefined : import('../actions/preflight/preflight.js');
   preflight?.catch(() => undefined);
   const config = await loadConfig({ config: ctx.global.config, cwd: ctx.cwd, resolveSymbols: true, warn: ctx.log });
-  const pipeline = pipelineKey === undefined ? undefined : config.pipelines[pipelineKey];
-  if (!pipeline) {
-    throw usageError(unknownNameMessage('pipeline', pipelineKey ?? '', Object.keys(config.pipelines)), {
-      hint: 'see them with: ionflow list',
-    });
-  }
+  const pipeline = pipelineOrFail(config, pipelineKey ?? '');
   checkRevisionFlags(options);
   // Refuse before anything is pushed rather than at the confirm step, half-way through.
   const confirm = pipeline.steps.find((s) => s.kind === 'confirm');

@@ -3,8 +3,8 @@
 // that names the keys there are.
 
 import type { AppConfig, DeployConfig, PipelineConfig } from '../model/config.js';
-import { IonflowError, usageError } from '../model/errors.js';
-import { didYouMean, unknownNameMessage } from '../text/did-you-mean.js';
+import { usageError } from '../model/errors.js';
+import { unknownNameMessage } from '../text/did-you-mean.js';
 
 /** The app of this key. */
 export function appOrFail(config: DeployConfig, appKey: string): AppConfig {
@@ -13,12 +13,9 @@ export function appOrFail(config: DeployConfig, appKey: string): AppConfig {
   return app;
 }
 
-/** The pipeline of this name. */
+/** The pipeline of this name (run, watch, plan and check all word a wrong one alike). */
 export function pipelineOrFail(config: DeployConfig, name: string): PipelineConfig {
   const pipeline = config.pipelines[name];
   if (pipeline) return pipeline;
-  const known = Object.keys(config.pipelines);
-  throw new IonflowError('usage', `unknown pipeline '${name}'${didYouMean(name, known)}`, {
-    hint: known.length ? `pipelines in this deploy.yaml: ${known.join(', ')}` : 'this deploy.yaml defines no pipelines',
-  });
+  throw usageError(unknownNameMessage('pipeline', name, Object.keys(config.pipelines)), { hint: 'see them with: ionflow list' });
 }

@@ -87,7 +87,7 @@ describe('ionflow plan', () => {
     const { dir, env } = setup();
     const r = await runCli(['plan', 'prod'], { cwd: dir, env });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe("error: unknown pipeline 'prod'\nhint: pipelines in this deploy.yaml: dev\n");
+    expect(r.stderr).toBe('error: unknown pipeline prod; deploy.yaml has dev\nhint: see them with: ionflow list\n');
   });
 
   it('shows the needs a run honours: a deploy waits for its app’s push even when its needs say []', async () => {

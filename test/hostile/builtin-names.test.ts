@@ -22,7 +22,8 @@ pipelines:
 
 describe('built-in names', () => {
   it.each([
-    [['plan', 'toString'], "error: unknown pipeline 'toString'"],
+    [['plan', 'toString'], 'error: unknown pipeline toString; deploy.yaml has valueOf'],
+    [['check', 'toString'], 'error: unknown pipeline toString; deploy.yaml has valueOf'],
     [['run', '__proto__'], 'error: unknown pipeline __proto__; deploy.yaml has valueOf'],
     [['push', '--app', 'hasOwnProperty'], 'error: unknown app hasOwnProperty; deploy.yaml has constructor'],
     [['history', '__proto__'], 'error: unknown group __proto__; deploy.yaml has toString'],
