@@ -4,14 +4,13 @@
 import { failureLines } from '../model/failure.js';
 import { groupConfig } from '../backends/group-factory.js';
 import { resolveRev } from '../git/git.js';
-import type { DeploymentRecord } from '../model/deployment.js';
+import { type DeploymentRecord, idText, isFailedDeployStatus } from '../model/deployment.js';
 import type { RevisionName } from '../model/revision.js';
 import type { CliContext } from './context.js';
 import { checkRevisionFlags } from '../model/names.js';
 import type { DeployConfig } from '../model/config.js';
 import { ExitCode, usageError } from '../model/errors.js';
 import { deployMap } from './deploy-output.js';
-import { idText } from '../model/deployment.js';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
@@ -30,11 +29,11 @@ export async function revisionFromFlags(
   return { rev: await resolveRev(app.root, flags.rev, signal) };
 }
 
-/** Print the deploy map; a deployment that already FAILED (local) also gets an error line and exit 1. */
+/** Print the deploy map; a deployment that already failed (local: FAILED, ABORTED or TIMED_OUT) also gets an error line and exit 1. */
 export function reportDeploy(ctx: CliContext, groupKey: string, record: DeploymentRecord): number {
   ctx.print(deployMap(groupKey, record.id));
   const { deployStatus, error } = record.status;
-  if (deployStatus === 'FAILED' || deployStatus === 'ABORTED') {
+  if (isFailedDeployStatus(deployStatus)) {
     ctx.log(`error: deployment ${idText(record.id)} of ${record.name} to group ${groupKey} ${deployStatus}${error ? `: ${error}` : ''}`);
     if (record.status.failure) for (const line of failureLines(record.status.failure)) ctx.log(line);
     ctx.log(`hint: see each hook's output with: ionflow history ${groupKey} --json`);
