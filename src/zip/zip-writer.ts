@@ -3,7 +3,6 @@
 // room() before reading more content, and only the central directory (about
 // 60 bytes an entry) is kept to the end.
 
-import type { Readable } from 'node:stream';
 import { crc32, createDeflateRaw } from 'node:zlib';
 import { looksIncompressible } from './entropy.js';
 import { centralRecord, creatorVersion, dataDescriptor, type EntryInfo, isText, localHeader, trailer } from './records.js';
@@ -97,6 +96,11 @@ export class OrderedZipWriter {
     if (bytes > 0) this.holding.push(this.written);
   }
 
+  /** Whether no more than `limit` content bytes are held. */
+  fits(limit: number): boolean {
+    return this.held <= limit || this.holding.length === 0;
+  }
+
   /** Resolves once no more than `limit` content bytes are held (rejects if a write failed). */
   async room(limit: number): Promise<void> {
     while (this.held > limit && this.holding.length > 0) await this.holding[0];
@@ -106,7 +110,7 @@ export class OrderedZipWriter {
    * A file too big to hold: deflated as it is read (stored, when its start
    * looks random), with sizes and crc in a data descriptor after it.
    */
-  async addStreamed(info: EntryInfo, content: Readable, size: number): Promise<void> {
+  async addStreamed(info: EntryInfo, content: AsyncIterable<Buffer>, size: number): Promise<void> {
     await this.written;
     const source = content[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const lead: Buffer[] = [];
