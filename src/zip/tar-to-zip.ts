@@ -83,19 +83,30 @@ function baseInfo(h: TarEntry, kind: EntryInfo['kind']): EntryInfo {
   };
 }
 
-/** A file or link held in memory: deflated (on the thread pool) unless that does not make it smaller. */
-async function encodeWhole(pool: DeflatePool, info: EntryInfo, content: Buffer): Promise<Encoded> {
+/** The entry for `content`, deflated, or stored when deflating does not make it smaller. */
+function packed(info: EntryInfo, content: Buffer, deflated: Buffer[]): Encoded {
+  const packedSize = deflated.reduce((n, p) => n + p.length, 0);
+  if (packedSize < content.length) {
+    info.method = 8;
+    info.compressedSize = packedSize;
+    return { info, data: deflated };
+  }
+  info.compressedSize = content.length;
+  return { info, data: [content] };
+}
+
+/**
+ * A file or link held in memory, deflated unless that does not make it
+ * smaller: a small file right away (so the zip writer can take it without a
+ * promise), a larger one on the thread pool.
+ */
+function encodeWhole(pool: DeflatePool, info: EntryInfo, content: Buffer): Encoded | Promise<Encoded> {
   info.size = content.length;
   info.crc = crc32(content);
   info.text = isText(content);
   if (info.kind === 'file' && content.length > 0 && !looksIncompressible(content)) {
-    const packed = content.length <= SMALL ? [deflateRawSync(content, SMALL_OPTIONS)] : await pool.deflate(content);
-    const packedSize = packed.reduce((n, p) => n + p.length, 0);
-    if (packedSize < content.length) {
-      info.method = 8;
-      info.compressedSize = packedSize;
-      return { info, data: packed };
-    }
+    if (content.length <= SMALL) return packed(info, content, [deflateRawSync(content, SMALL_OPTIONS)]);
+    return pool.deflate(content).then((deflated) => packed(info, content, deflated));
   }
   info.compressedSize = content.length;
   return { info, data: [content] };
@@ -144,7 +155,7 @@ export async function tarToZip(tar: Readable, sink: Sink, options: TarToZipOptio
     for (let h = await reader.next(); h; h = await reader.next()) {
       switch (h.type) {
         case 'directory':
-          zip.add(Promise.resolve({ info: baseInfo(h, 'directory'), data: [] }), 0);
+          zip.add({ info: baseInfo(h, 'directory'), data: [] }, 0);
           break;
         case 'symlink': {
           files += 1;
