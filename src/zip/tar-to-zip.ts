@@ -1,8 +1,9 @@
 // A tar stream (what `git archive --format=tar` writes) turned into a zip with
 // the entries, order and headers `git archive --format=zip` would give. The
-// point is speed: git deflates on one thread, here every file is deflated on
-// libuv's thread pool, several at once, while the entries are still written in
-// tar order (src/zip/zip-writer.ts). Memory stays bounded: files above
+// point is speed: git deflates on one thread, here every file over 4 KiB is
+// deflated on libuv's thread pool, several at once (smaller ones right away,
+// see SMALL), while the entries are still written in tar order
+// (src/zip/zip-writer.ts). Memory stays bounded: files above
 // `streamAbove` are deflated as a stream (with a data descriptor, as git does
 // for big files), and no more than `budget` bytes of content are held at once.
 
