@@ -1,5 +1,5 @@
 // `npm run build` bundles the dependencies on every command's path into dist/lazy/ (see ./yaml.ts,
-// ./commander.ts and ./aws-sdk.ts for why): yaml, edn-data, tar-stream and commander whole, and of the AWS SDK only the exports
+// ./commander.ts and ./aws-sdk.ts for why): yaml, edn-data and commander whole, and of the AWS SDK only the exports
 // listed in ./aws-sdk-exports.ts, from its ES modules so that the rest is
 // left out. And the CLI itself, as tsc wrote it to dist/: see the last entry.
 
@@ -28,14 +28,14 @@ export default [
     logLevel: 'warn',
     output: { file: 'dist/lazy/yaml.bundle.cjs', format: 'cjs', minify: true, dynamicImportInCjs: false },
   },
-  // edn-data (every command that prints EDN or reads ion-config.edn) and tar-stream (every push, with its
-  // streamx, b4a and fast-fifo): small, but each file of a package is one more compile without a cache.
-  ...['edn-data', 'tar-stream'].map((name) => ({
-    input: `node_modules/${name}`,
+  // edn-data (every command that prints EDN or reads ion-config.edn): small, but each file of a package
+  // is one more compile without a cache.
+  {
+    input: 'node_modules/edn-data',
     platform: 'node',
     logLevel: 'warn',
-    output: { file: `dist/lazy/${name}.bundle.cjs`, format: 'cjs', minify: true, dynamicImportInCjs: false },
-  })),
+    output: { file: 'dist/lazy/edn-data.bundle.cjs', format: 'cjs', minify: true, dynamicImportInCjs: false },
+  },
   {
     input: 'node_modules/@commander-js/extra-typings/index.js',
     platform: 'node',

@@ -37,17 +37,27 @@ export function isText(head: Uint8Array): boolean {
   return !head.subarray(0, BINARY_PROBE).includes(0);
 }
 
+// Every entry of a zip has the commit's time: the fields are worked out once.
+let lastDos = { seconds: Number.NaN, date: 0, time: 0 };
+
 /** MS-DOS date and time fields. UTC, so that a revision's bytes do not depend on the machine's time zone. */
 function dosDateTime(seconds: number): { date: number; time: number } {
+  if (seconds === lastDos.seconds) return lastDos;
   const t = new Date(seconds * 1000);
   const date = t.getUTCDate() + (t.getUTCMonth() + 1) * 32 + (t.getUTCFullYear() - 1980) * 512;
   const time = Math.floor(t.getUTCSeconds() / 2) + t.getUTCMinutes() * 32 + t.getUTCHours() * 2048;
-  return { date: date & 0xffff, time: time & 0xffff };
+  lastDos = { seconds, date: date & 0xffff, time: time & 0xffff };
+  return lastDos;
+}
+
+function ascii(name: Buffer): boolean {
+  for (let i = 0; i < name.length; i++) if (name[i]! > 0x7f) return false;
+  return true;
 }
 
 function flags(e: EntryInfo): number {
   // Like git: names that are not plain ASCII are flagged UTF-8 when they are; other bytes go as they are.
-  return (e.streamed ? STREAMED : 0) | (e.name.some((b) => b > 0x7f) && isUtf8(e.name) ? UTF8 : 0);
+  return (e.streamed ? STREAMED : 0) | (!ascii(e.name) && isUtf8(e.name) ? UTF8 : 0);
 }
 
 export function creatorVersion(e: EntryInfo): number {
@@ -65,13 +75,14 @@ function localNeedsZip64(e: EntryInfo): boolean {
   return e.size > U32 || e.compressedSize > U32 || (e.streamed && e.size > 0x7fffffff);
 }
 
-function timestampExtra(e: EntryInfo): Buffer {
-  const b = Buffer.alloc(9);
-  b.writeUInt16LE(0x5455, 0);
-  b.writeUInt16LE(5, 2);
-  b.writeUInt8(1, 4); // mtime only
-  b.writeUInt32LE(e.mtime >>> 0, 5);
-  return b;
+const TIMESTAMP_EXTRA = 9;
+
+/** The extended-timestamp extra field, written into `b` at `at`. */
+function timestampExtra(e: EntryInfo, b: Buffer, at: number): void {
+  b.writeUInt16LE(0x5455, at);
+  b.writeUInt16LE(5, at + 2);
+  b.writeUInt8(1, at + 4); // mtime only
+  b.writeUInt32LE(e.mtime >>> 0, at + 5);
 }
 
 /** The fields local header and central record share: version needed, flags, method, time, date, crc. */
@@ -91,8 +102,7 @@ function writeShared(b: Buffer, at: number, e: EntryInfo): void {
  */
 export function localHeader(e: EntryInfo): Buffer {
   const zip64 = localNeedsZip64(e);
-  const extra = timestampExtra(e);
-  const h = Buffer.alloc(30 + e.name.length + extra.length + (zip64 ? 20 : 0));
+  const h = Buffer.alloc(30 + e.name.length + TIMESTAMP_EXTRA + (zip64 ? 20 : 0));
   h.writeUInt32LE(0x04034b50, 0);
   writeShared(h, 4, e);
   h.writeUInt32LE(zip64 ? U32 : e.compressedSize, 18);
@@ -100,9 +110,9 @@ export function localHeader(e: EntryInfo): Buffer {
   h.writeUInt16LE(e.name.length, 26);
   h.writeUInt16LE(h.length - 30 - e.name.length, 28);
   e.name.copy(h, 30);
-  extra.copy(h, 30 + e.name.length);
+  timestampExtra(e, h, 30 + e.name.length);
   if (zip64) {
-    const at = 30 + e.name.length + extra.length;
+    const at = 30 + e.name.length + TIMESTAMP_EXTRA;
     h.writeUInt16LE(0x0001, at);
     h.writeUInt16LE(16, at + 2);
     h.writeBigUInt64LE(BigInt(e.size), at + 4);
@@ -137,24 +147,23 @@ export function centralRecord(e: EntryInfo, offset: number): Buffer {
     if (e.compressedSize >= U32) wide.push(e.compressedSize);
     if (offset >= U32) wide.push(offset);
   }
-  const extra = timestampExtra(e);
   const zip64Length = wide.length > 0 ? 4 + 8 * wide.length : 0;
-  const r = Buffer.alloc(46 + e.name.length + extra.length + zip64Length);
+  const r = Buffer.alloc(46 + e.name.length + TIMESTAMP_EXTRA + zip64Length);
   r.writeUInt32LE(0x02014b50, 0);
   r.writeUInt16LE(creatorVersion(e), 4);
   writeShared(r, 6, e);
   r.writeUInt32LE(clamp32(e.compressedSize), 20);
   r.writeUInt32LE(clamp32(e.size), 24);
   r.writeUInt16LE(e.name.length, 28);
-  r.writeUInt16LE(extra.length + zip64Length, 30);
+  r.writeUInt16LE(TIMESTAMP_EXTRA + zip64Length, 30);
   // comment length, disk number: 0
   r.writeUInt16LE(e.text && e.kind !== 'directory' ? 1 : 0, 36);
   r.writeUInt32LE(externalAttributes(e), 38);
   r.writeUInt32LE(clamp32(offset), 42);
   e.name.copy(r, 46);
-  extra.copy(r, 46 + e.name.length);
+  timestampExtra(e, r, 46 + e.name.length);
   if (zip64Length > 0) {
-    let at = 46 + e.name.length + extra.length;
+    let at = 46 + e.name.length + TIMESTAMP_EXTRA;
     r.writeUInt16LE(0x0001, at);
     r.writeUInt16LE(8 * wide.length, at + 2);
     at += 4;

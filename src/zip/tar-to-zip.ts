@@ -1,17 +1,18 @@
 // A tar stream (what `git archive --format=tar` writes) turned into a zip with
 // the entries, order and headers `git archive --format=zip` would give. The
-// point is speed: git deflates on one thread, here every file is deflated on
-// libuv's thread pool, several at once, while the entries are still written in
-// tar order (src/zip/zip-writer.ts). Memory stays bounded: files above
+// point is speed: git deflates on one thread, here every file over 4 KiB is
+// deflated on libuv's thread pool, several at once (smaller ones right away,
+// see SMALL), while the entries are still written in tar order
+// (src/zip/zip-writer.ts). Memory stays bounded: files above
 // `streamAbove` are deflated as a stream (with a data descriptor, as git does
 // for big files), and no more than `budget` bytes of content are held at once.
 
 import type { Readable } from 'node:stream';
-import { crc32 } from 'node:zlib';
-import { extract, type Headers } from '../lazy/tar-stream.js';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { DeflatePool } from './deflate-pool.js';
 import { looksIncompressible } from './entropy.js';
 import { type EntryInfo, isText } from './records.js';
+import { type TarEntry, TarReader } from './tar-reader.js';
 import { type Encoded, OrderedZipWriter, type Sink } from './zip-writer.js';
 
 // zlib level 4, not git's default 6. On the bench repos (source-like text
@@ -21,6 +22,12 @@ import { type Encoded, OrderedZipWriter, type Sink } from './zip-writer.js';
 // (CI next to S3, a local store); where the link is slow, deflating overlaps
 // the upload and the 2% shows instead.
 const LEVEL = 4;
+// Files up to this size are deflated right here, each from a fresh zlib state
+// with a window and hash sized to the file (4 KiB window, memLevel 6: ~50 KiB
+// of state, against ~270 KiB at the defaults). For a 2 KiB file that costs
+// less CPU than a trip to the thread pool (issue 18).
+const SMALL = 4096;
+const SMALL_OPTIONS = { level: LEVEL, windowBits: 12, memLevel: 6 };
 
 export interface TarToZipOptions {
   /** The archive comment: the commit id, as git writes it. */
@@ -46,42 +53,28 @@ export interface ZipSummary {
   files: number;
 }
 
-/** A file's content, read into one buffer of the size the tar header gives. */
-async function readAll(stream: Readable, size: number): Promise<Buffer> {
-  const content = Buffer.allocUnsafe(size);
-  let at = 0;
-  for await (const chunk of stream) {
-    const c = chunk as Buffer;
-    if (at + c.length > size) throw new Error('a tar entry is longer than its header says');
-    c.copy(content, at);
-    at += c.length;
-  }
-  if (at !== size) throw new Error('a tar entry is shorter than its header says');
-  return content;
-}
-
 /**
- * A path as the bytes git stored. Names in the tar header itself are read as
- * latin1 (one char a byte) so any bytes survive; long names come from pax
- * records, which tar-stream decodes as UTF-8.
+ * A path as the bytes git stored. Names in the tar header itself are taken as
+ * they are; long names come from pax records, which must be UTF-8.
  */
-function pathBytes(value: string, fromPax: boolean): Buffer {
-  if (fromPax && value.includes('\uFFFD')) {
-    throw new Error(`cannot put ${JSON.stringify(value)} in a zip: a path over 100 bytes must be valid UTF-8`);
+function pathBytes(value: Buffer, fromPax: boolean): Buffer {
+  if (!fromPax) return value;
+  const text = value.toString('utf8');
+  if (text.includes('\uFFFD')) {
+    throw new Error(`cannot put ${JSON.stringify(text)} in a zip: a path over 100 bytes must be valid UTF-8`);
   }
-  return Buffer.from(value, fromPax ? 'utf8' : 'latin1');
+  return Buffer.from(text, 'utf8');
 }
 
-/** tar-stream sets `pax` on a header that came with pax records (its types leave it out). */
-type TarHeader = Headers & { pax?: Record<string, string> };
+const SLASH = 47;
 
-function baseInfo(h: TarHeader, kind: EntryInfo['kind']): EntryInfo {
-  const name = kind === 'directory' && !h.name.endsWith('/') ? `${h.name}/` : h.name;
+function baseInfo(h: TarEntry, kind: EntryInfo['kind']): EntryInfo {
+  const name = pathBytes(h.name, h.paxPath);
   return {
-    name: pathBytes(name, h.pax?.path !== undefined),
+    name: kind === 'directory' && name.at(-1) !== SLASH ? Buffer.concat([name, Buffer.from('/')]) : name,
     kind,
-    executable: kind === 'file' && ((h.mode ?? 0) & 0o111) !== 0,
-    mtime: Math.floor((h.mtime?.getTime() ?? 0) / 1000),
+    executable: kind === 'file' && (h.mode & 0o111) !== 0,
+    mtime: h.mtime,
     method: 0,
     crc: 0,
     size: 0,
@@ -91,44 +84,50 @@ function baseInfo(h: TarHeader, kind: EntryInfo['kind']): EntryInfo {
   };
 }
 
-/** A file or link held in memory: deflated (on the thread pool) unless that does not make it smaller. */
-async function encodeWhole(pool: DeflatePool, info: EntryInfo, content: Buffer): Promise<Encoded> {
+/** The entry for `content`, deflated, or stored when deflating does not make it smaller. */
+function packed(info: EntryInfo, content: Buffer, deflated: Buffer[]): Encoded {
+  const packedSize = deflated.reduce((n, p) => n + p.length, 0);
+  if (packedSize < content.length) {
+    info.method = 8;
+    info.compressedSize = packedSize;
+    return { info, data: deflated };
+  }
+  info.compressedSize = content.length;
+  return { info, data: [content] };
+}
+
+/**
+ * A file or link held in memory, deflated unless that does not make it
+ * smaller: a small file right away (so the zip writer can take it without a
+ * promise), a larger one on the thread pool.
+ */
+function encodeWhole(pool: DeflatePool, info: EntryInfo, content: Buffer): Encoded | Promise<Encoded> {
   info.size = content.length;
   info.crc = crc32(content);
   info.text = isText(content);
   if (info.kind === 'file' && content.length > 0 && !looksIncompressible(content)) {
-    const packed = await pool.deflate(content);
-    const packedSize = packed.reduce((n, p) => n + p.length, 0);
-    if (packedSize < content.length) {
-      info.method = 8;
-      info.compressedSize = packedSize;
-      return { info, data: packed };
-    }
+    if (content.length <= SMALL) return packed(info, content, [deflateRawSync(content, SMALL_OPTIONS)]);
+    return pool.deflate(content).then((deflated) => packed(info, content, deflated));
   }
   info.compressedSize = content.length;
   return { info, data: [content] };
 }
 
 /** The file `name` out of `other`, handed to `add` as a stream of its size; the rest of `other` is drained. */
-async function fromOtherTar(other: OtherTar, name: Buffer, add: (content: Readable, size: number) => Promise<void>): Promise<void> {
-  const reader = extract({ filenameEncoding: 'latin1' });
-  other.tar.on('error', (err) => reader.destroy(err));
-  other.tar.pipe(reader as unknown as NodeJS.WritableStream);
+async function fromOtherTar(other: OtherTar, name: Buffer, add: (reader: TarReader, size: number) => Promise<void>): Promise<void> {
+  const reader = new TarReader(other.tar[Symbol.asyncIterator]());
   let found = false;
   try {
-    for await (const entry of reader) {
-      const h: TarHeader = entry.header;
-      if (!found && h.type === 'file' && pathBytes(h.name, h.pax?.path !== undefined).equals(name)) {
+    for (let h = await reader.next(); h; h = await reader.next()) {
+      if (!found && h.type === 'file' && pathBytes(h.name, h.paxPath).equals(name)) {
         found = true;
-        await add(entry, h.size ?? 0);
-      } else entry.resume();
+        await add(reader, h.size);
+      }
     }
     await other.done;
   } catch (err) {
     other.kill();
     throw err;
-  } finally {
-    reader.destroy();
   }
   if (!found) throw new Error(`git archive did not give ${name.toString('utf8')} again`);
 }
@@ -144,51 +143,56 @@ export async function tarToZip(tar: Readable, sink: Sink, options: TarToZipOptio
   const zip = new OrderedZipWriter(sink, LEVEL);
   let files = 0;
   const pool = new DeflatePool(LEVEL);
-  const reader = extract({ filenameEncoding: 'latin1' });
-  tar.on('error', (err) => reader.destroy(err));
-  tar.pipe(reader as unknown as NodeJS.WritableStream);
-  const addFile = async (info: EntryInfo, content: Readable, size: number) => {
-    if (size > streamAbove) await zip.addStreamed(info, content, size);
+  const reader = new TarReader(tar[Symbol.asyncIterator]());
+  const addFile = async (info: EntryInfo, content: () => AsyncIterable<Buffer>, read: (size: number) => Promise<Buffer>, size: number) => {
+    if (size > streamAbove) await zip.addStreamed(info, content(), size);
     else {
       // Wait until this file fits in the budget before reading it in.
-      await zip.room(budget - size);
-      zip.add(encodeWhole(pool, info, await readAll(content, size)), size);
+      if (!zip.fits(budget - size)) await zip.room(budget - size);
+      zip.add(encodeWhole(pool, info, await read(size)), size);
     }
   };
   try {
-    for await (const entry of reader) {
-      const h: TarHeader = entry.header;
+    for (let h = await reader.next(); h; h = await reader.next()) {
       switch (h.type) {
         case 'directory':
-          zip.add(Promise.resolve({ info: baseInfo(h, 'directory'), data: [] }), 0);
-          entry.resume();
+          zip.add({ info: baseInfo(h, 'directory'), data: [] }, 0);
           break;
         case 'symlink': {
           files += 1;
-          const target = pathBytes(h.linkname ?? '', h.pax?.linkpath !== undefined);
-          zip.add(encodeWhole(pool, baseInfo(h, 'symlink'), target), 0);
-          entry.resume();
+          zip.add(encodeWhole(pool, baseInfo(h, 'symlink'), pathBytes(h.linkname, h.paxLinkpath)), 0);
           break;
         }
         case 'file': {
           files += 1;
-          const size = h.size ?? 0;
+          const size = h.size;
           const info = baseInfo(h, 'file');
           const other = options.reread && size > options.reread.above ? await options.reread.tar(info.name) : undefined;
-          if (other) {
-            entry.resume();
-            await fromOtherTar(other, info.name, (content, otherSize) => addFile(info, content, otherSize));
-          } else await addFile(info, entry, size);
+          if (other)
+            await fromOtherTar(other, info.name, (r, otherSize) =>
+              addFile(
+                info,
+                () => r.stream(otherSize),
+                (n) => r.content(n),
+                otherSize,
+              ),
+            );
+          else
+            await addFile(
+              info,
+              () => reader.stream(size),
+              (n) => reader.content(n),
+              size,
+            );
           break;
         }
         default:
-          throw new Error(`unexpected ${h.type} entry ${h.name} in the tar from git`);
+          throw new Error(`unexpected ${h.type} entry ${h.name.toString('latin1')} in the tar from git`);
       }
     }
     await zip.finish(options.comment);
     return { files };
   } finally {
     pool.close();
-    reader.destroy();
   }
 }

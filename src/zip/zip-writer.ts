@@ -3,7 +3,6 @@
 // room() before reading more content, and only the central directory (about
 // 60 bytes an entry) is kept to the end.
 
-import type { Readable } from 'node:stream';
 import { crc32, createDeflateRaw } from 'node:zlib';
 import { looksIncompressible } from './entropy.js';
 import { centralRecord, creatorVersion, dataDescriptor, type EntryInfo, isText, localHeader, trailer } from './records.js';
@@ -39,6 +38,8 @@ export class OrderedZipWriter {
   private written: Promise<void> = Promise.resolve();
   private readonly holding: Promise<void>[] = [];
   private held = 0;
+  // Entries queued and not yet written (after a failed write, never 0 again).
+  private pending = 0;
   private gathered: Buffer[] = [];
   private gatheredBytes = 0;
 
@@ -47,23 +48,47 @@ export class OrderedZipWriter {
     private readonly level: number,
   ) {}
 
-  private async emit(buf: Buffer): Promise<void> {
+  /** Puts `buf` in the zip; returns a promise only when the sink must be waited for before the next piece. */
+  private put(buf: Buffer): Promise<void> | undefined {
     this.offset += buf.length;
     if (buf.length < GATHER) {
       this.gathered.push(buf);
       this.gatheredBytes += buf.length;
-      if (this.gatheredBytes < GATHER) return;
+      return this.gatheredBytes < GATHER ? undefined : this.flush();
     }
-    await this.flush();
-    if (buf.length >= GATHER) await this.sink(buf);
+    const flushed = this.flush();
+    return flushed ? flushed.then(() => this.sink(buf)) : this.sink(buf);
   }
 
-  private async flush(): Promise<void> {
-    if (this.gatheredBytes === 0) return;
+  private async emit(buf: Buffer): Promise<void> {
+    await this.put(buf);
+  }
+
+  private flush(): Promise<void> | undefined {
+    if (this.gatheredBytes === 0) return undefined;
     const pieces = this.gathered;
     this.gathered = [];
     this.gatheredBytes = 0;
-    await this.sink(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+    return this.sink(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces));
+  }
+
+  /** Writes an entry; returns a promise only when it had to wait for the sink, resolved once the entry is written. */
+  private write({ info, data }: Encoded, bytes: number): Promise<void> | undefined {
+    const at = this.offset;
+    let wait = this.put(localHeader(info));
+    let next = 0;
+    while (next < data.length && !wait) wait = this.put(data[next++]!);
+    if (wait) return this.finishWrite(wait, info, data.slice(next), at, bytes);
+    this.record(info, at);
+    this.held -= bytes;
+    return undefined;
+  }
+
+  private async finishWrite(wait: Promise<void>, info: EntryInfo, rest: Buffer[], at: number, bytes: number): Promise<void> {
+    await wait;
+    for (const piece of rest) await this.emit(piece);
+    this.record(info, at);
+    this.held -= bytes;
   }
 
   private record(info: EntryInfo, at: number): void {
@@ -78,23 +103,38 @@ export class OrderedZipWriter {
     this.blockUsed += record.copy(this.block, this.blockUsed);
   }
 
-  /** Queue an entry that `work` will encode; `bytes` of content are held until it is written. */
-  add(work: Promise<Encoded>, bytes: number): void {
+  /**
+   * Queue an entry that `work` encodes (or has encoded); `bytes` of content
+   * are held until it is written. An entry ready while nothing is queued
+   * before it is written at once, without a promise.
+   */
+  add(work: Encoded | Promise<Encoded>, bytes: number): void {
     this.held += bytes;
-    work.catch(() => undefined); // surfaced through `written`
-    this.written = this.written.then(async () => {
-      const { info, data } = await work;
-      const at = this.offset;
-      await this.emit(localHeader(info));
-      for (const piece of data) await this.emit(piece);
-      this.record(info, at);
-      if (bytes > 0) {
-        this.held -= bytes;
-        this.holding.shift(); // this entry's own write, the oldest still holding content
-      }
+    if (this.pending === 0 && !(work instanceof Promise)) {
+      const wait = this.write(work, bytes);
+      if (wait) this.track(wait, bytes);
+      return;
+    }
+    if (work instanceof Promise) work.catch(() => undefined); // surfaced through `written`
+    this.track(
+      this.written.then(() => work).then((encoded) => this.write(encoded, bytes)),
+      bytes,
+    );
+  }
+
+  private track(write: Promise<void>, bytes: number): void {
+    this.pending += 1;
+    this.written = write.then(() => {
+      this.pending -= 1;
+      if (bytes > 0) this.holding.shift(); // this entry's own write, the oldest still holding content
     });
     this.written.catch(() => undefined); // awaited later; never an unhandled rejection
     if (bytes > 0) this.holding.push(this.written);
+  }
+
+  /** Whether no more than `limit` content bytes are held. */
+  fits(limit: number): boolean {
+    return this.held <= limit || this.holding.length === 0;
   }
 
   /** Resolves once no more than `limit` content bytes are held (rejects if a write failed). */
@@ -106,7 +146,7 @@ export class OrderedZipWriter {
    * A file too big to hold: deflated as it is read (stored, when its start
    * looks random), with sizes and crc in a data descriptor after it.
    */
-  async addStreamed(info: EntryInfo, content: Readable, size: number): Promise<void> {
+  async addStreamed(info: EntryInfo, content: AsyncIterable<Buffer>, size: number): Promise<void> {
     await this.written;
     const source = content[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     const lead: Buffer[] = [];
