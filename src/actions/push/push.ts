@@ -124,21 +124,18 @@ export async function pushApp(config: DeployConfig, appKey: string, options: Pus
   const existingP = early(lookupP ? lookupP.then((l) => l.meta) : Promise.resolve(undefined));
   const intactP = early(lookupP ? lookupP.then((l) => l.intact) : Promise.resolve(false));
   // The deploy groups are only shown at the end, and asking loads CodeDeploy's
-  // client (for S3, ~100 ms of the main thread). When the store already has
-  // this commit the push is probably skipped: ask at once (registering needs
-  // that client too). Otherwise (a new commit, or a uname, whose content
-  // usually changed) ask once the zip is written, so that the client loads
-  // while the store finishes the upload instead of holding back the archive.
+  // client (for S3, ~8 ms of the main thread). A commit's push asks while the
+  // store is being looked up: the main thread only waits then, and the archive
+  // cannot start before the answer anyway (re-push 0.95x, 21 alternating runs).
+  // A uname (whose content usually changed) or --force asks once the zip is
+  // written, so that the client loads while the store finishes the upload
+  // instead of holding back the archive.
   // (Started from callbacks that return nothing: a callback returning groupsP
   // would make a second promise of its failure, one nobody awaits.)
   let groupsP: Promise<string[]> | undefined;
   const askGroups = () => (groupsP ??= early(storeP.then((s) => configGroups(config, appKey, s, app))));
-  existingP.then(
-    (found) => {
-      if (found && sha) askGroups();
-    },
-    () => undefined,
-  );
+  // setImmediate: after the lookup's requests have gone out, not before them.
+  if (lookupP && sha) setImmediate(askGroups);
 
   const source = sha ? await committedSource(app, loc, sha, dirtyP, existingP, signal) : await workTreeSource(loc, excludes, signal);
   const what = sha ? `commit ${sha}${loc.prefix ? ` (folder ${loc.prefix})` : ''}` : `the working tree of ${app.root}`;
