@@ -108,7 +108,7 @@ export class S3RevisionStore implements RevisionStore {
         throw unregisterFailure;
       }
     };
-    const digest = new DigestStream({ beforeEnd: input.name.rev ? undefined : unregister });
+    const digest = new DigestStream({ beforeEnd: input.name.rev ? undefined : unregister, chunks: true });
     const feeding = pipeline(input.body, digest).catch((err: unknown) => err);
     // lib-storage is only needed to upload: a skipped push never loads it.
     const { Upload } = requireSdk('lib-storage');
