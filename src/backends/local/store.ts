@@ -59,8 +59,11 @@ export class LocalRevisionStore implements RevisionStore {
     const file = await open(temp, 'wx');
     try {
       await pipeline(input.body, digest, file.createWriteStream(), { signal: input.signal });
-      // Unregister any older revision of this name before its zip is replaced.
-      await rm(json, { force: true });
+      // A uname's content changes from push to push: its older metadata goes
+      // before its zip is replaced. A commit's zip is the same tree at every
+      // push (SPEC §5), so its metadata stays true and stays: a run deploying
+      // it while another process pushes the same commit still finds it.
+      if (!input.name.rev) await rm(json, { force: true });
       await rename(temp, zip);
     } catch (err) {
       await file.close().catch(() => {});

@@ -85,4 +85,27 @@ describe('local revision store', () => {
     expect(readFileSync(join(dir, 'shop', 'try.zip'), 'utf8')).toBe('v1');
     expect(existsSync(join(dir, 'shop', 'try.json'))).toBe(true);
   });
+
+  it('a commit pushed again stays readable all along; a uname pushed again is unregistered until its new zip is in', async () => {
+    dir = makeTempDir();
+    const store = new LocalRevisionStore(dir);
+    const body = randomBytes(300_000);
+    // Reads the metadata over and over while `put` runs: what a deploy in another process would see.
+    const watch = async (name: string, put: Promise<unknown>) => {
+      const seen = new Set<boolean>();
+      let done = false;
+      put.finally(() => (done = true)).catch(() => undefined);
+      while (!done) seen.add((await store.get('shop', name)) !== undefined);
+      await put;
+      return seen;
+    };
+    const pieces = () => Readable.from(Array.from({ length: 30 }, (_, i) => body.subarray(i * 10_000, (i + 1) * 10_000)));
+    await store.put(input(pieces()));
+    // Two runs of one commit at once (test/hostile/store-and-lock.test.ts): the one deploying must still find it.
+    expect(await watch(SHA, store.put(input(pieces())))).toEqual(new Set([true]));
+    expect(readFileSync(join(dir, 'shop', `${SHA}.zip`)).equals(body)).toBe(true);
+    await store.put(input(pieces(), { name: { uname: 'u' } }));
+    expect(await watch('u', store.put(input(Readable.from([randomBytes(1000)]), { name: { uname: 'u' } })))).toContain(false);
+    expect(await store.get('shop', 'u')).toMatchObject({ size: 1000 });
+  });
 });
