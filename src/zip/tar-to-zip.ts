@@ -106,7 +106,9 @@ function encodeWhole(pool: DeflatePool, info: EntryInfo, content: Buffer): Encod
   info.crc = crc32(content);
   info.text = isText(content);
   if (info.kind === 'file' && content.length > 0 && !looksIncompressible(content)) {
-    if (content.length <= SMALL) return packed(info, content, [deflateRawSync(content, SMALL_OPTIONS)]);
+    // chunkSize: the output buffer sized to the file, not zlib's 16 KiB default, which every file
+    // allocated afresh (5,000 small files: 80 MiB of buffers for 3 MiB of output, and the GCs they caused).
+    if (content.length <= SMALL) return packed(info, content, [deflateRawSync(content, { ...SMALL_OPTIONS, chunkSize: content.length + 64 })]);
     return pool.deflate(content).then((deflated) => packed(info, content, deflated));
   }
   info.compressedSize = content.length;

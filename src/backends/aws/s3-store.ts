@@ -146,16 +146,20 @@ export class S3RevisionStore implements RevisionStore {
       input.signal?.removeEventListener('abort', onAbort);
     }
     const eTag = (result.ETag ?? '').replaceAll('"', '');
-    // Written unregistered first: a registration that fails leaves the upload
-    // usable, and the next push registers it without uploading again.
+    // Written unregistered while CodeDeploy registers the zip: a registration
+    // that fails leaves the upload usable, and the next push registers it
+    // without uploading again. Marked registered only once both succeeded.
     const meta: RevisionMeta = {
       ...(await revisionMeta(input, digest, where)),
       s3: { bucket: Bucket, key: Key, eTag, ...(result.VersionId ? { version: result.VersionId } : {}) },
       registered: false,
     };
-    await this.writeMeta(meta, input.signal);
-    await this.ensureRegistered(meta, input.signal);
-    return { ...meta, registered: true };
+    const [written, registered] = await Promise.allSettled([this.writeMeta(meta, input.signal), this.register(meta, input.signal)]);
+    if (written.status === 'rejected') throw written.reason;
+    if (registered.status === 'rejected') throw registered.reason;
+    const done = { ...meta, registered: true };
+    await this.writeMeta(done, input.signal);
+    return done;
   }
 
   private async writeMeta(meta: RevisionMeta, signal?: AbortSignal): Promise<void> {
@@ -214,6 +218,12 @@ export class S3RevisionStore implements RevisionStore {
   /** RegisterApplicationRevision is idempotent: registering again is how we make sure. */
   async ensureRegistered(meta: RevisionMeta, signal?: AbortSignal): Promise<void> {
     if (!meta.s3) return;
+    await this.register(meta, signal);
+    if (!isRegistered(meta)) await this.writeMeta({ ...meta, registered: true }, signal);
+  }
+
+  private async register(meta: RevisionMeta, signal?: AbortSignal): Promise<void> {
+    if (!meta.s3) return;
     const { bucket, key, eTag, version } = meta.s3;
     try {
       await (await this.options.clients.codedeploy()).registerApplicationRevision(
@@ -230,7 +240,6 @@ export class S3RevisionStore implements RevisionStore {
     } catch (err) {
       throw toIonflowError(err, `RegisterApplicationRevision ${meta.appName} s3://${bucket}/${key}`);
     }
-    if (!isRegistered(meta)) await this.writeMeta({ ...meta, registered: true }, signal);
   }
 
   async fetchZip(meta: RevisionMeta, signal?: AbortSignal): Promise<{ path: string; cleanup(): Promise<void> }> {
