@@ -110,6 +110,7 @@ pipelines:
     steps:
       - push: shop
       - deploy: dev
+      - wait: dev
   cloud:
     steps:
       - push: cloud
