@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { assertSafeName } from '../../model/names.js';
 import { InterruptedError, isAbortError } from '../../model/errors.js';
 import { DigestStream } from '../digest.js';
-import { isRegistered, revisionMeta } from '../revision-meta.js';
+import { isRegistered, revisionMeta, unregistersBeforeReplacing } from '../revision-meta.js';
 import type { PutRevisionInput, RevisionStore, StoredLookup } from '../types.js';
 import { type RevisionMeta, revisionName } from '../../model/revision.js';
 import { requireSdk } from '../../lazy/aws-sdk.js';
@@ -108,7 +108,7 @@ export class S3RevisionStore implements RevisionStore {
         throw unregisterFailure;
       }
     };
-    const digest = new DigestStream({ beforeEnd: input.name.rev ? undefined : unregister, chunks: true });
+    const digest = new DigestStream({ beforeEnd: unregistersBeforeReplacing(input.name) ? unregister : undefined, chunks: true });
     const feeding = pipeline(input.body, digest).catch((err: unknown) => err);
     // lib-storage is only needed to upload: a skipped push never loads it.
     const { Upload } = requireSdk('lib-storage');

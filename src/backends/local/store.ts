@@ -11,7 +11,7 @@ import { IonflowError } from '../../model/errors.js';
 import type { PutRevisionInput, RevisionStore, StoredLookup } from '../types.js';
 import { type RevisionMeta, revisionName } from '../../model/revision.js';
 import { DigestStream } from '../digest.js';
-import { lookupInTurn, revisionMeta } from '../revision-meta.js';
+import { lookupInTurn, revisionMeta, unregistersBeforeReplacing } from '../revision-meta.js';
 import { removeDeadTemps, tempPathFor, writeFileAtomic } from '../../fs/atomic-write.js';
 import { jsonText } from '../../text/json.js';
 import { orIfMissing } from '../../fs/or-if-missing.js';
@@ -59,11 +59,7 @@ export class LocalRevisionStore implements RevisionStore {
     const file = await open(temp, 'wx');
     try {
       await pipeline(input.body, digest, file.createWriteStream(), { signal: input.signal });
-      // A uname's content changes from push to push: its older metadata goes
-      // before its zip is replaced. A commit's zip is the same tree at every
-      // push (SPEC §5), so its metadata stays true and stays: a run deploying
-      // it while another process pushes the same commit still finds it.
-      if (!input.name.rev) await rm(json, { force: true });
+      if (unregistersBeforeReplacing(input.name)) await rm(json, { force: true });
       await rename(temp, zip);
     } catch (err) {
       await file.close().catch(() => {});
